@@ -1,0 +1,61 @@
+"""The contact form: a visitor leaves details for a human to follow up."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from chat_server.context import client_ip, context, visitor_of
+from chat_server.errors import read_json
+from chat_server.schemas import ContactIn, ContactOut
+from chat_server.turns import owned_conversation
+from core.crud import contacts as contact_crud
+from core.crud import events as event_crud
+from core.db import session_scope
+from core.models import ContactRequestCreate
+
+
+def _save(engine: Engine, body: ContactIn, visitor: str | None) -> int:
+    with session_scope(engine) as session:
+        conversation_id = None
+        if body.conversation_id is not None and visitor is not None:
+            conversation_id = owned_conversation(session, body.conversation_id, visitor).id
+        request = contact_crud.create_contact_request(
+            session=session,
+            contact_in=ContactRequestCreate(
+                name=body.name, email=body.email, phone=body.phone, message=body.message
+            ),
+            conversation_id=conversation_id,
+        )
+        event_crud.record_event(
+            session=session, name="contact_requested", conversation_id=conversation_id
+        )
+        assert request.id is not None
+        return request.id
+
+
+async def submit_contact(request: Request) -> JSONResponse:
+    """
+    summary: Leave contact details and a message for the team
+    description: With a conversation_id, send that conversation's visitor token so the request is
+      linked to the conversation.
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/ContactIn'}}}
+    responses:
+      201: {description: Received, content: {application/json: {schema: {$ref: '#/components/schemas/ContactOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
+    """
+    chat = context(request)
+    body = await read_json(request, ContactIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    visitor = visitor_of(request) if body.conversation_id is not None else None
+    await chat.limiter.check("forms", client_ip(request))
+    rid = await run_in_threadpool(_save, chat.engine, body, visitor)
+    return JSONResponse(ContactOut(id=rid, status="received").model_dump(), status_code=201)

@@ -1,0 +1,205 @@
+"""Conversations and their messages."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from chat_server.auth import bearer_token
+from chat_server.context import client_ip, context, visitor_of
+from chat_server.errors import ApiError, read_json
+from chat_server.schemas import (
+    BatchIn,
+    BatchOut,
+    ConversationIn,
+    ConversationOut,
+    FeedbackIn,
+    FeedbackOut,
+    HistoryOut,
+    MessageIn,
+)
+from chat_server.turns import owned_conversation, take_turns
+from core.crud import business as business_crud
+from core.crud import conversations as conv_crud
+from core.crud import events as event_crud
+from core.crud import messages as msg_crud
+from core.db import session_scope
+from core.models import MessagePublic
+
+
+def _start(engine: Engine, visitor_public_id: str | None, body: ConversationIn) -> tuple[str, str, str]:
+    with session_scope(engine) as session:
+        visitor = None
+        if visitor_public_id is not None:
+            visitor = conv_crud.get_visitor_by_public_id(session=session, public_id=visitor_public_id)
+        if visitor is None:
+            visitor = conv_crud.create_visitor(session=session, language=body.language)
+        conversation = conv_crud.create_conversation(
+            session=session, visitor=visitor, language=body.language, page_url=body.page_url
+        )
+        event_crud.record_event(
+            session=session, name="conversation_started", conversation_id=conversation.id
+        )
+        greeting = business_crud.get_business(session=session).greeting
+        return visitor.public_id, conversation.public_id, greeting
+
+
+async def start_conversation(request: Request) -> JSONResponse:
+    """
+    summary: Start a conversation
+    description: Returns the conversation id and a signed visitor token. Send the token of an
+      earlier conversation as a Bearer token to keep the same visitor.
+    requestBody:
+      required: false
+      content: {application/json: {schema: {$ref: '#/components/schemas/ConversationIn'}}}
+    responses:
+      201: {description: Started, content: {application/json: {schema: {$ref: '#/components/schemas/ConversationOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
+    """
+    chat = context(request)
+    body = await read_json(
+        request, ConversationIn, max_bytes=chat.settings.MAX_BODY_BYTES, allow_empty=True
+    )
+    await chat.limiter.check("conversations", client_ip(request))
+    visitor = None
+    token = bearer_token(request)
+    if token is not None:
+        try:
+            visitor = chat.tokens.read(token)
+        except ApiError:
+            visitor = None  # an expired or foreign token just means a new visitor
+    visitor_id, cid, greeting = await run_in_threadpool(_start, chat.engine, visitor, body)
+    out = ConversationOut(
+        conversation_id=cid, visitor_token=chat.tokens.issue(visitor_id), greeting=greeting
+    )
+    return JSONResponse(out.model_dump(), status_code=201)
+
+
+def _history(engine: Engine, cid: str, visitor: str) -> HistoryOut:
+    with session_scope(engine) as session:
+        conversation = owned_conversation(session, cid, visitor)
+        rows = msg_crud.list_messages(session=session, conversation=conversation, limit=2000)
+        return HistoryOut(
+            conversation_id=conversation.public_id,
+            status=conversation.status,
+            messages=[MessagePublic.of(m) for m in rows],
+        )
+
+
+async def history(request: Request) -> JSONResponse:
+    """
+    summary: Messages of a conversation, oldest first
+    security: [{visitorToken: []}]
+    parameters: [{$ref: '#/components/parameters/cid'}]
+    responses:
+      200: {description: History, content: {application/json: {schema: {$ref: '#/components/schemas/HistoryOut'}}}}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+    """
+    chat = context(request)
+    visitor = visitor_of(request)
+    out = await run_in_threadpool(_history, chat.engine, request.path_params["cid"], visitor)
+    return JSONResponse(out.model_dump(mode="json"))
+
+
+async def post_message(request: Request) -> JSONResponse:
+    """
+    summary: Send a visitor message; the bot's reply is stored and streamed
+    description: The reply is also streamed token by token on the event stream. Re-sending a
+      client_id already stored returns the stored turn instead of a new one.
+    security: [{visitorToken: []}]
+    parameters: [{$ref: '#/components/parameters/cid'}]
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/MessageIn'}}}
+    responses:
+      201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/TurnOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      413: {$ref: '#/components/responses/TooLarge'}
+      422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
+    """
+    chat = context(request)
+    visitor = visitor_of(request)
+    body = await read_json(request, MessageIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    await chat.limiter.check("messages", client_ip(request))
+    [turn] = await take_turns(chat, visitor, request.path_params["cid"], [body])
+    return JSONResponse(turn.model_dump(mode="json"), status_code=201)
+
+
+async def post_batch(request: Request) -> JSONResponse:
+    """
+    summary: Send several queued messages in one request, processed in order
+    security: [{visitorToken: []}]
+    parameters: [{$ref: '#/components/parameters/cid'}]
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/BatchIn'}}}
+    responses:
+      201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/BatchOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      413: {$ref: '#/components/responses/TooLarge'}
+      422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
+    """
+    chat = context(request)
+    visitor = visitor_of(request)
+    body = await read_json(request, BatchIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    if len(body.messages) > chat.settings.MAX_BATCH_MESSAGES:
+        raise ApiError(413, f"A batch holds at most {chat.settings.MAX_BATCH_MESSAGES} messages")
+    await chat.limiter.check("messages", client_ip(request), cost=len(body.messages))
+    turns = await take_turns(chat, visitor, request.path_params["cid"], body.messages)
+    return JSONResponse(BatchOut(results=turns).model_dump(mode="json"), status_code=201)
+
+
+def _feedback(engine: Engine, cid: str, visitor: str, body: FeedbackIn) -> int:
+    with session_scope(engine) as session:
+        conversation = owned_conversation(session, cid, visitor)
+        if body.message_id is not None and (
+            msg_crud.get_message(session=session, conversation=conversation, message_id=body.message_id)
+            is None
+        ):
+            raise ApiError(404, "Message not found in this conversation")
+        assert conversation.id is not None
+        feedback = event_crud.create_feedback(
+            session=session,
+            conversation_id=conversation.id,
+            rating=body.rating,
+            message_id=body.message_id,
+            comment=body.comment,
+        )
+        assert feedback.id is not None
+        return feedback.id
+
+
+async def post_feedback(request: Request) -> JSONResponse:
+    """
+    summary: Rate the conversation or one bot answer (+1 helpful, -1 not)
+    security: [{visitorToken: []}]
+    parameters: [{$ref: '#/components/parameters/cid'}]
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackIn'}}}
+    responses:
+      201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackOut'}}}}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      404: {$ref: '#/components/responses/NotFound'}
+      422: {$ref: '#/components/responses/Invalid'}
+    """
+    chat = context(request)
+    visitor = visitor_of(request)
+    body = await read_json(request, FeedbackIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    await chat.limiter.check("forms", client_ip(request))
+    fid = await run_in_threadpool(_feedback, chat.engine, request.path_params["cid"], visitor, body)
+    return JSONResponse(FeedbackOut(id=fid).model_dump(), status_code=201)

@@ -1,0 +1,62 @@
+"""Widget configuration, the demo site, health and the OpenAPI document."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from chat_server.context import context
+from chat_server.errors import ApiError
+from chat_server.schemas import ConfigOut
+from core.crud import business as business_crud
+
+
+def _config(engine: Engine) -> ConfigOut:
+    with Session(engine) as session:
+        business = business_crud.get_business(session=session)
+        return ConfigOut(
+            business_name=business.name,
+            greeting=business.greeting,
+            default_language=business.default_language,
+            color=business.color,
+            position=business.position,
+        )
+
+
+async def config(request: Request) -> JSONResponse:
+    """
+    summary: What the widget shows before the first message (business name, greeting, colours)
+    responses:
+      200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
+    """
+    out = await run_in_threadpool(_config, context(request).engine)
+    return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
+
+
+async def health(request: Request) -> JSONResponse:
+    """
+    summary: Liveness and the size of the FAQ index
+    responses:
+      200: {description: Running}
+    """
+    knowledge = context(request).knowledge
+    return JSONResponse({"status": "ok", "faqs_indexed": len(knowledge.index)})
+
+
+async def demo(request: Request) -> HTMLResponse:
+    page = context(request).settings.DEMO_DIR / "site.html"
+    if not page.exists():
+        raise ApiError(404, "No demo site in DEMO_DIR")
+    base = str(request.base_url).rstrip("/")
+    return HTMLResponse(page.read_text(encoding="utf-8").replace("{{SERVER_URL}}", base))
+
+
+async def home(_request: Request) -> Response:
+    return RedirectResponse("/demo", status_code=307)
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(request.app.state.openapi)

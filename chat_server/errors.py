@@ -1,0 +1,61 @@
+"""One error shape for the API: {"error": "..."}; reading JSON bodies with clear failures."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, error: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.headers = headers
+        self.extra = extra
+
+
+async def read_json(request: Request, model: type[M], *, max_bytes: int, allow_empty: bool = False) -> M:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(413, f"Request body is larger than {max_bytes} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise ApiError(413, f"Request body is larger than {max_bytes} bytes")
+    if not body.strip() and allow_empty:
+        return model()
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError(400, "Request body is not valid JSON") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in err["loc"]) or "body", "problem": err["msg"]}
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        first = details[0]
+        raise ApiError(422, f"Invalid {first['field']}: {first['problem']}", details=details) from None
+
+
+async def api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    body: dict[str, Any] = {"error": exc.error, **exc.extra}
+    return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+
+
+async def http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)

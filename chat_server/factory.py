@@ -1,0 +1,105 @@
+"""create_app(settings): the chat server's one route table, middleware and lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from chat_server.auth import VisitorTokens
+from chat_server.context import ChatContext
+from chat_server.endpoints import contact, conversations, events, site
+from chat_server.errors import ApiError, api_error, http_error
+from chat_server.knowledge import KnowledgeBase
+from chat_server.openapi import build_openapi
+from chat_server.ratelimit import RateLimiter
+from chat_server.streams import Hub
+from core.crypto import load_secret
+from core.db import make_engine
+from core.nlp.loading import load_encoder
+from core.settings import ROOT, Settings
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+API_ROUTES = [
+    Route("/api/config", site.config, methods=["GET"]),
+    Route("/api/health", site.health, methods=["GET"]),
+    Route("/api/conversations", conversations.start_conversation, methods=["POST"]),
+    Route("/api/conversations/{cid}/messages", conversations.history, methods=["GET"]),
+    Route("/api/conversations/{cid}/messages", conversations.post_message, methods=["POST"]),
+    Route("/api/conversations/{cid}/messages/batch", conversations.post_batch, methods=["POST"]),
+    Route("/api/conversations/{cid}/events", events.stream, methods=["GET"]),
+    Route("/api/conversations/{cid}/feedback", conversations.post_feedback, methods=["POST"]),
+    Route("/api/contact", contact.submit_contact, methods=["POST"]),
+]
+
+
+def create_app(settings: Settings) -> Starlette:
+    engine = make_engine(settings.DATABASE_URL)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        encoder = await asyncio.to_thread(load_encoder, settings.encoder_path)
+        knowledge = KnowledgeBase(
+            encoder=encoder,
+            engine=engine,
+            threshold=settings.ANSWER_THRESHOLD,
+            batch_max_size=settings.BATCH_MAX_SIZE,
+        )
+        await asyncio.to_thread(knowledge.refresh)
+        knowledge.batcher.start()
+        refresher = asyncio.create_task(knowledge.keep_fresh(settings.FAQ_REFRESH_SECONDS))
+        app.state.chat = ChatContext(
+            settings=settings,
+            engine=engine,
+            knowledge=knowledge,
+            hub=Hub(),
+            limiter=RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL),
+            tokens=VisitorTokens(
+                load_secret(settings), settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400
+            ),
+        )
+        log.info("chat server ready: %d FAQs indexed", len(knowledge.index))
+        try:
+            yield
+        finally:
+            refresher.cancel()
+            await knowledge.batcher.stop()
+            engine.dispose()
+
+    routes = [
+        *API_ROUTES,
+        Route("/api/openapi.json", site.openapi, methods=["GET"], include_in_schema=False),
+        Route("/demo", site.demo, methods=["GET"], include_in_schema=False),
+        Route("/", site.home, methods=["GET"], include_in_schema=False),
+        Mount("/widget", StaticFiles(directory=ROOT / "widget"), name="widget"),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.CORS_ORIGINS,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        ),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={ApiError: api_error, HTTPException: http_error},
+    )
+    app.state.openapi = build_openapi(API_ROUTES, VERSION)
+    return app

@@ -1,0 +1,77 @@
+"""The bot's knowledge: an embedding index of the published FAQs, kept in step with the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from chat_server.batcher import MicroBatcher
+from core.crud import faqs as faq_crud
+from core.nlp.loading import Encoder
+from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
+from core.replies import Reply, compose_reply
+
+log = logging.getLogger(__name__)
+ENCODE_CHUNK = 64
+
+
+class KnowledgeBase:
+    def __init__(
+        self, *, encoder: Encoder, engine: Engine, threshold: float, batch_max_size: int
+    ) -> None:
+        self.encoder = encoder
+        self.engine = engine
+        self.threshold = threshold
+        self.index: FaqIndex = build_index([], self._vectors)
+        self.version: object = None
+        self.batcher: MicroBatcher[str, Reply] = MicroBatcher(self.reply_batch, batch_max_size)
+        self._vectors_by_text: dict[str, np.ndarray] = {}
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vectors_by_text[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def refresh(self) -> bool:
+        """Rebuild the index when the FAQs changed; only new texts are encoded."""
+        with Session(self.engine) as session:
+            version = faq_crud.faq_version(session=session)
+            if version == self.version:
+                return False
+            entries = faq_crud.list_faqs(session=session, published_only=True)
+            docs = [
+                FaqDoc(e.id, e.question, e.answer, tuple(dict.fromkeys([e.question, *e.phrasings])))
+                for e in entries
+                if e.id is not None
+            ]
+        wanted = {t for doc in docs for t in doc.texts}
+        missing = [t for t in wanted if t not in self._vectors_by_text]
+        for start in range(0, len(missing), ENCODE_CHUNK):
+            chunk = missing[start : start + ENCODE_CHUNK]
+            for text, vector in zip(chunk, self.encoder.encode(chunk), strict=True):
+                self._vectors_by_text[text] = vector
+        self._vectors_by_text = {t: v for t, v in self._vectors_by_text.items() if t in wanted}
+        self.index = build_index(docs, self._vectors)
+        self.version = version
+        log.info("FAQ index rebuilt: %d entries, %d new texts encoded", len(docs), len(missing))
+        return True
+
+    def reply_batch(self, texts: Sequence[str]) -> list[Reply]:
+        """One encoder pass for every text in the batch, then one reply each."""
+        index = self.index
+        vectors = self.encoder.encode(texts)
+        return [compose_reply(m, self.threshold) for m in search(index, vectors, k=3)]
+
+    async def reply(self, text: str) -> Reply:
+        return await self.batcher.submit(text)
+
+    async def keep_fresh(self, every_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(every_seconds)
+            try:
+                await asyncio.to_thread(self.refresh)
+            except Exception:  # a database hiccup must not stop future refreshes
+                log.exception("FAQ refresh failed; keeping the previous index")

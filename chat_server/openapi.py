@@ -1,0 +1,56 @@
+"""The OpenAPI document: paths from the endpoints' docstrings, schemas from the pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import BaseRoute
+from starlette.schemas import SchemaGenerator
+
+from chat_server.schemas import SCHEMAS
+
+
+def _error(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/ErrorOut"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _components() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in SCHEMAS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return {
+        "schemas": schemas,
+        "securitySchemes": {
+            "visitorToken": {"type": "http", "scheme": "bearer"},
+            "visitorTokenQuery": {"type": "apiKey", "in": "query", "name": "token"},
+        },
+        "parameters": {
+            "cid": {"name": "cid", "in": "path", "required": True, "schema": {"type": "string"}}
+        },
+        "responses": {
+            "BadRequest": _error("Body is not valid JSON"),
+            "Unauthorized": _error("Visitor token missing, forged or expired"),
+            "Forbidden": _error("Conversation of another visitor"),
+            "NotFound": _error("Unknown conversation or message"),
+            "TooLarge": _error("Message or body too large"),
+            "Invalid": _error("Wrong types or missing fields"),
+            "TooMany": {
+                **_error("Rate limit reached"),
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            },
+        },
+    }
+
+
+def build_openapi(routes: list[BaseRoute], version: str) -> dict[str, Any]:
+    generator = SchemaGenerator(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "CustomerAgent chat API", "version": version},
+            "components": _components(),
+        }
+    )
+    return generator.get_schema(routes)

@@ -1,0 +1,45 @@
+"""Per-IP limits with the `limits` library: in memory by default, Redis when REDIS_URL is set."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+
+from chat_server.errors import ApiError
+
+
+def storage_uri(redis_url: str | None) -> str:
+    if not redis_url:
+        return "async+memory://"
+    scheme, sep, rest = redis_url.partition("://")
+    return f"async+{scheme}{sep}{rest}"
+
+
+class RateLimiter:
+    def __init__(self, rule: str, redis_url: str | None = None) -> None:
+        try:
+            self.item: RateLimitItem = parse(rule)
+        except ValueError as exc:
+            raise ValueError(f"RATE_LIMIT {rule!r} is not a rate such as '60/minute'") from exc
+        self.storage = storage_from_string(storage_uri(redis_url))
+        self.limiter = MovingWindowRateLimiter(self.storage)
+
+    async def check(self, scope: str, client: str, cost: int = 1) -> None:
+        """Count `cost` hits for this client, or refuse with 429 and the seconds to wait."""
+        if await self.limiter.hit(self.item, scope, client, cost=cost):
+            return
+        stats = await self.limiter.get_window_stats(self.item, scope, client)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        raise ApiError(
+            429,
+            f"Too many messages, please wait {wait} seconds",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
+
+    async def reset(self) -> None:
+        await self.storage.reset()

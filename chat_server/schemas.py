@@ -1,0 +1,123 @@
+"""Request and response bodies of the chat API (they also feed the OpenAPI document)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt, StrictStr, field_validator
+
+from core.models import MessagePublic
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConversationIn(_In):
+    language: StrictStr | None = Field(default=None, max_length=16)
+    page_url: StrictStr | None = Field(default=None, max_length=2048)
+
+
+class ConversationOut(BaseModel):
+    conversation_id: str
+    visitor_token: str
+    greeting: str
+
+
+class MessageIn(_In):
+    text: StrictStr
+    client_id: StrictStr | None = Field(default=None, min_length=1, max_length=64)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text must not be empty")
+        return value
+
+
+class BatchIn(_In):
+    messages: list[MessageIn] = Field(min_length=1)
+
+
+class TurnOut(BaseModel):
+    message: MessagePublic
+    reply: MessagePublic | None
+
+
+class BatchOut(BaseModel):
+    results: list[TurnOut]
+
+
+class HistoryOut(BaseModel):
+    conversation_id: str
+    status: str
+    messages: list[MessagePublic]
+
+
+class ContactIn(_In):
+    name: StrictStr = Field(min_length=1, max_length=200)
+    email: EmailStr
+    phone: StrictStr | None = Field(default=None, max_length=40)
+    message: StrictStr = Field(min_length=1, max_length=5000)
+    conversation_id: StrictStr | None = Field(default=None, max_length=32)
+
+    @field_validator("name", "message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+
+class ContactOut(BaseModel):
+    id: int
+    status: str
+
+
+class FeedbackIn(_In):
+    rating: StrictInt = Field(ge=-1, le=1)
+    message_id: StrictInt | None = None
+    comment: StrictStr | None = Field(default=None, max_length=2000)
+
+    @field_validator("rating")
+    @classmethod
+    def _nonzero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("rating must be 1 (helpful) or -1 (not helpful)")
+        return value
+
+
+class FeedbackOut(BaseModel):
+    id: int
+
+
+class ConfigOut(BaseModel):
+    business_name: str
+    greeting: str
+    default_language: str
+    color: str
+    position: str
+
+
+class ErrorOut(BaseModel):
+    error: str
+    details: list[dict[str, object]] | None = None
+    retry_after: int | None = None
+
+
+SCHEMAS: tuple[type[BaseModel], ...] = (
+    ConversationIn,
+    ConversationOut,
+    MessageIn,
+    BatchIn,
+    TurnOut,
+    BatchOut,
+    HistoryOut,
+    ContactIn,
+    ContactOut,
+    FeedbackIn,
+    FeedbackOut,
+    ConfigOut,
+    ErrorOut,
+    MessagePublic,
+)

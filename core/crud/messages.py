@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from core.models import Conversation, Message, MessageCreate
+from core.crud.conversations import touch
+
+
+def create_message(
+    *, session: Session, conversation: Conversation, message_in: MessageCreate
+) -> Message:
+    assert conversation.id is not None
+    message = Message.model_validate(
+        message_in.model_dump(), update={"conversation_id": conversation.id}
+    )
+    session.add(message)
+    touch(session=session, conversation=conversation)
+    session.flush()
+    return message
+
+
+def get_by_client_id(*, session: Session, conversation: Conversation, client_id: str) -> Message | None:
+    return session.exec(
+        select(Message).where(
+            Message.conversation_id == conversation.id, Message.client_id == client_id
+        )
+    ).first()
+
+
+def reply_to(*, session: Session, message: Message) -> Message | None:
+    """The first non-visitor message stored after `message` in its conversation."""
+    return session.exec(
+        select(Message)
+        .where(
+            Message.conversation_id == message.conversation_id,
+            col(Message.id) > message.id,
+            Message.role != "visitor",
+        )
+        .order_by(col(Message.id))
+        .limit(1)
+    ).first()
+
+
+def list_messages(
+    *, session: Session, conversation: Conversation, after_id: int = 0, limit: int = 500
+) -> Sequence[Message]:
+    return session.exec(
+        select(Message)
+        .where(Message.conversation_id == conversation.id, col(Message.id) > after_id)
+        .order_by(col(Message.id))
+        .limit(limit)
+    ).all()
+
+
+def get_message(*, session: Session, conversation: Conversation, message_id: int) -> Message | None:
+    message = session.get(Message, message_id)
+    if message is None or message.conversation_id != conversation.id:
+        return None
+    return message
+
+
+def last_message_id(*, session: Session, conversation: Conversation) -> int:
+    last = session.exec(
+        select(col(Message.id))
+        .where(Message.conversation_id == conversation.id)
+        .order_by(col(Message.id).desc())
+        .limit(1)
+    ).first()
+    return last or 0

@@ -1,0 +1,105 @@
+"""Field encryption at rest with MultiFernet: the first key encrypts, every key decrypts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+from core.settings import Settings, get_settings
+
+KEY_FILE = "encryption.keys"
+SECRET_FILE = "signing.secret"
+
+
+class DecryptionError(RuntimeError):
+    """A stored value cannot be decrypted with any configured key."""
+
+
+def _write_private(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(content)
+    os.chmod(path, 0o600)
+
+
+def key_file(settings: Settings) -> Path:
+    return settings.keys_dir / KEY_FILE
+
+
+def load_keys(settings: Settings) -> list[str]:
+    """Keys newest first, from ENCRYPTION_KEYS or the key file (created on first use)."""
+    if settings.ENCRYPTION_KEYS:
+        keys = [k.strip() for k in settings.ENCRYPTION_KEYS.split(",") if k.strip()]
+    else:
+        path = key_file(settings)
+        if not path.exists():
+            _write_private(path, Fernet.generate_key().decode() + "\n")
+        keys = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    if not keys:
+        raise ValueError("no encryption key configured")
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ValueError("ENCRYPTION_KEYS holds a key that is not a valid Fernet key") from exc
+    return keys
+
+
+def add_key_to_file(settings: Settings) -> str:
+    """Put a new key first in the key file; older keys stay so old rows still decrypt."""
+    new = Fernet.generate_key().decode()
+    _write_private(key_file(settings), "\n".join([new, *load_keys(settings)]) + "\n")
+    get_fernet.cache_clear()
+    return new
+
+
+def load_secret(settings: Settings) -> str:
+    """The token-signing secret from SECRET_KEY or a generated file."""
+    if settings.SECRET_KEY:
+        return settings.SECRET_KEY
+    path = settings.keys_dir / SECRET_FILE
+    if not path.exists():
+        _write_private(path, secrets.token_urlsafe(48) + "\n")
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_fernet() -> MultiFernet:
+    return MultiFernet([Fernet(k) for k in load_keys(get_settings())])
+
+
+def encrypt(value: str) -> str:
+    return get_fernet().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return get_fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken as exc:
+        raise DecryptionError("stored value does not decrypt with the configured keys") from exc
+
+
+def rotate_token(token: str) -> str:
+    """Re-encrypt one stored value with the current (first) key."""
+    return get_fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A text column stored as a Fernet token; Python sees plaintext."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: object) -> str | None:
+        return None if value is None else encrypt(value)
+
+    def process_result_value(self, value: str | None, dialect: object) -> str | None:
+        return None if value is None else decrypt(value)

@@ -1,0 +1,93 @@
+"""Operations: `python -m core.manage migrate | seed | rotate-keys`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from core.crypto import EncryptedText, add_key_to_file, get_fernet, rotate_token
+from core.db import get_engine
+from core.settings import ROOT, get_settings
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database to the newest schema (the start-up step)."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    if url:
+        config.attributes["url"] = url
+    command.upgrade(config, "head")
+
+
+def rotate_keys(engine: Engine) -> int:
+    """Re-encrypt every encrypted column with the current (first) key; returns values rewritten."""
+    import core.models  # noqa: F401  (registers the tables)
+    from sqlmodel import SQLModel
+
+    rewritten = 0
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
+            if not columns:
+                continue
+            pk = table.primary_key.columns.values()[0]
+            # Read the raw tokens: cast away the decrypting type.
+            raw = [c.label(c.name) for c in (table.c[c.name].cast(c.type.impl) for c in columns)]
+            for row in conn.execute(select(pk, *raw)).mappings():
+                values = {
+                    c.name: rotate_token(row[c.name]) for c in columns if row[c.name] is not None
+                }
+                if values:
+                    conn.execute(
+                        update(table)
+                        .where(pk == row[pk.name])
+                        .values({table.c[k].name: v for k, v in values.items()})
+                        .execution_options(synchronize_session=False),
+                    )
+                    rewritten += len(values)
+    return rewritten
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.manage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed", help="load the demo business when the database has none")
+    rotate = sub.add_parser("rotate-keys", help="re-encrypt stored data with the newest key")
+    rotate.add_argument(
+        "--new-key",
+        action="store_true",
+        help="first add a new key to the key file (when ENCRYPTION_KEYS is not set)",
+    )
+    args = parser.parse_args(argv)
+    settings = get_settings()
+
+    if args.command == "migrate":
+        migrate()
+        print("database is up to date")
+    elif args.command == "seed":
+        from core.db import session_scope
+        from core.seed import seed_demo
+
+        with session_scope() as session:
+            done = seed_demo(session=session, demo_dir=settings.DEMO_DIR)
+        print("demo business seeded" if done else "a business is already set up; seed skipped")
+    elif args.command == "rotate-keys":
+        if args.new_key:
+            if settings.ENCRYPTION_KEYS:
+                print("ENCRYPTION_KEYS is set: put the new key first there instead", file=sys.stderr)
+                return 2
+            add_key_to_file(settings)
+        get_fernet.cache_clear()
+        count = rotate_keys(get_engine())
+        print(f"re-encrypted {count} values with the current key")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

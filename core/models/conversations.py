@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from core.models._types import created_at_field, utcnow
+
+
+class ConversationStatus(StrEnum):
+    BOT = "bot"  # the bot answers
+    HUMAN = "human"  # an agent has taken over; the bot stays quiet
+    CLOSED = "closed"
+
+
+class ConversationBase(SQLModel):
+    language: str | None = Field(default=None, max_length=16)
+    page_url: str | None = Field(default=None, max_length=2048)
+
+
+class Conversation(ConversationBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex, max_length=32, unique=True, index=True
+    )
+    visitor_id: int = Field(foreign_key="visitor.id", index=True)
+    status: str = Field(default=ConversationStatus.BOT, max_length=16, index=True)
+    created_at: datetime = created_at_field()
+    last_message_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ConversationCreate(ConversationBase):
+    pass
+
+
+class ConversationPublic(SQLModel):
+    conversation_id: str
+    visitor_token: str
+    greeting: str

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from core.models._types import created_at_field, encrypted_field
+
+
+class Feedback(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="SET NULL")
+    rating: int  # +1 helpful, -1 not helpful
+    comment: str | None = encrypted_field(nullable=True)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.models._types import as_utc, created_at_field, encrypted_field, json_list_field
+
+
+class Role(StrEnum):
+    VISITOR = "visitor"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class MessageBase(SQLModel):
+    role: str = Field(max_length=16)
+    client_id: str | None = Field(default=None, max_length=64)
+
+
+class Message(MessageBase, table=True):
+    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    text: str = encrypted_field()
+    created_at: datetime = created_at_field()
+    # Bot answers: time from receiving the visitor's message to the stored answer.
+    latency_ms: float | None = None
+    faq_id: int | None = Field(default=None, foreign_key="faqentry.id", ondelete="SET NULL")
+    confidence: float | None = None
+    quick_replies: list[str] = json_list_field()
+    actions: list[str] = json_list_field()
+
+
+class MessageCreate(MessageBase):
+    text: str
+    latency_ms: float | None = None
+    faq_id: int | None = None
+    confidence: float | None = None
+    quick_replies: list[str] = []
+    actions: list[str] = []
+
+
+class MessagePublic(SQLModel):
+    id: int
+    role: str
+    text: str
+    created_at: datetime
+    client_id: str | None
+    faq_id: int | None
+    confidence: float | None
+    quick_replies: list[str]
+    actions: list[str]
+
+    @classmethod
+    def of(cls, message: Message) -> MessagePublic:
+        assert message.id is not None
+        return cls(
+            id=message.id,
+            role=message.role,
+            text=message.text,
+            created_at=as_utc(message.created_at),
+            client_id=message.client_id,
+            faq_id=message.faq_id,
+            confidence=None if message.confidence is None else round(message.confidence, 4),
+            quick_replies=list(message.quick_replies),
+            actions=list(message.actions),
+        )

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from core.models._types import created_at_field, encrypted_field
+
+
+class VisitorBase(SQLModel):
+    language: str | None = Field(default=None, max_length=16)
+
+
+class Visitor(VisitorBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(
+        default_factory=lambda: uuid.uuid4().hex, max_length=32, unique=True, index=True
+    )
+    # Personal fields are filled only when the visitor tells us (contact form, agent).
+    name: str | None = encrypted_field(nullable=True)
+    email: str | None = encrypted_field(nullable=True)
+    phone: str | None = encrypted_field(nullable=True)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,56 @@
+"""The one place that imports torch and transformers: loads the sentence encoder once."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+# Weights come from a local folder only; never reach for a model hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import torch  # noqa: E402
+from transformers import AutoModel, AutoTokenizer  # noqa: E402
+from transformers.utils import logging as hf_logging  # noqa: E402
+
+MAX_TOKENS = 128
+hf_logging.set_verbosity_error()
+hf_logging.disable_progress_bar()
+
+
+class Encoder:
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe)."""
+
+    def __init__(self, path: Path) -> None:
+        if not (path / "config.json").exists():
+            raise FileNotFoundError(f"no sentence encoder at {path} (config.json missing)")
+        self.name = path.name if path.name != "model" else path.parent.name
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.dim = int(self.model.config.hidden_size)
+        # One forward pass at a time: torch already uses every core inside a pass.
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        batch = self.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        with self._lock, torch.inference_mode():
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled, dim=-1)
+        return pooled.numpy().astype(np.float32, copy=False)
+
+
+@lru_cache(maxsize=4)
+def load_encoder(path: Path) -> Encoder:
+    return Encoder(Path(path))

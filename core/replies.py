@@ -1,0 +1,45 @@
+"""What the bot says, given the FAQ matches for a visitor's message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.nlp.retrieval import Match
+
+CONTACT_FORM = "contact_form"
+CLARIFY_TEXT = (
+    "I'm not sure I understood. Did you mean one of these? "
+    "You can also leave your details and we'll get back to you."
+)
+NO_KNOWLEDGE_TEXT = (
+    "I can't answer that yet. Leave your details with the contact form and we'll get back to you."
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    faq_id: int | None = None
+    confidence: float | None = None
+    quick_replies: tuple[str, ...] = field(default_factory=tuple)
+    actions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def answered(self) -> bool:
+        return self.faq_id is not None
+
+
+def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
+    """Answer with the best FAQ when it clears the threshold, otherwise ask which one was meant."""
+    if not matches:
+        return Reply(NO_KNOWLEDGE_TEXT, actions=(CONTACT_FORM,))
+    best = matches[0]
+    if best.score >= threshold:
+        return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
+    return Reply(
+        CLARIFY_TEXT,
+        confidence=best.score,
+        quick_replies=tuple(m.question for m in matches[:3]),
+        actions=(CONTACT_FORM,),
+    )

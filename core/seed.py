@@ -1,0 +1,34 @@
+"""Load the demo business and its FAQs into an empty database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from core.crud import faqs as faq_crud
+from core.models import Business, FaqEntryCreate
+
+
+def seed_demo(*, session: Session, demo_dir: Path) -> bool:
+    """Returns False (and changes nothing) when a business is already set up."""
+    if session.exec(select(Business).limit(1)).first() is not None:
+        return False
+    info = json.loads((demo_dir / "business.json").read_text(encoding="utf-8"))
+    session.add(
+        Business(
+            name=info["name"],
+            greeting=info["greeting"],
+            default_language=info.get("default_language", "en"),
+            timezone=info.get("timezone", "UTC"),
+            color=info.get("color", "#0b6e4f"),
+            position=info.get("position", "right"),
+            hours=info.get("hours", {}),
+            products=info.get("products", []),
+            contact={k: info[k] for k in ("address", "phone", "email") if k in info},
+        )
+    )
+    for raw in json.loads((demo_dir / "faqs.json").read_text(encoding="utf-8")):
+        faq_crud.create_faq(session=session, faq_in=FaqEntryCreate.model_validate(raw))
+    return True

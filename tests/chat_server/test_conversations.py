@@ -1,0 +1,132 @@
+"""The JSON API as the widget uses it: conversations, messages, batches, history, feedback."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.settings import Settings
+from tests.conftest import Visit
+
+pytestmark = pytest.mark.slow
+
+
+def test_start_conversation_returns_token_and_greeting(client: TestClient) -> None:
+    visit = Visit(client, {"language": "en", "page_url": "https://shop.example/pricing"})
+    assert len(visit.cid) == 32
+    assert "Harbourside Bikes" in visit.greeting
+    assert visit.history() == []
+
+
+def test_same_visitor_keeps_its_token_across_conversations(client: TestClient) -> None:
+    first = Visit(client)
+    response = client.post("/api/conversations", json={}, headers=first.headers)
+    second = response.json()
+    # The second conversation belongs to the same visitor: its token reads the first one too.
+    headers = {"Authorization": f"Bearer {second['visitor_token']}"}
+    assert client.get(f"/api/conversations/{first.cid}/messages", headers=headers).status_code == 200
+
+
+def test_bot_answers_a_reworded_faq_from_the_knowledge_base(visit: Visit) -> None:
+    turn = visit.say("what time do you guys close on saturdays")
+    reply = turn["reply"]
+    assert turn["message"]["role"] == "visitor"
+    assert reply["role"] == "bot"
+    assert "Saturday" in reply["text"]
+    assert reply["faq_id"] is not None and reply["confidence"] >= 0.6
+
+
+def test_unclear_message_gets_three_suggestions_and_the_contact_form(visit: Visit) -> None:
+    reply = visit.say("my cat is sick")["reply"]
+    assert reply["faq_id"] is None
+    assert len(reply["quick_replies"]) == 3
+    assert "contact_form" in reply["actions"]
+    # Clicking a suggestion sends that FAQ question, which the bot then answers.
+    followed = visit.say(reply["quick_replies"][0])["reply"]
+    assert followed["faq_id"] is not None and followed["confidence"] > 0.95
+
+
+def test_history_returns_every_message_in_order_decrypted(visit: Visit) -> None:
+    visit.say("do you rent bikes?")
+    visit.say("how much is a tune-up")
+    messages = visit.history()
+    assert [m["role"] for m in messages] == ["visitor", "bot", "visitor", "bot"]
+    assert messages[0]["text"] == "do you rent bikes?"
+    assert [m["id"] for m in messages] == sorted(m["id"] for m in messages)
+
+
+def test_retried_client_id_is_stored_once(visit: Visit) -> None:
+    first = visit.say("where are you located?", client_id="abc-1")
+    again = visit.say("where are you located?", client_id="abc-1")
+    assert again == first
+    assert len(visit.history()) == 2
+
+
+def test_batch_of_queued_messages_is_answered_in_order(client: TestClient, visit: Visit) -> None:
+    texts = ["do you sell gift cards", "can I return an online order", "do you sell gift cards"]
+    body = {"messages": [{"text": t, "client_id": f"q{i}"} for i, t in enumerate(texts)]}
+    response = client.post(
+        f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
+    )
+    assert response.status_code == 201, response.text
+    results = response.json()["results"]
+    assert [r["message"]["text"] for r in results] == texts
+    assert results[0]["reply"]["faq_id"] == results[2]["reply"]["faq_id"]
+    # Sending the same queue again (the connection dropped before the answer) adds nothing.
+    again = client.post(
+        f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
+    )
+    assert again.json()["results"] == results
+    assert len(visit.history()) == 6
+
+
+def test_feedback_on_an_answer(client: TestClient, visit: Visit) -> None:
+    reply = visit.say("do you do bike fittings")["reply"]
+    response = client.post(
+        f"/api/conversations/{visit.cid}/feedback",
+        json={"rating": 1, "message_id": reply["id"]},
+        headers=visit.headers,
+    )
+    assert response.status_code == 201
+    wrong = client.post(
+        f"/api/conversations/{visit.cid}/feedback",
+        json={"rating": 1, "message_id": 10**9},
+        headers=visit.headers,
+    )
+    assert wrong.status_code == 404
+
+
+def test_config_describes_the_business(client: TestClient) -> None:
+    config = client.get("/api/config").json()
+    assert config["business_name"] == "Harbourside Bikes"
+    assert config["color"].startswith("#")
+
+
+def test_demo_queries_are_answered_with_the_right_faq(
+    client: TestClient, settings: Settings
+) -> None:
+    """Held-out phrasings of the demo FAQs (not in the knowledge base) find their FAQ."""
+    with open(settings.DEMO_DIR / "eval_queries.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))[:20]
+    faqs = {f["id"]: f["question"] for f in _faqs(client, settings)}
+    visit = Visit(client)
+    body = {"messages": [{"text": r["text"]} for r in rows]}
+    results = client.post(
+        f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
+    ).json()["results"]
+    right = sum(
+        faqs.get(r["reply"]["faq_id"]) == row["question"] for r, row in zip(results, rows, strict=True)
+    )
+    assert right >= 17
+
+
+def _faqs(client: TestClient, settings: Settings) -> list[dict[str, object]]:
+    from sqlmodel import Session
+
+    from core.crud.faqs import list_faqs
+    from core.db import get_engine
+
+    with Session(get_engine()) as session:
+        return [{"id": f.id, "question": f.question} for f in list_faqs(session=session)]
