@@ -24,7 +24,9 @@ class ApiError(Exception):
         self.extra = extra
 
 
-async def read_json(request: Request, model: type[M], *, max_bytes: int, allow_empty: bool = False) -> M:
+async def read_json(
+    request: Request, model: type[M], *, max_bytes: int, allow_empty: bool = False
+) -> M:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise ApiError(413, f"Request body is larger than {max_bytes} bytes")
@@ -47,7 +49,9 @@ async def read_json(request: Request, model: type[M], *, max_bytes: int, allow_e
             for err in exc.errors(include_url=False, include_input=False)
         ]
         first = details[0]
-        raise ApiError(422, f"Invalid {first['field']}: {first['problem']}", details=details) from None
+        raise ApiError(
+            422, f"Invalid {first['field']}: {first['problem']}", details=details
+        ) from None
 
 
 async def api_error(_request: Request, exc: Exception) -> JSONResponse:

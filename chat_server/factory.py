@@ -59,12 +59,13 @@ def create_app(settings: Settings) -> Starlette:
         await asyncio.to_thread(knowledge.refresh)
         knowledge.batcher.start()
         refresher = asyncio.create_task(knowledge.keep_fresh(settings.FAQ_REFRESH_SECONDS))
+        limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
         app.state.chat = ChatContext(
             settings=settings,
             engine=engine,
             knowledge=knowledge,
             hub=Hub(),
-            limiter=RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL),
+            limiter=limiter,
             tokens=VisitorTokens(
                 load_secret(settings), settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400
             ),
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             refresher.cancel()
             await knowledge.batcher.stop()
+            await limiter.close()
             engine.dispose()
 
     routes = [

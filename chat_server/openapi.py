@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -45,7 +46,7 @@ def _components() -> dict[str, Any]:
     }
 
 
-def build_openapi(routes: list[BaseRoute], version: str) -> dict[str, Any]:
+def build_openapi(routes: Sequence[BaseRoute], version: str) -> dict[str, Any]:
     generator = SchemaGenerator(
         {
             "openapi": "3.1.0",
@@ -53,4 +54,4 @@ def build_openapi(routes: list[BaseRoute], version: str) -> dict[str, Any]:
             "components": _components(),
         }
     )
-    return generator.get_schema(routes)
+    return generator.get_schema(list(routes))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
+import redis.asyncio
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
@@ -25,7 +27,13 @@ class RateLimiter:
             self.item: RateLimitItem = parse(rule)
         except ValueError as exc:
             raise ValueError(f"RATE_LIMIT {rule!r} is not a rate such as '60/minute'") from exc
-        self.storage = storage_from_string(storage_uri(redis_url))
+        self._pool = None
+        options: dict[str, Any] = {}
+        if redis_url:
+            # redis-py (already a dependency) with a pool we own, so shutdown can close it.
+            self._pool = redis.asyncio.ConnectionPool.from_url(redis_url)
+            options = {"implementation": "redispy", "connection_pool": self._pool}
+        self.storage = storage_from_string(storage_uri(redis_url), **options)
         self.limiter = MovingWindowRateLimiter(self.storage)
 
     async def check(self, scope: str, client: str, cost: int = 1) -> None:
@@ -41,5 +49,6 @@ class RateLimiter:
             retry_after=wait,
         )
 
-    async def reset(self) -> None:
-        await self.storage.reset()
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()

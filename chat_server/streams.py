@@ -17,6 +17,7 @@ class Hub:
 
     def __init__(self) -> None:
         self._events: dict[int, asyncio.Event] = {}
+        self.open_streams = 0  # streams being served now; a closed client must bring it down
 
     def waiter(self, conversation_id: int) -> asyncio.Event:
         return self._events.setdefault(conversation_id, asyncio.Event())

@@ -87,7 +87,9 @@ def _store(
             message = msg_crud.create_message(
                 session=session,
                 conversation=conversation,
-                message_in=MessageCreate(role=Role.VISITOR, text=item.text, client_id=item.client_id),
+                message_in=MessageCreate(
+                    role=Role.VISITOR, text=item.text, client_id=item.client_id
+                ),
             )
             bot = None
             if reply is not None:
@@ -153,7 +155,9 @@ async def take_turns(
     else:
         replies = list(await asyncio.gather(*(chat.knowledge.reply(i.text) for i in fresh)))
         latencies = [(time.perf_counter() - started) * 1000] * len(fresh)
-    stored = await run_in_threadpool(_store, chat.engine, conversation.id, fresh, replies, latencies)
+    stored = await run_in_threadpool(
+        _store, chat.engine, conversation.id, fresh, replies, latencies
+    )
     chat.hub.notify(conversation.id)
 
     by_client = dict(prepared.stored)

@@ -7,7 +7,9 @@ import sys
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select, update
+from sqlalchemy import Text, select, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
 
 from core.crypto import EncryptedText, add_key_to_file, get_fernet, rotate_token
@@ -26,29 +28,23 @@ def migrate(url: str | None = None) -> None:
 
 def rotate_keys(engine: Engine) -> int:
     """Re-encrypt every encrypted column with the current (first) key; returns values rewritten."""
-    import core.models  # noqa: F401  (registers the tables)
     from sqlmodel import SQLModel
+
+    import core.models  # noqa: F401  (registers the tables)
 
     rewritten = 0
     with engine.begin() as conn:
         for table in SQLModel.metadata.sorted_tables:
-            columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
-            if not columns:
+            names = [c.name for c in table.columns if isinstance(c.type, EncryptedText)]
+            if not names:
                 continue
-            pk = table.primary_key.columns.values()[0]
-            # Read the raw tokens: cast away the decrypting type.
-            raw = [c.label(c.name) for c in (table.c[c.name].cast(c.type.impl) for c in columns)]
-            for row in conn.execute(select(pk, *raw)).mappings():
-                values = {
-                    c.name: rotate_token(row[c.name]) for c in columns if row[c.name] is not None
-                }
+            pk = table.primary_key.columns.values()[0].name
+            # A plain-Text view of the table reads and writes the stored tokens as they are.
+            raw = sa_table(table.name, sa_column(pk), *(sa_column(n, Text()) for n in names))
+            for row in conn.execute(select(raw)).mappings().all():
+                values = {n: rotate_token(row[n]) for n in names if row[n] is not None}
                 if values:
-                    conn.execute(
-                        update(table)
-                        .where(pk == row[pk.name])
-                        .values({table.c[k].name: v for k, v in values.items()})
-                        .execution_options(synchronize_session=False),
-                    )
+                    conn.execute(update(raw).where(raw.c[pk] == row[pk]).values(values))
                     rewritten += len(values)
     return rewritten
 
@@ -80,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "rotate-keys":
         if args.new_key:
             if settings.ENCRYPTION_KEYS:
-                print("ENCRYPTION_KEYS is set: put the new key first there instead", file=sys.stderr)
+                print(
+                    "ENCRYPTION_KEYS is set: put the new key first there instead", file=sys.stderr
+                )
                 return 2
             add_key_to_file(settings)
         get_fernet.cache_clear()

@@ -33,8 +33,14 @@ def main() -> int:
     base = f"http://{settings.CHAT_HOST}:{settings.CHAT_PORT}"
     chat = subprocess.Popen(
         [
-            sys.executable, "-m", "uvicorn", "chat_server.main:app",
-            "--host", settings.CHAT_HOST, "--port", str(settings.CHAT_PORT),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "chat_server.main:app",
+            "--host",
+            settings.CHAT_HOST,
+            "--port",
+            str(settings.CHAT_PORT),
             "--no-access-log",
         ],
         cwd=ROOT,

@@ -47,9 +47,9 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Engine:
+    from core.db import session_scope
     from core.manage import migrate
     from core.seed import seed_demo
-    from core.db import session_scope
 
     engine = get_engine()
     if engine.dialect.name == "postgresql":
@@ -138,7 +138,9 @@ class Visit:
 
     def say(self, text: str, **extra: object) -> dict[str, object]:
         response = self.client.post(
-            f"/api/conversations/{self.cid}/messages", json={"text": text, **extra}, headers=self.headers
+            f"/api/conversations/{self.cid}/messages",
+            json={"text": text, **extra},
+            headers=self.headers,
         )
         assert response.status_code == 201, response.text
         return response.json()  # type: ignore[no-any-return]

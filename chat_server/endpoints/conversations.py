@@ -29,11 +29,15 @@ from core.db import session_scope
 from core.models import MessagePublic
 
 
-def _start(engine: Engine, visitor_public_id: str | None, body: ConversationIn) -> tuple[str, str, str]:
+def _start(
+    engine: Engine, visitor_public_id: str | None, body: ConversationIn
+) -> tuple[str, str, str]:
     with session_scope(engine) as session:
         visitor = None
         if visitor_public_id is not None:
-            visitor = conv_crud.get_visitor_by_public_id(session=session, public_id=visitor_public_id)
+            visitor = conv_crud.get_visitor_by_public_id(
+                session=session, public_id=visitor_public_id
+            )
         if visitor is None:
             visitor = conv_crud.create_visitor(session=session, language=body.language)
         conversation = conv_crud.create_conversation(
@@ -167,7 +171,9 @@ def _feedback(engine: Engine, cid: str, visitor: str, body: FeedbackIn) -> int:
     with session_scope(engine) as session:
         conversation = owned_conversation(session, cid, visitor)
         if body.message_id is not None and (
-            msg_crud.get_message(session=session, conversation=conversation, message_id=body.message_id)
+            msg_crud.get_message(
+                session=session, conversation=conversation, message_id=body.message_id
+            )
             is None
         ):
             raise ApiError(404, "Message not found in this conversation")

@@ -22,11 +22,15 @@ PING_SECONDS = 15.0
 RETRY_MS = 2000
 
 
-def _open(engine: Engine, cid: str, visitor: str, resume: ResumePoint | None) -> tuple[Conversation, int]:
+def _open(
+    engine: Engine, cid: str, visitor: str, resume: ResumePoint | None
+) -> tuple[Conversation, int]:
     with Session(engine, expire_on_commit=False) as session:
         conversation = owned_conversation(session, cid, visitor)
-        start = resume.message_id if resume else msg_crud.last_message_id(
-            session=session, conversation=conversation
+        start = (
+            resume.message_id
+            if resume
+            else msg_crud.last_message_id(session=session, conversation=conversation)
         )
         return conversation, start
 
@@ -39,11 +43,25 @@ def _since(engine: Engine, conversation: Conversation, after_id: int) -> list[Me
 
 def _one(engine: Engine, conversation: Conversation, message_id: int) -> MessagePublic | None:
     with Session(engine) as session:
-        row = msg_crud.get_message(session=session, conversation=conversation, message_id=message_id)
+        row = msg_crud.get_message(
+            session=session, conversation=conversation, message_id=message_id
+        )
         return None if row is None else MessagePublic.of(row)
 
 
 async def _frames(
+    chat: ChatContext, conversation: Conversation, last_id: int, resume: ResumePoint | None
+) -> AsyncIterator[str]:
+    assert conversation.id is not None
+    chat.hub.open_streams += 1
+    try:
+        async for chunk in _frames_until_closed(chat, conversation, last_id, resume):
+            yield chunk
+    finally:
+        chat.hub.open_streams -= 1
+
+
+async def _frames_until_closed(
     chat: ChatContext, conversation: Conversation, last_id: int, resume: ResumePoint | None
 ) -> AsyncIterator[str]:
     assert conversation.id is not None

@@ -42,8 +42,14 @@ async def health(request: Request) -> JSONResponse:
     responses:
       200: {description: Running}
     """
-    knowledge = context(request).knowledge
-    return JSONResponse({"status": "ok", "faqs_indexed": len(knowledge.index)})
+    chat = context(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "faqs_indexed": len(chat.knowledge.index),
+            "open_streams": chat.hub.open_streams,
+        }
+    )
 
 
 async def demo(request: Request) -> HTMLResponse:

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from core.models import Conversation, Message, MessageCreate
 from core.crud.conversations import touch
+from core.models import Conversation, Message, MessageCreate
 
 
 def create_message(
@@ -21,7 +21,9 @@ def create_message(
     return message
 
 
-def get_by_client_id(*, session: Session, conversation: Conversation, client_id: str) -> Message | None:
+def get_by_client_id(
+    *, session: Session, conversation: Conversation, client_id: str
+) -> Message | None:
     return session.exec(
         select(Message).where(
             Message.conversation_id == conversation.id, Message.client_id == client_id

@@ -24,4 +24,3 @@ class Business(BusinessBase, table=True):
     hours: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     products: list[str] = json_list_field()
     contact: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-

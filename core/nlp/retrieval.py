@@ -61,7 +61,12 @@ def search(index: FaqIndex, queries: np.ndarray, k: int = 3) -> list[list[Match]
     for row, ids in zip(per_doc, top, strict=True):
         results.append(
             [
-                Match(index.docs[i].faq_id, index.docs[i].question, index.docs[i].answer, float(row[i]))
+                Match(
+                    index.docs[i].faq_id,
+                    index.docs[i].question,
+                    index.docs[i].answer,
+                    float(row[i]),
+                )
                 for i in ids
             ]
         )

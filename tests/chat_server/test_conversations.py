@@ -26,7 +26,9 @@ def test_same_visitor_keeps_its_token_across_conversations(client: TestClient) -
     second = response.json()
     # The second conversation belongs to the same visitor: its token reads the first one too.
     headers = {"Authorization": f"Bearer {second['visitor_token']}"}
-    assert client.get(f"/api/conversations/{first.cid}/messages", headers=headers).status_code == 200
+    assert (
+        client.get(f"/api/conversations/{first.cid}/messages", headers=headers).status_code == 200
+    )
 
 
 def test_bot_answers_a_reworded_faq_from_the_knowledge_base(visit: Visit) -> None:
@@ -117,7 +119,8 @@ def test_demo_queries_are_answered_with_the_right_faq(
         f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
     ).json()["results"]
     right = sum(
-        faqs.get(r["reply"]["faq_id"]) == row["question"] for r, row in zip(results, rows, strict=True)
+        faqs.get(r["reply"]["faq_id"]) == row["question"]
+        for r, row in zip(results, rows, strict=True)
     )
     assert right >= 17
 

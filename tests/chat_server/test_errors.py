@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 def post(client: TestClient, visit: Visit, body: object, raw: bytes | None = None):  # type: ignore[no-untyped-def]
     url = f"/api/conversations/{visit.cid}/messages"
     if raw is not None:
-        return client.post(url, content=raw, headers={**visit.headers, "Content-Type": "application/json"})
+        return client.post(
+            url, content=raw, headers={**visit.headers, "Content-Type": "application/json"}
+        )
     return client.post(url, json=body, headers=visit.headers)
 
 
@@ -25,7 +27,12 @@ def test_malformed_json_is_400(client: TestClient, visit: Visit) -> None:
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"text": 42}, "text"), ({}, "text"), ({"text": "   "}, "text"), ({"text": "hi", "x": 1}, "x")],
+    [
+        ({"text": 42}, "text"),
+        ({}, "text"),
+        ({"text": "   "}, "text"),
+        ({"text": "hi", "x": 1}, "x"),
+    ],
 )
 def test_wrong_types_are_422_naming_the_field(
     client: TestClient, visit: Visit, body: object, field: str
@@ -72,11 +79,18 @@ def test_batch_over_the_size_limit_is_413(client: TestClient, visit: Visit) -> N
 
 
 def test_cors_allows_only_configured_origins(client: TestClient) -> None:
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
-    ok = client.options("/api/conversations", headers={"Origin": "http://localhost:8080", **preflight})
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    ok = client.options(
+        "/api/conversations", headers={"Origin": "http://localhost:8080", **preflight}
+    )
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-origin"] == "http://localhost:8080"
-    bad = client.options("/api/conversations", headers={"Origin": "https://evil.example", **preflight})
+    bad = client.options(
+        "/api/conversations", headers={"Origin": "https://evil.example", **preflight}
+    )
     assert bad.status_code == 400
     assert "access-control-allow-origin" not in bad.headers
     simple = client.get("/api/config", headers={"Origin": "https://evil.example"})

@@ -1,0 +1,70 @@
+"""Abuse protection: per-IP message limits, in memory and in Redis."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+from starlette.testclient import TestClient
+
+from chat_server.errors import ApiError
+from chat_server.ratelimit import RateLimiter
+from core.settings import Settings
+from tests.conftest import Visit, make_app
+
+pytestmark = pytest.mark.slow
+
+
+def test_over_the_limit_is_429_with_retry_after(engine: object, settings: Settings) -> None:
+    app = make_app(settings, RATE_LIMIT="3/minute")
+    with TestClient(app) as client:
+        visit = Visit(client)
+        for i in range(3):
+            visit.say(f"question {i}")
+        response = client.post(
+            f"/api/conversations/{visit.cid}/messages",
+            json={"text": "one more"},
+            headers=visit.headers,
+        )
+        assert response.status_code == 429
+        wait = int(response.headers["Retry-After"])
+        assert 1 <= wait <= 60
+        assert response.json()["error"] == f"Too many messages, please wait {wait} seconds"
+        assert len(visit.history()) == 6  # the refused message was not stored half-way
+
+
+def test_batch_counts_each_message(engine: object, settings: Settings) -> None:
+    app = make_app(settings, RATE_LIMIT="4/minute")
+    with TestClient(app) as client:
+        visit = Visit(client)
+        url = f"/api/conversations/{visit.cid}/messages/batch"
+        body = {"messages": [{"text": f"q{i}"} for i in range(5)]}
+        assert client.post(url, json=body, headers=visit.headers).status_code == 429
+
+
+async def test_limits_are_shared_through_redis() -> None:
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is expected on 127.0.0.1:6379 on these machines")
+    ip = f"test-{uuid.uuid4().hex}"
+    # Two limiter objects stand for two chat server processes.
+    first = RateLimiter("2/minute", "redis://127.0.0.1:6379/0")
+    second = RateLimiter("2/minute", "redis://127.0.0.1:6379/0")
+    try:
+        await first.check("messages", ip)
+        await second.check("messages", ip)
+        with pytest.raises(ApiError) as refused:
+            await first.check("messages", ip)
+        assert refused.value.status == 429 and refused.value.headers is not None
+    finally:
+        await first.close()
+        await second.close()
+        client.close()
+
+
+def test_bad_rule_is_refused() -> None:
+    with pytest.raises(ValueError, match="60/minute"):
+        RateLimiter("sixty per minute")
