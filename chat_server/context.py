@@ -12,6 +12,7 @@ from chat_server.errors import ApiError
 from chat_server.knowledge import KnowledgeBase
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
+from chat_server.turns import Turns
 from core.settings import Settings
 
 
@@ -23,6 +24,7 @@ class ChatContext:
     hub: Hub
     limiter: RateLimiter
     tokens: VisitorTokens
+    turns: Turns
 
 
 def context(request: Request) -> ChatContext:

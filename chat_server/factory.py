@@ -23,6 +23,7 @@ from chat_server.knowledge import KnowledgeBase
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
+from chat_server.turns import Turns
 from core.crypto import load_secret
 from core.db import make_engine
 from core.nlp.loading import load_encoder
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         encoder = await asyncio.to_thread(load_encoder, settings.encoder_path)
+        encoder.use_threads(settings.encoder_threads)
         knowledge = KnowledgeBase(
             encoder=encoder,
             engine=engine,
@@ -57,18 +59,24 @@ def create_app(settings: Settings) -> Starlette:
             batch_max_size=settings.BATCH_MAX_SIZE,
         )
         await asyncio.to_thread(knowledge.refresh)
+        hub = Hub()
+        turns = Turns(
+            engine=engine, knowledge=knowledge, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS
+        )
         knowledge.batcher.start()
+        turns.writer.start()
         refresher = asyncio.create_task(knowledge.keep_fresh(settings.FAQ_REFRESH_SECONDS))
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
         app.state.chat = ChatContext(
             settings=settings,
             engine=engine,
             knowledge=knowledge,
-            hub=Hub(),
+            hub=hub,
             limiter=limiter,
             tokens=VisitorTokens(
                 load_secret(settings), settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400
             ),
+            turns=turns,
         )
         log.info("chat server ready: %d FAQs indexed", len(knowledge.index))
         try:
@@ -76,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             refresher.cancel()
             await knowledge.batcher.stop()
+            await turns.writer.stop()
             await limiter.close()
             engine.dispose()
 

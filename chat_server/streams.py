@@ -13,19 +13,27 @@ _CHUNKS = re.compile(r"\s*\S+")
 
 
 class Hub:
-    """Wakes the streams of a conversation when this process stores a message in it."""
+    """Hands the messages this process stores to the open streams of their conversation."""
 
     def __init__(self) -> None:
-        self._events: dict[int, asyncio.Event] = {}
+        self._subscribers: dict[int, set[asyncio.Queue[list[MessagePublic]]]] = {}
         self.open_streams = 0  # streams being served now; a closed client must bring it down
 
-    def waiter(self, conversation_id: int) -> asyncio.Event:
-        return self._events.setdefault(conversation_id, asyncio.Event())
+    def subscribe(self, conversation_id: int) -> asyncio.Queue[list[MessagePublic]]:
+        queue: asyncio.Queue[list[MessagePublic]] = asyncio.Queue()
+        self._subscribers.setdefault(conversation_id, set()).add(queue)
+        return queue
 
-    def notify(self, conversation_id: int) -> None:
-        event = self._events.pop(conversation_id, None)
-        if event is not None:
-            event.set()
+    def unsubscribe(self, conversation_id: int, queue: asyncio.Queue[list[MessagePublic]]) -> None:
+        queues = self._subscribers.get(conversation_id)
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self._subscribers[conversation_id]
+
+    def publish(self, conversation_id: int, messages: list[MessagePublic]) -> None:
+        for queue in self._subscribers.get(conversation_id, ()):
+            queue.put_nowait(messages)
 
 
 @dataclass(frozen=True)
@@ -55,17 +63,20 @@ def frame(event: str, event_id: str, data: object) -> str:
 
 
 def message_frames(message: MessagePublic, from_token: int = 0) -> list[str]:
-    """A bot answer token by token then whole; any other message whole."""
+    """A bot answer token by token then whole; any other message whole.
+
+    The answer is complete when stored (retrieved, not generated), so its token events are
+    written together: one socket write per message, each token still its own resumable event."""
     out = []
     if message.role == Role.BOT:
+        mid = message.id
         for index, text in enumerate(chunks(message.text)):
             if index >= from_token:
+                # Written by hand: this runs for every token of every answer.
+                chunk = json.dumps(text, ensure_ascii=False)
                 out.append(
-                    frame(
-                        "token",
-                        f"{message.id}.{index}",
-                        {"message_id": message.id, "index": index, "text": text},
-                    )
+                    f"event: token\nid: {mid}.{index}\n"
+                    f'data: {{"message_id":{mid},"index":{index},"text":{chunk}}}\n\n'
                 )
     out.append(frame("message", str(message.id), message.model_dump(mode="json")))
     return out

@@ -1,19 +1,26 @@
-"""A visitor's message and the bot's reply: checks, storage in one transaction, the answer."""
+"""A visitor's message and the bot's reply.
+
+Two batched stages serve concurrent visitors: the knowledge base encodes every waiting message in
+one encoder pass, then the writer stores every waiting turn in one transaction (one writer thread,
+so SQLite never sees competing writers)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from chat_server.context import ChatContext
+from chat_server.batcher import MicroBatcher
 from chat_server.errors import ApiError
+from chat_server.knowledge import KnowledgeBase
 from chat_server.schemas import MessageIn, TurnOut
+from chat_server.streams import Hub
 from core.crud import conversations as conv_crud
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
@@ -23,11 +30,14 @@ from core.models import (
     ConversationStatus,
     FaqEntry,
     Message,
-    MessageCreate,
     MessagePublic,
     Role,
+    Visitor,
 )
+from core.models._types import utcnow
 from core.replies import Reply
+
+OWNER_CACHE_SIZE = 50_000
 
 
 def owned_conversation(session: Session, public_id: str, visitor_public_id: str) -> Conversation:
@@ -40,127 +50,171 @@ def owned_conversation(session: Session, public_id: str, visitor_public_id: str)
     return conversation
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    conversation: Conversation
-    stored: dict[str, TurnOut]  # turns already stored under a client_id (retries)
+class Owners:
+    """Which visitor owns which conversation: it never changes, so it is cached."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._cache: OrderedDict[str, tuple[int, str]] = OrderedDict()
+
+    def _load(self, cid: str) -> tuple[int, str] | None:
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(Conversation.id, Visitor.public_id)
+                .join(Visitor, col(Visitor.id) == Conversation.visitor_id)
+                .where(Conversation.public_id == cid)
+            ).first()
+        return None if row is None or row[0] is None else (row[0], row[1])
+
+    async def conversation_id(self, cid: str, visitor: str) -> int:
+        owner = self._cache.get(cid)
+        if owner is None:
+            owner = await run_in_threadpool(self._load, cid)
+            if owner is None:
+                raise ApiError(404, "Conversation not found")
+            self._cache[cid] = owner
+            if len(self._cache) > OWNER_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        if owner[1] != visitor:
+            raise ApiError(403, "This conversation belongs to another visitor")
+        return owner[0]
 
 
-def _prepare(engine: Engine, cid: str, visitor: str, client_ids: list[str]) -> _Prepared:
-    with Session(engine, expire_on_commit=False) as session:
-        conversation = owned_conversation(session, cid, visitor)
-        stored: dict[str, TurnOut] = {}
-        if client_ids:
-            rows = session.exec(
-                select(Message).where(
-                    Message.conversation_id == conversation.id,
-                    col(Message.client_id).in_(client_ids),
-                )
-            ).all()
-            for row in rows:
-                assert row.client_id is not None
-                reply = msg_crud.reply_to(session=session, message=row)
-                stored[row.client_id] = TurnOut(
-                    message=MessagePublic.of(row),
-                    reply=None if reply is None else MessagePublic.of(reply),
-                )
-        return _Prepared(conversation, stored)
+@dataclass
+class TurnGroup:
+    """The messages of one request, with the bot's replies (None where the bot stays quiet)."""
+
+    conversation_id: int
+    items: Sequence[MessageIn]
+    replies: Sequence[Reply | None]
+    started: float
+    turns: list[TurnOut] = field(default_factory=list)
+    new_messages: list[MessagePublic] = field(default_factory=list)
 
 
-def _store(
-    engine: Engine,
-    conversation_id: int,
-    items: Sequence[MessageIn],
-    replies: Sequence[Reply | None],
-    latencies_ms: Sequence[float],
-) -> list[TurnOut]:
+def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[int, str], TurnOut]:
+    """Turns already stored under a client_id: a retry gets them back instead of a copy."""
+    wanted = {(g.conversation_id, i.client_id) for g in groups for i in g.items if i.client_id}
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Message).where(
+            col(Message.conversation_id).in_({c for c, _ in wanted}),
+            col(Message.client_id).in_({k for _, k in wanted}),
+        )
+    ).all()
+    out = {}
+    for row in rows:
+        key = (row.conversation_id, row.client_id or "")
+        if key in wanted:
+            reply = msg_crud.reply_to(session=session, message=row)
+            out[key] = TurnOut(
+                message=MessagePublic.of(row),
+                reply=None if reply is None else MessagePublic.of(reply),
+            )
+    return out
+
+
+def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]:
     with session_scope(engine) as session:
-        conversation = session.get(Conversation, conversation_id)
-        assert conversation is not None
-        if conversation.status == ConversationStatus.CLOSED:
-            conversation.status = ConversationStatus.BOT  # a visitor writing again reopens it
-        faq_ids = {r.faq_id for r in replies if r is not None and r.faq_id is not None}
+        ids = {g.conversation_id for g in groups}
+        conversations = {
+            c.id: c
+            for c in session.exec(select(Conversation).where(col(Conversation.id).in_(ids))).all()
+        }
+        stored = _stored_turns(session, groups)
+        faq_ids = {r.faq_id for g in groups for r in g.replies if r is not None and r.faq_id}
         # An FAQ deleted since the index was built must not make the visitor's message fail.
         live = set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(faq_ids))).all())
-        out = []
-        for item, reply, latency in zip(items, replies, latencies_ms, strict=True):
-            message = msg_crud.create_message(
-                session=session,
-                conversation=conversation,
-                message_in=MessageCreate(
-                    role=Role.VISITOR, text=item.text, client_id=item.client_id
-                ),
-            )
-            bot = None
-            if reply is not None:
-                faq_id = reply.faq_id if reply.faq_id in live else None
-                bot = msg_crud.create_message(
-                    session=session,
-                    conversation=conversation,
-                    message_in=MessageCreate(
+        now = utcnow()
+        pending: list[tuple[TurnGroup, Message | str, Message | None]] = []
+        claimed: set[tuple[int, str]] = set()
+        for group in groups:
+            conversation = conversations[group.conversation_id]
+            if conversation.status == ConversationStatus.CLOSED:
+                conversation.status = ConversationStatus.BOT  # writing again reopens it
+            conversation.last_message_at = now
+            quiet = conversation.status == ConversationStatus.HUMAN  # an agent has taken over
+            latency = (time.perf_counter() - group.started) * 1000
+            for item, reply in zip(group.items, group.replies, strict=True):
+                key = (group.conversation_id, item.client_id or "")
+                if item.client_id and (key in stored or key in claimed):
+                    pending.append((group, item.client_id, None))  # a retry: answer as before
+                    continue
+                message = Message(
+                    conversation_id=group.conversation_id,
+                    role=Role.VISITOR,
+                    text=item.text,
+                    client_id=item.client_id,
+                    created_at=now,
+                    quick_replies=[],
+                    actions=[],
+                )
+                session.add(message)
+                bot = None
+                if reply is not None and not quiet:
+                    faq_id = reply.faq_id if reply.faq_id in live else None
+                    bot = Message(
+                        conversation_id=group.conversation_id,
                         role=Role.BOT,
                         text=reply.text,
+                        created_at=now,
                         latency_ms=latency,
                         faq_id=faq_id,
                         confidence=reply.confidence,
                         quick_replies=list(reply.quick_replies),
                         actions=list(reply.actions),
-                    ),
-                )
-                event_crud.record_event(
-                    session=session,
-                    name="bot_answered" if faq_id is not None else "bot_clarified",
-                    conversation_id=conversation_id,
-                    faq_id=faq_id,
-                    confidence=reply.confidence,
-                    latency_ms=round(latency, 2),
-                )
-            out.append(
-                TurnOut(
-                    message=MessagePublic.of(message),
-                    reply=None if bot is None else MessagePublic.of(bot),
-                )
+                    )
+                    session.add(bot)
+                    event_crud.record_event(
+                        session=session,
+                        name="bot_answered" if faq_id is not None else "bot_clarified",
+                        conversation_id=group.conversation_id,
+                        faq_id=faq_id,
+                        confidence=reply.confidence,
+                        latency_ms=round(latency, 2),
+                    )
+                if item.client_id:
+                    claimed.add(key)
+                pending.append((group, message, bot))
+        session.flush()  # one round of batched INSERTs assigns every id
+        for group, visitor_message, bot in pending:
+            if isinstance(visitor_message, str):
+                group.turns.append(stored[(group.conversation_id, visitor_message)])
+                continue
+            turn = TurnOut(
+                message=MessagePublic.of(visitor_message),
+                reply=None if bot is None else MessagePublic.of(bot),
             )
-        return out
+            if visitor_message.client_id:
+                stored[(group.conversation_id, visitor_message.client_id)] = turn
+            group.turns.append(turn)
+            group.new_messages.extend([turn.message] + ([turn.reply] if turn.reply else []))
+    return list(groups)
 
 
-async def take_turns(
-    chat: ChatContext, visitor: str, cid: str, items: Sequence[MessageIn]
-) -> list[TurnOut]:
-    """Store the visitor's messages in order, with the bot's replies when the bot is in charge."""
-    started = time.perf_counter()
-    for item in items:
-        if len(item.text) > chat.settings.MAX_MESSAGE_CHARS:
-            raise ApiError(
-                413, f"Message is longer than {chat.settings.MAX_MESSAGE_CHARS} characters"
-            )
-    client_ids = [i.client_id for i in items if i.client_id]
-    prepared = await run_in_threadpool(_prepare, chat.engine, cid, visitor, client_ids)
-    conversation = prepared.conversation
-    assert conversation.id is not None
+class Turns:
+    """Takes visitor messages through the two batched stages and publishes the results."""
 
-    fresh: list[MessageIn] = []
-    seen: set[str] = set(prepared.stored)
-    for item in items:
-        if item.client_id is None or item.client_id not in seen:
-            fresh.append(item)
-            if item.client_id:
-                seen.add(item.client_id)
+    def __init__(
+        self, *, engine: Engine, knowledge: KnowledgeBase, hub: Hub, max_chars: int
+    ) -> None:
+        self.knowledge = knowledge
+        self.hub = hub
+        self.max_chars = max_chars
+        self.owners = Owners(engine)
+        self.writer: MicroBatcher[TurnGroup, TurnGroup] = MicroBatcher(
+            lambda groups: store_groups(engine, groups), max_size=256
+        )
 
-    replies: list[Reply | None]
-    latencies: list[float] = []
-    if conversation.status == ConversationStatus.HUMAN:
-        replies = [None] * len(fresh)
-        latencies = [0.0] * len(fresh)
-    else:
-        replies = list(await asyncio.gather(*(chat.knowledge.reply(i.text) for i in fresh)))
-        latencies = [(time.perf_counter() - started) * 1000] * len(fresh)
-    stored = await run_in_threadpool(
-        _store, chat.engine, conversation.id, fresh, replies, latencies
-    )
-    chat.hub.notify(conversation.id)
-
-    by_client = dict(prepared.stored)
-    by_client.update({t.message.client_id: t for t in stored if t.message.client_id})
-    fresh_turns = iter(stored)
-    return [by_client[i.client_id] if i.client_id else next(fresh_turns) for i in items]
+    async def take(self, visitor: str, cid: str, items: Sequence[MessageIn]) -> list[TurnOut]:
+        started = time.perf_counter()
+        for item in items:
+            if len(item.text) > self.max_chars:
+                raise ApiError(413, f"Message is longer than {self.max_chars} characters")
+        conversation_id = await self.owners.conversation_id(cid, visitor)
+        replies = await asyncio.gather(*(self.knowledge.reply(i.text) for i in items))
+        group = await self.writer.submit(TurnGroup(conversation_id, items, replies, started))
+        if group.new_messages:
+            self.hub.publish(conversation_id, group.new_messages)
+        return group.turns

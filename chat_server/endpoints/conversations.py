@@ -20,7 +20,7 @@ from chat_server.schemas import (
     HistoryOut,
     MessageIn,
 )
-from chat_server.turns import owned_conversation, take_turns
+from chat_server.turns import owned_conversation
 from core.crud import business as business_crud
 from core.crud import conversations as conv_crud
 from core.crud import events as event_crud
@@ -135,7 +135,7 @@ async def post_message(request: Request) -> JSONResponse:
     visitor = visitor_of(request)
     body = await read_json(request, MessageIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     await chat.limiter.check("messages", client_ip(request))
-    [turn] = await take_turns(chat, visitor, request.path_params["cid"], [body])
+    [turn] = await chat.turns.take(visitor, request.path_params["cid"], [body])
     return JSONResponse(turn.model_dump(mode="json"), status_code=201)
 
 
@@ -163,7 +163,7 @@ async def post_batch(request: Request) -> JSONResponse:
     if len(body.messages) > chat.settings.MAX_BATCH_MESSAGES:
         raise ApiError(413, f"A batch holds at most {chat.settings.MAX_BATCH_MESSAGES} messages")
     await chat.limiter.check("messages", client_ip(request), cost=len(body.messages))
-    turns = await take_turns(chat, visitor, request.path_params["cid"], body.messages)
+    turns = await chat.turns.take(visitor, request.path_params["cid"], body.messages)
     return JSONResponse(BatchOut(results=turns).model_dump(mode="json"), status_code=201)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 
 from sqlalchemy.engine import Engine
@@ -20,6 +21,7 @@ from core.models import Conversation, MessagePublic
 
 PING_SECONDS = 15.0
 RETRY_MS = 2000
+REMEMBERED_IDS = 512
 
 
 def _open(
@@ -49,46 +51,59 @@ def _one(engine: Engine, conversation: Conversation, message_id: int) -> Message
         return None if row is None else MessagePublic.of(row)
 
 
+class _Delivery:
+    """What one stream has sent: messages come from this process directly and from the
+    database by polling (messages another process stored, such as an agent's reply)."""
+
+    def __init__(self, after_id: int) -> None:
+        self.floor = after_id  # the client has everything up to here
+        self.db_cursor = after_id  # advanced only by database reads
+        self._sent: deque[int] = deque(maxlen=REMEMBERED_IDS)
+
+    def fresh(self, messages: list[MessagePublic]) -> list[MessagePublic]:
+        out = [m for m in messages if m.id > self.floor and m.id not in self._sent]
+        self._sent.extend(m.id for m in out)
+        return out
+
+
 async def _frames(
     chat: ChatContext, conversation: Conversation, last_id: int, resume: ResumePoint | None
 ) -> AsyncIterator[str]:
     assert conversation.id is not None
+    queue = chat.hub.subscribe(conversation.id)  # before reading, so nothing slips between
     chat.hub.open_streams += 1
     try:
-        async for chunk in _frames_until_closed(chat, conversation, last_id, resume):
-            yield chunk
+        yield f"retry: {RETRY_MS}\n\n"
+        if resume is not None and resume.token_index is not None:
+            # The client stopped inside a bot answer: finish that answer first.
+            partial = await run_in_threadpool(_one, chat.engine, conversation, resume.message_id)
+            if partial is not None:
+                yield "".join(message_frames(partial, from_token=resume.token_index + 1))
+        delivery = _Delivery(last_id)
+        polled = await run_in_threadpool(_since, chat.engine, conversation, last_id)
+        last_ping = time.monotonic()
+        while True:
+            if polled:
+                delivery.db_cursor = max(delivery.db_cursor, polled[-1].id)
+            batch = delivery.fresh(polled)
+            if batch:
+                yield "".join(f for m in batch for f in message_frames(m))
+            try:
+                published = await asyncio.wait_for(queue.get(), chat.settings.STREAM_POLL_SECONDS)
+                batch = delivery.fresh(published)
+                if batch:
+                    yield "".join(f for m in batch for f in message_frames(m))
+                polled = []
+            except TimeoutError:
+                polled = await run_in_threadpool(
+                    _since, chat.engine, conversation, delivery.db_cursor
+                )
+                if not polled and time.monotonic() - last_ping >= PING_SECONDS:
+                    last_ping = time.monotonic()
+                    yield ": ping\n\n"
     finally:
         chat.hub.open_streams -= 1
-
-
-async def _frames_until_closed(
-    chat: ChatContext, conversation: Conversation, last_id: int, resume: ResumePoint | None
-) -> AsyncIterator[str]:
-    assert conversation.id is not None
-    yield f"retry: {RETRY_MS}\n\n"
-    if resume is not None and resume.token_index is not None:
-        # The client stopped inside a bot answer: finish that answer first.
-        partial = await run_in_threadpool(_one, chat.engine, conversation, resume.message_id)
-        if partial is not None:
-            for chunk in message_frames(partial, from_token=resume.token_index + 1):
-                yield chunk
-    last_ping = time.monotonic()
-    while True:
-        wake = chat.hub.waiter(conversation.id)  # before reading, so no message slips between
-        messages = await run_in_threadpool(_since, chat.engine, conversation, last_id)
-        for message in messages:
-            for chunk in message_frames(message):
-                yield chunk
-            last_id = message.id
-        if messages:
-            continue
-        try:
-            # Messages stored by another process (an agent in the admin) arrive by polling.
-            await asyncio.wait_for(wake.wait(), timeout=chat.settings.STREAM_POLL_SECONDS)
-        except TimeoutError:
-            if time.monotonic() - last_ping >= PING_SECONDS:
-                last_ping = time.monotonic()
-                yield ": ping\n\n"
+        chat.hub.unsubscribe(conversation.id, queue)
 
 
 async def stream(request: Request) -> StreamingResponse:

@@ -48,6 +48,10 @@ async def health(request: Request) -> JSONResponse:
             "status": "ok",
             "faqs_indexed": len(chat.knowledge.index),
             "open_streams": chat.hub.open_streams,
+            "encoder_batches": chat.knowledge.batcher.batches,
+            "encoder_items": chat.knowledge.batcher.items,
+            "writer_batches": chat.turns.writer.batches,
+            "writer_items": chat.turns.writer.items,
         }
     )
 

@@ -5,12 +5,15 @@ from typing import Any
 from sqlmodel import Session
 
 from core.models import AnalyticsEvent, Feedback
+from core.models._types import utcnow
 
 
 def record_event(
     *, session: Session, name: str, conversation_id: int | None = None, **properties: Any
 ) -> AnalyticsEvent:
-    event = AnalyticsEvent(name=name, conversation_id=conversation_id, properties=properties)
+    event = AnalyticsEvent(
+        name=name, conversation_id=conversation_id, properties=properties, created_at=utcnow()
+    )
     session.add(event)
     return event
 

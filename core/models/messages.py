@@ -53,6 +53,7 @@ class MessagePublic(SQLModel):
     client_id: str | None
     faq_id: int | None
     confidence: float | None
+    latency_ms: float | None
     quick_replies: list[str]
     actions: list[str]
 
@@ -67,6 +68,7 @@ class MessagePublic(SQLModel):
             client_id=message.client_id,
             faq_id=message.faq_id,
             confidence=None if message.confidence is None else round(message.confidence, 4),
+            latency_ms=None if message.latency_ms is None else round(message.latency_ms, 2),
             quick_replies=list(message.quick_replies),
             actions=list(message.actions),
         )

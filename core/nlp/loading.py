@@ -34,8 +34,15 @@ class Encoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
         self.dim = int(self.model.config.hidden_size)
-        # One forward pass at a time: torch already uses every core inside a pass.
+        # One forward pass at a time: torch already spreads a pass over its threads.
         self._lock = threading.Lock()
+        self.threads: int | None = None  # None: torch's default (every core)
+        self._configured = threading.local()
+
+    def use_threads(self, count: int) -> None:
+        """Threads inside one forward pass. OpenMP keeps this per calling thread, so it is
+        applied in whichever thread runs the next pass."""
+        self.threads = max(1, count)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -43,6 +50,9 @@ class Encoder:
         batch = self.tokenizer(
             list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
         )
+        if self.threads is not None and getattr(self._configured, "threads", None) != self.threads:
+            torch.set_num_threads(self.threads)
+            self._configured.threads = self.threads
         with self._lock, torch.inference_mode():
             hidden = self.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
