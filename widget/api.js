@@ -1,0 +1,220 @@
+// The only module that knows the chat server's endpoints (see docs/api.md). Everything else talks
+// to a ChatApi instance and receives plain objects or an ApiError.
+
+const TIMEOUT_MS = 20000;
+const RECONNECT_MIN_MS = 1000;
+const RECONNECT_MAX_MS = 30000;
+
+export class ApiError extends Error {
+  /**
+   * status is the HTTP status (0 for network failures and timeouts); retryAfter is in seconds
+   * (429 only); details is the server's 422 detail list.
+   */
+  constructor(message, { status = 0, retryAfter = null, details = null } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.retryAfter = retryAfter;
+    this.details = details;
+  }
+}
+
+function seconds(value) {
+  const n = Number(value);
+  return value !== null && value !== '' && Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : null;
+}
+
+// Retry-After is either delta-seconds or an HTTP date. Cross-origin pages can read the header only
+// when the server exposes it, so the body's retry_after is the fallback.
+function retryAfterOf(response, body) {
+  const header = response.headers.get('Retry-After');
+  if (header) {
+    const delta = seconds(header.trim());
+    if (delta !== null) return delta;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  }
+  return body && body.retry_after !== undefined ? seconds(body.retry_after) : null;
+}
+
+async function errorFrom(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  const message = body && typeof body.error === 'string' ? body.error : `Request failed (${response.status})`;
+  return new ApiError(message, {
+    status: response.status,
+    retryAfter: retryAfterOf(response, body),
+    details: body && Array.isArray(body.details) ? body.details : null,
+  });
+}
+
+export class ChatApi {
+  constructor(baseUrl) {
+    this.base = String(baseUrl).replace(/\/+$/, '');
+    /** {conversation_id, visitor_token} of the current conversation, or null. */
+    this.session = null;
+  }
+
+  setSession(session) {
+    this.session = session ? { conversation_id: session.conversation_id, visitor_token: session.visitor_token } : null;
+  }
+
+  async _request(method, path, { body, token } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    let response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+        credentials: 'omit',
+      });
+    } catch (err) {
+      const message = err && err.name === 'AbortError' ? 'The server took too long to answer.' : 'Could not reach the server.';
+      throw new ApiError(message, { status: 0 });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw await errorFrom(response);
+    try {
+      return await response.json();
+    } catch {
+      throw new ApiError('The server sent an unreadable answer.', { status: response.status });
+    }
+  }
+
+  _conversationPath(suffix = '') {
+    if (!this.session) throw new ApiError('No conversation has been started.', { status: 0 });
+    return `/api/conversations/${encodeURIComponent(this.session.conversation_id)}${suffix}`;
+  }
+
+  /** GET /api/config: {business_name, greeting, default_language, color, position}. */
+  config() {
+    return this._request('GET', '/api/config');
+  }
+
+  /**
+   * Start a conversation and make it the current session. previousToken (the token of an earlier
+   * conversation) keeps the same visitor on the server.
+   */
+  async startConversation({ language, pageUrl, previousToken } = {}) {
+    const body = {};
+    if (language) body.language = language;
+    if (pageUrl) body.page_url = pageUrl;
+    const data = await this._request('POST', '/api/conversations', { body, token: previousToken });
+    this.setSession(data);
+    return data;
+  }
+
+  /** The current conversation: {conversation_id, status, messages: [Message, ...]}, oldest first. */
+  history() {
+    return this._request('GET', this._conversationPath('/messages'), { token: this.session && this.session.visitor_token });
+  }
+
+  /** Send one visitor message: {message, reply}. Re-sending the same clientId is safe. */
+  send(text, clientId) {
+    const body = { text };
+    if (clientId) body.client_id = clientId;
+    return this._request('POST', this._conversationPath('/messages'), { body, token: this.session && this.session.visitor_token });
+  }
+
+  /** Send up to 20 queued messages [{text, client_id}] in order: {results: [{message, reply}]}. */
+  sendBatch(messages) {
+    return this._request('POST', this._conversationPath('/messages/batch'), {
+      body: { messages },
+      token: this.session && this.session.visitor_token,
+    });
+  }
+
+  /**
+   * POST /api/contact with {name, email, phone?, message}. The current conversation is attached,
+   * with its visitor token, which the server needs to link the request to it.
+   */
+  contact(form) {
+    const body = { name: form.name, email: form.email, message: form.message };
+    if (form.phone) body.phone = form.phone;
+    if (this.session) body.conversation_id = this.session.conversation_id;
+    return this._request('POST', '/api/contact', { body, token: this.session && this.session.visitor_token });
+  }
+
+  /**
+   * Open the conversation's event stream. handlers: onToken({message_id, index, text}),
+   * onMessage(Message), onOpen(), onError(). EventSource resumes by itself with Last-Event-ID after
+   * a network blip; when it gives up (an HTTP error closes it for good) the stream is reopened with
+   * backoff from the last complete message seen. Returns {close()}.
+   */
+  openStream(conversationId, token, after, handlers = {}) {
+    let source = null;
+    let timer = null;
+    let closed = false;
+    let delay = RECONNECT_MIN_MS;
+    let cursor = after === null || after === undefined ? null : Number(after);
+
+    const url = () => {
+      const query = new URLSearchParams({ token });
+      if (cursor !== null && Number.isFinite(cursor)) query.set('after', String(cursor));
+      return `${this.base}/api/conversations/${encodeURIComponent(conversationId)}/events?${query}`;
+    };
+    const parse = (event) => {
+      try {
+        return JSON.parse(event.data);
+      } catch {
+        return null;
+      }
+    };
+    const connect = () => {
+      if (closed) return;
+      source = new EventSource(url());
+      source.addEventListener('open', () => {
+        delay = RECONNECT_MIN_MS;
+        if (handlers.onOpen) handlers.onOpen();
+      });
+      source.addEventListener('token', (event) => {
+        const data = parse(event);
+        if (data && handlers.onToken) handlers.onToken(data);
+      });
+      source.addEventListener('message', (event) => {
+        const message = parse(event);
+        if (!message) return;
+        if (Number.isFinite(message.id) && (cursor === null || message.id > cursor)) cursor = message.id;
+        if (handlers.onMessage) handlers.onMessage(message);
+      });
+      source.addEventListener('error', () => {
+        if (handlers.onError) handlers.onError();
+        if (closed || source.readyState !== EventSource.CLOSED) return;
+        source = null;
+        timer = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      });
+    };
+    connect();
+    return {
+      close() {
+        closed = true;
+        clearTimeout(timer);
+        if (source) source.close();
+        source = null;
+      },
+    };
+  }
+}
+
+/** A short sentence for a person describing a failed request. */
+export function describeError(err) {
+  const status = err && typeof err.status === 'number' ? err.status : 0;
+  if (status === 429 && err.retryAfter !== null && err.retryAfter !== undefined) {
+    return `Too many messages, please wait ${err.retryAfter} seconds`;
+  }
+  if (status >= 500) return 'Something went wrong on our side. Please try again.';
+  if (status === 0 && !(err instanceof ApiError)) return 'Something went wrong. Please try again.';
+  return err.message;
+}

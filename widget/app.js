@@ -1,0 +1,252 @@
+// The chat panel. loader.js imports this module on first open and calls mount(). This module owns
+// the panel, the conversation's life cycle and sending; log.js renders messages, api.js knows the
+// endpoints, contact.js is the contact form.
+
+import { ChatApi, describeError } from './api.js';
+import { contactView } from './contact.js';
+import { MessageLog } from './log.js';
+import * as storage from './storage.js';
+import { ICON_CLOSE, alertController, el, icon } from './ui.js';
+
+// How long a reply that came back in the POST response may wait for the stream before it is shown.
+const REPLY_FALLBACK_MS = 1500;
+const INPUT_MAX_PX = 120;
+const CONFIG_WAIT_MS = 3000;
+const DEFAULT_NAME = 'Support';
+// History answers that mean "this stored conversation is not yours any more": start a new one.
+const STALE_CONVERSATION = new Set([401, 403, 404]);
+
+function newClientId() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+  return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+class ChatPanel {
+  constructor({ server, root, panelId, close }) {
+    this.api = new ChatApi(server);
+    this.requestClose = close;
+    this.configGreeting = '';
+    this.stream = null;
+    this.ready = null;
+    this.build(root, panelId);
+  }
+
+  build(root, panelId) {
+    this.title = el('h2', { class: 'sc-title' }, DEFAULT_NAME);
+    const closeButton = el('button', {
+      type: 'button', class: 'sc-close', 'aria-label': 'Close chat', onclick: () => this.requestClose(),
+    }, icon(ICON_CLOSE));
+    const alertSlot = el('div', { class: 'sc-alerts' });
+    this.alerts = alertController(alertSlot);
+
+    this.log = new MessageLog({
+      onQuickReply: (text) => this.sendText(text),
+      onContact: () => this.showContact(),
+    });
+
+    this.input = el('textarea', {
+      class: 'sc-input', rows: '1', 'aria-label': 'Type your message', placeholder: 'Type your message…',
+    });
+    this.input.addEventListener('keydown', (event) => {
+      // keyCode 229: Enter that confirms an IME composition, not a send.
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        this.submitInput();
+      }
+    });
+    this.input.addEventListener('input', () => this.autosize());
+    const composer = el('form', { class: 'sc-composer' },
+      this.input,
+      el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send' }, 'Send'));
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submitInput();
+    });
+    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, composer);
+
+    this.contact = contactView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
+
+    this.panel = el('div', {
+      id: panelId, class: 'sc-panel', role: 'dialog', 'aria-label': `Chat with ${DEFAULT_NAME}`, hidden: true,
+    },
+    el('div', { class: 'sc-header' }, this.title, closeButton),
+    alertSlot,
+    this.chatView,
+    this.contact.node);
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !event.isComposing) {
+        event.preventDefault();
+        this.requestClose();
+      }
+    });
+    root.append(this.panel);
+  }
+
+  /** Load the business settings; the panel still works with defaults when this fails. */
+  async loadConfig() {
+    let config = {};
+    try {
+      config = await this.api.config();
+    } catch {
+      config = {};
+    }
+    const name = typeof config.business_name === 'string' && config.business_name.trim() ? config.business_name.trim() : DEFAULT_NAME;
+    this.title.textContent = name;
+    this.panel.setAttribute('aria-label', `Chat with ${name}`);
+    this.configGreeting = typeof config.greeting === 'string' ? config.greeting : '';
+    return config;
+  }
+
+  show() {
+    this.panel.hidden = false;
+    this.ensureConversation().catch((err) => this.alerts.show(describeError(err)));
+    if (this.chatView.hidden) this.contact.focus();
+    else this.input.focus();
+    this.log.scrollToBottom();
+  }
+
+  hide() {
+    this.panel.hidden = true;
+  }
+
+  // ----- conversation life cycle --------------------------------------------------------------
+
+  /** Restore or start the conversation once; a failed attempt is retried on the next call. */
+  ensureConversation() {
+    if (!this.ready) {
+      this.log.node.setAttribute('aria-busy', 'true');
+      this.ready = this.startConversation()
+        .catch((err) => {
+          this.ready = null;
+          throw err;
+        })
+        .finally(() => this.log.node.removeAttribute('aria-busy'));
+    }
+    return this.ready;
+  }
+
+  async startConversation() {
+    const stored = storage.loadConversation();
+    let previousToken = null;
+    if (stored) {
+      this.api.setSession(stored);
+      try {
+        const history = await this.api.history();
+        this.log.showGreeting(this.configGreeting);
+        const messages = Array.isArray(history.messages) ? history.messages : [];
+        for (const message of messages) this.log.upsert(message);
+        this.openStream(messages.reduce((last, m) => Math.max(last, Number(m.id) || 0), 0));
+        return;
+      } catch (err) {
+        if (!STALE_CONVERSATION.has(err.status)) throw err;
+        storage.clearConversation();
+        this.api.setSession(null);
+        // A missing conversation still has a visitor token worth keeping; a refused one does not.
+        if (err.status === 404) previousToken = stored.visitor_token;
+      }
+    }
+    const data = await this.api.startConversation({ pageUrl: window.location.href, previousToken });
+    storage.saveConversation(data);
+    this.log.showGreeting(typeof data.greeting === 'string' ? data.greeting : this.configGreeting);
+    // after=0 catches up on anything stored before the stream connects (e.g. a quick first reply).
+    this.openStream(0);
+  }
+
+  openStream(after) {
+    if (this.stream) this.stream.close();
+    const { conversation_id: cid, visitor_token: token } = this.api.session;
+    this.stream = this.api.openStream(cid, token, after, {
+      onToken: (data) => this.log.token(data),
+      onMessage: (message) => this.log.upsert(message),
+    });
+  }
+
+  // ----- sending ------------------------------------------------------------------------------
+
+  autosize() {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, INPUT_MAX_PX)}px`;
+  }
+
+  async submitInput() {
+    const text = this.input.value;
+    if (!text.trim()) return;
+    this.input.value = '';
+    this.autosize();
+    await this.sendText(text);
+  }
+
+  /** Send one visitor message; on failure the text goes back into an empty input. */
+  async sendText(rawText) {
+    const text = String(rawText).trim();
+    if (!text) return;
+    const clientId = newClientId();
+    this.log.addPending(text, clientId);
+    this.log.showTyping();
+    try {
+      await this.ensureConversation();
+      const result = await this.api.send(text, clientId);
+      this.alerts.hide();
+      if (result.message) this.log.upsert(result.message, clientId);
+      if (result.reply) this.awaitReply(result.reply);
+      else this.log.hideTyping();
+    } catch (err) {
+      if (!this.log.dropPending(clientId)) return; // the stream already showed it stored
+      this.log.hideTyping();
+      if (!this.input.value) {
+        this.input.value = text;
+        this.autosize();
+      }
+      this.alerts.show(err.status === 429 ? describeError(err) : `Message not sent. ${describeError(err)}`);
+    }
+  }
+
+  /**
+   * Show a reply from the POST response unless the stream delivers it first; a reply that is
+   * still arriving token by token gets more time as long as chunks keep coming.
+   */
+  awaitReply(reply) {
+    const id = Number(reply.id);
+    const check = (delay) => setTimeout(() => {
+      if (this.log.isFinal(id)) return;
+      const quiet = this.log.quietFor(id);
+      if (quiet < REPLY_FALLBACK_MS) check(REPLY_FALLBACK_MS - quiet);
+      else this.log.upsert(reply);
+    }, delay);
+    if (!this.log.isFinal(id)) check(REPLY_FALLBACK_MS);
+  }
+
+  // ----- views --------------------------------------------------------------------------------
+
+  showContact() {
+    this.alerts.hide();
+    this.chatView.hidden = true;
+    this.contact.open();
+  }
+
+  showChat() {
+    this.alerts.hide();
+    this.contact.node.hidden = true;
+    this.chatView.hidden = false;
+    this.log.scrollToBottom();
+    this.input.focus();
+  }
+}
+
+/**
+ * Build the panel inside ctx.root. ctx = {server, root, panelId, close, apply}: close() is the
+ * loader's (it updates the launcher and returns focus); apply(config) lets the business settings
+ * fill in the colour and position the embed snippet left out. Returns {show(), hide()}.
+ */
+export async function mount(ctx) {
+  const panel = new ChatPanel(ctx);
+  const configured = panel.loadConfig().then((config) => {
+    if (typeof ctx.apply === 'function') ctx.apply(config);
+  });
+  // Open with the business name when it comes quickly, but never keep a slow server's visitor waiting.
+  await Promise.race([configured, new Promise((resolve) => setTimeout(resolve, CONFIG_WAIT_MS))]);
+  return {
+    show: () => panel.show(),
+    hide: () => panel.hide(),
+  };
+}

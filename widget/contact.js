@@ -1,0 +1,115 @@
+// The contact form shown inside the panel when the bot offers "contact_form" (or the visitor asks).
+
+import { describeError } from './api.js';
+import { el, uniqueId } from './ui.js';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const THANKS = "Thanks! We'll get back to you soon.";
+
+const FIELDS = [
+  { name: 'name', label: 'Name', type: 'text', autocomplete: 'name', required: 'Please enter your name.' },
+  { name: 'email', label: 'E-mail', type: 'email', autocomplete: 'email', required: 'Please enter your e-mail address.' },
+  { name: 'phone', label: 'Phone (optional)', type: 'tel', autocomplete: 'tel' },
+  { name: 'message', label: 'Message', multiline: true, required: 'Please enter a message.' },
+];
+
+function fieldView(spec) {
+  const id = uniqueId(`contact-${spec.name}`);
+  const errorId = `${id}-error`;
+  const attrs = { id, name: spec.name, class: 'sc-field-input', 'aria-describedby': errorId };
+  if (spec.required) {
+    attrs.required = true;
+    attrs['aria-required'] = 'true';
+  }
+  const control = spec.multiline
+    ? el('textarea', { ...attrs, rows: '4' })
+    : el('input', { ...attrs, type: spec.type, autocomplete: spec.autocomplete });
+  const error = el('p', { class: 'sc-field-error', id: errorId, hidden: true });
+  const wrapper = el('div', { class: 'sc-field' }, el('label', { class: 'sc-label', for: id }, spec.label), control, error);
+  return { spec, control, error, wrapper };
+}
+
+function validate(field) {
+  const value = field.control.value.trim();
+  let problem = '';
+  if (field.spec.required && !value) problem = field.spec.required;
+  else if (field.spec.name === 'email' && value && !EMAIL_PATTERN.test(value)) problem = 'Please enter a valid e-mail address.';
+  field.error.textContent = problem;
+  field.error.hidden = !problem;
+  if (problem) field.control.setAttribute('aria-invalid', 'true');
+  else field.control.removeAttribute('aria-invalid');
+  return !problem;
+}
+
+/**
+ * Build the contact view. onBack() returns to the chat; alerts is the panel's alertController.
+ * Returns {node, open()}.
+ */
+export function contactView({ api, alerts, onBack }) {
+  const fields = FIELDS.map(fieldView);
+  const titleId = uniqueId('contact-title');
+  const submit = el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-contact-submit' }, 'Send');
+  const back = el('button', { type: 'button', class: 'sc-button sc-contact-back', onclick: () => onBack() }, 'Back to chat');
+  const form = el('form', { class: 'sc-contact-form', novalidate: true, 'aria-labelledby': titleId },
+    el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1' }, 'Contact us'),
+    el('p', { class: 'sc-contact-intro' }, 'Leave your details and we will get back to you.'),
+    fields.map((field) => field.wrapper),
+    el('div', { class: 'sc-contact-buttons' }, back, submit),
+  );
+  const thanksText = el('p', { class: 'sc-contact-thanks', tabindex: '-1' }, THANKS);
+  const done = el('div', { class: 'sc-contact-done', hidden: true },
+    thanksText,
+    el('button', { type: 'button', class: 'sc-button sc-button-primary sc-contact-back', onclick: () => onBack() }, 'Back to chat'),
+  );
+  const node = el('section', { class: 'sc-contact', hidden: true }, form, done);
+
+  for (const field of fields) {
+    // Re-check a field once it has been flagged so the message disappears as soon as it is fixed.
+    field.control.addEventListener('input', () => {
+      if (field.control.getAttribute('aria-invalid') === 'true') validate(field);
+    });
+  }
+
+  let busy = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    alerts.hide();
+    const invalid = fields.filter((field) => !validate(field));
+    if (invalid.length) {
+      invalid[0].control.focus();
+      return;
+    }
+    const values = Object.fromEntries(fields.map((field) => [field.spec.name, field.control.value.trim()]));
+    busy = true;
+    submit.disabled = true;
+    submit.textContent = 'Sending…';
+    try {
+      await api.contact(values);
+      form.reset();
+      form.hidden = true;
+      done.hidden = false;
+      thanksText.focus();
+    } catch (err) {
+      alerts.show(describeError(err));
+    } finally {
+      busy = false;
+      submit.disabled = false;
+      submit.textContent = 'Send';
+    }
+  });
+
+  return {
+    node,
+    open() {
+      form.hidden = false;
+      done.hidden = true;
+      node.hidden = false;
+      fields[0].control.focus();
+    },
+    focus() {
+      if (done.hidden) fields[0].control.focus();
+      else thanksText.focus();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/* CustomerAgent chat launcher; the panel (app.js) loads on first open. */
+(function () {
+  var w = window, d = document;
+  if (w.SupportChat) return;
+  var script = d.currentScript || d.querySelector('script[data-server][src*="loader.js"]');
+  if (!script) return;
+  var data = script.dataset;
+  var base;
+  try {
+    // From the snippet or the script's origin, never guessed from the hostname.
+    base = new URL(data.server || new URL(script.src, location.href).origin, location.href).href.replace(/\/+$/, '');
+  } catch (e) {
+    return;
+  }
+  var PANEL_ID = 'sc-panel';
+  var L = '.sc-root .sc-launcher';
+  var STYLE = L + '{position:fixed;z-index:2147483000;bottom:20px;right:20px;width:56px;height:56px;margin:0;padding:0;border:0;border-radius:50%;background:var(--sc-color);color:var(--sc-on-color);box-shadow:0 4px 14px #0005;cursor:pointer;display:grid;place-items:center}' +
+    '.sc-left' + L + '{right:auto;left:20px}' +
+    L + ':focus-visible{outline:3px solid #111;outline-offset:2px;box-shadow:0 0 0 2px #fff}' +
+    L + ' svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}' +
+    L + '[aria-expanded=true] .sc-i-chat,' + L + '[aria-expanded=false] .sc-i-x{display:none}';
+  // Constant markup only; no data goes through innerHTML.
+  var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path class="sc-i-chat" d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/><path class="sc-i-x" d="M6 6l12 12M18 6L6 18"/></svg>';
+  var root, button, app, loading, isOpen = false;
+
+  // The brand colour, with black or white text on it, whichever gives at least 4.5:1.
+  function paint(color) {
+    if (!color || !CSS.supports('color', color)) return;
+    var probe = root.appendChild(d.createElement('i'));
+    probe.style.color = color;
+    var c = getComputedStyle(probe).color.match(/[\d.]+/g).map(function (v) {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    root.removeChild(probe);
+    root.style.setProperty('--sc-color', color);
+    root.style.setProperty('--sc-on-color', 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] <= 0.1833 ? '#fff' : '#000');
+  }
+
+  function place(position) {
+    root.className = 'sc-root sc-' + (position === 'left' ? 'left' : 'right');
+  }
+
+  // Business settings (GET /api/config) fill in what the embed snippet left out.
+  function apply(config) {
+    if (!data.color) paint(config.color);
+    if (!data.position) place(config.position);
+  }
+
+  function attr(name, value) {
+    button.setAttribute(name, value);
+  }
+
+  function init() {
+    d.head.appendChild(d.createElement('style')).textContent = STYLE;
+    root = d.body.appendChild(d.createElement('div'));
+    place(data.position);
+    paint('#1f5fbf');
+    paint(data.color);
+    button = root.appendChild(d.createElement('button'));
+    button.type = 'button';
+    button.className = 'sc-launcher';
+    attr('aria-label', 'Open chat');
+    attr('aria-controls', PANEL_ID);
+    attr('aria-expanded', false);
+    button.innerHTML = ICON;
+    button.onclick = toggle;
+    button.onkeydown = function (e) {
+      if (e.key === 'Escape') close();
+    };
+  }
+
+  function load() {
+    if (!loading) {
+      var link = d.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = base + '/widget/widget.css';
+      loading = Promise.all([
+        new Promise(function (done) {
+          link.onload = link.onerror = done;
+          d.head.appendChild(link);
+        }),
+        import(base + '/widget/app.js'),
+      ]).then(function (r) {
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply });
+      }).then(function (a) {
+        return (app = a);
+      }, function (e) {
+        link.remove();
+        loading = null;
+        throw e;
+      });
+    }
+    return loading;
+  }
+
+  function setOpen(value) {
+    attr('aria-expanded', (isOpen = value));
+  }
+
+  function open() {
+    if (!root) return d.addEventListener('DOMContentLoaded', open);
+    if (isOpen) return;
+    setOpen(true);
+    attr('aria-busy', true);
+    load().then(function (a) {
+      attr('aria-busy', false);
+      if (isOpen) a.show();
+    }, function (e) {
+      attr('aria-busy', false);
+      setOpen(false);
+      console.error('SupportChat:', e);
+    });
+  }
+
+  function close() {
+    if (!isOpen) return;
+    var hadFocus = root.contains(d.activeElement);
+    setOpen(false);
+    if (app) app.hide();
+    if (hadFocus) button.focus();
+  }
+
+  function toggle() {
+    if (isOpen) close();
+    else open();
+  }
+
+  w.SupportChat = { open: open, close: close, toggle: toggle };
+  if (d.body) init();
+  else d.addEventListener('DOMContentLoaded', init);
+})();

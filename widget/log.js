@@ -1,0 +1,209 @@
+// The message log: one row per message, whichever way it arrives (history, stream tokens, stream
+// messages, POST responses, optimistic local echo). Rows are keyed by server id and, until the
+// server has answered, by client_id, so nothing is shown twice.
+
+import { el, messageView, setMessageText, typingView } from './ui.js';
+
+const NEAR_BOTTOM_PX = 80;
+
+export class MessageLog {
+  /** onQuickReply(text) and onContact() run when the visitor clicks those buttons. */
+  constructor({ onQuickReply, onContact }) {
+    this.rows = new Map(); // message id -> row
+    this.pending = new Map(); // client_id -> optimistic visitor row
+    this.order = new WeakMap(); // row -> sort key (greeting 0, server id, pending Infinity)
+    this.tokens = new Map(); // bot message id -> chunks by index
+    this.lastTokenAt = new Map(); // bot message id -> time its latest chunk arrived
+    this.finalized = new Set(); // bot message ids whose complete text is shown
+    this.greeting = null; // {row, text} while not matched to a stored message
+    this.lastVisitorId = 0;
+    this.typing = typingView();
+    this.node = el('div', {
+      class: 'sc-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0',
+    }, this.typing);
+    this.node.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const reply = target && target.closest('.sc-quick-reply');
+      if (reply) onQuickReply(reply.dataset.text || reply.textContent);
+      else if (target && target.closest('.sc-contact-open')) onContact();
+    });
+  }
+
+  /** The business greeting, shown locally (the server does not store it as a message). */
+  showGreeting(text) {
+    if (!text || this.greeting || this.rows.size) return;
+    const row = messageView({ role: 'bot', text });
+    row.dataset.greeting = '';
+    this.greeting = { row, text };
+    this.insert(row, 0);
+  }
+
+  /** Echo a visitor message before the server has stored it. */
+  addPending(text, clientId) {
+    const row = messageView({ role: 'visitor', text, clientId });
+    row.classList.add('sc-pending');
+    row.dataset.text = text;
+    this.pending.set(clientId, row);
+    this.insert(row, Infinity);
+    this.scrollToBottom();
+  }
+
+  /** Remove an unsent echo; false when the stream has meanwhile shown it stored. */
+  dropPending(clientId) {
+    const row = this.pending.get(clientId);
+    if (!row) return false;
+    this.pending.delete(clientId);
+    row.remove();
+    return true;
+  }
+
+  isFinal(id) {
+    return this.finalized.has(id);
+  }
+
+  /** Milliseconds since the latest chunk of a bot answer arrived (Infinity when none did). */
+  quietFor(id) {
+    return this.lastTokenAt.has(id) ? Date.now() - this.lastTokenAt.get(id) : Infinity;
+  }
+
+  /** Add or update a server Message, reconciling optimistic rows, the greeting and streamed bubbles. */
+  upsert(message, clientId = null) {
+    const id = Number(message && message.id);
+    if (!Number.isFinite(id)) return;
+    const text = typeof message.text === 'string' ? message.text : '';
+    const stick = this.isNearBottom();
+    let row = this.rows.get(id) || null;
+
+    if (message.role === 'visitor') {
+      this.lastVisitorId = Math.max(this.lastVisitorId, id);
+      const claimed = this.claimPending(clientId || message.client_id, text);
+      if (claimed && row) claimed.remove(); // the stream delivered it first under its id
+      else if (claimed) row = claimed;
+    } else if (!row && this.greeting && this.greeting.text === text && (message.role === 'bot' || message.role === 'system')) {
+      row = this.greeting.row; // a server that stores the greeting as a message
+      this.greeting = null;
+      delete row.dataset.greeting;
+    }
+
+    if (row) {
+      setMessageText(row, text);
+      if (row.dataset.id !== String(id)) {
+        row.dataset.id = String(id);
+        row.classList.remove('sc-pending');
+        this.rows.set(id, row);
+        this.order.set(row, id);
+      }
+    } else {
+      row = messageView({ role: message.role, text, id, clientId: message.client_id });
+      this.rows.set(id, row);
+      this.insert(row, id);
+    }
+
+    if (message.role === 'bot') {
+      this.finalized.add(id);
+      this.tokens.delete(id);
+      this.lastTokenAt.delete(id);
+      row.removeAttribute('aria-busy');
+      this.renderExtras(row, message);
+    }
+    if (message.role !== 'visitor' && id > this.lastVisitorId) this.hideTyping();
+    this.pruneQuickReplies();
+    if (stick) this.scrollToBottom();
+  }
+
+  /** Append a streamed chunk ({message_id, index, text}) to its bot bubble. */
+  token({ message_id: rawId, index, text }) {
+    const id = Number(rawId);
+    if (!Number.isFinite(id) || this.finalized.has(id) || typeof text !== 'string') return;
+    const chunks = this.tokens.get(id) || [];
+    chunks[Number(index) || 0] = text; // by index, so a replay after reconnecting changes nothing
+    this.tokens.set(id, chunks);
+    this.lastTokenAt.set(id, Date.now());
+    let row = this.rows.get(id);
+    if (!row) {
+      row = messageView({ role: 'bot', id });
+      row.setAttribute('aria-busy', 'true'); // announce the finished answer, not every chunk
+      this.rows.set(id, row);
+      this.insert(row, id);
+    }
+    const stick = this.isNearBottom();
+    setMessageText(row, chunks.join(''));
+    if (id > this.lastVisitorId) this.hideTyping();
+    if (stick) this.scrollToBottom();
+  }
+
+  showTyping() {
+    this.typing.hidden = false;
+    this.scrollToBottom();
+  }
+
+  hideTyping() {
+    this.typing.hidden = true;
+  }
+
+  isNearBottom() {
+    return this.node.scrollHeight - this.node.scrollTop - this.node.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  scrollToBottom() {
+    this.node.scrollTop = this.node.scrollHeight;
+  }
+
+  // Rows are kept in server id order; the greeting stays first and unsent echoes last.
+  insert(row, key) {
+    this.order.set(row, key);
+    const stick = this.isNearBottom();
+    let before = this.typing;
+    for (const other of this.node.querySelectorAll('.sc-msg')) {
+      const otherKey = this.order.has(other) ? this.order.get(other) : Infinity;
+      if (otherKey > key) {
+        before = other;
+        break;
+      }
+    }
+    this.node.insertBefore(row, before);
+    this.pruneQuickReplies();
+    if (stick) this.scrollToBottom();
+  }
+
+  /** Find (and forget) the optimistic row for a visitor message, by client_id or else by text. */
+  claimPending(clientId, text) {
+    let key = clientId && this.pending.has(clientId) ? clientId : null;
+    if (!key && !clientId) {
+      for (const [candidate, row] of this.pending) {
+        if (row.dataset.text === text) {
+          key = candidate;
+          break;
+        }
+      }
+    }
+    if (!key) return null;
+    const row = this.pending.get(key);
+    this.pending.delete(key);
+    return row;
+  }
+
+  renderExtras(row, message) {
+    const old = row.querySelector('.sc-msg-extras');
+    if (old) old.remove();
+    const replies = Array.isArray(message.quick_replies) ? message.quick_replies.filter((q) => typeof q === 'string' && q) : [];
+    const contact = Array.isArray(message.actions) && message.actions.includes('contact_form');
+    if (!replies.length && !contact) return;
+    const extras = el('div', { class: 'sc-msg-extras' });
+    if (replies.length) {
+      extras.append(el('div', { class: 'sc-quick-replies', role: 'group', 'aria-label': 'Suggested questions' },
+        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply }, reply))));
+    }
+    if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open' }, 'Contact us'));
+    row.append(extras);
+  }
+
+  /** Suggested questions only make sense under the latest message. */
+  pruneQuickReplies() {
+    const rows = this.node.querySelectorAll('.sc-msg');
+    const last = rows[rows.length - 1];
+    for (const group of this.node.querySelectorAll('.sc-quick-replies')) {
+      if (group.closest('.sc-msg') !== last) group.remove();
+    }
+  }
+}
