@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,6 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from chat_server.auth import VisitorTokens
@@ -43,6 +45,17 @@ API_ROUTES = [
     Route("/api/conversations/{cid}/feedback", conversations.post_feedback, methods=["POST"]),
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
 ]
+
+
+class WidgetFiles(StaticFiles):
+    """The widget's code is public: any site may load it (app.js is an ES module, which needs
+    CORS). What the widget may then do is still limited by CORS_ORIGINS on the API."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "no-cache"  # revalidate (ETag) so updates reach visitors
+        return response
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -93,7 +106,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/openapi.json", site.openapi, methods=["GET"], include_in_schema=False),
         Route("/demo", site.demo, methods=["GET"], include_in_schema=False),
         Route("/", site.home, methods=["GET"], include_in_schema=False),
-        Mount("/widget", StaticFiles(directory=ROOT / "widget"), name="widget"),
+        Mount("/widget", WidgetFiles(directory=ROOT / "widget"), name="widget"),
     ]
     middleware = [
         Middleware(

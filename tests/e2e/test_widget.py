@@ -1,0 +1,132 @@
+"""A visitor on the demo site chats with the bot through the embedded widget, in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from core.models import ContactRequest
+from tests.conftest import LiveServer, make_app
+from core.settings import Settings
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+RECORD_GROWTH = """
+() => {
+  window.__lengths = [];
+  const log = document.querySelector('.sc-log');
+  new MutationObserver(() => {
+    const bots = log.querySelectorAll('.sc-msg[data-role=bot] .sc-msg-text');
+    const last = bots[bots.length - 1];
+    if (last) window.__lengths.push(last.textContent.length);
+  }).observe(log, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def open_widget(page: Page, url: str) -> None:
+    page.goto(f"{url}/demo")
+    launcher = page.locator(".sc-launcher")
+    expect(launcher).to_have_accessible_name("Open chat")
+    launcher.click()
+    expect(page.get_by_role("dialog", name=re.compile("Chat with Harbourside Bikes"))).to_be_visible()
+
+
+def ask(page: Page, text: str) -> None:
+    box = page.locator(".sc-input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_reworded_question_gets_a_streamed_answer_that_survives_a_reload(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    expect(page.locator(".sc-msg[data-greeting]")).to_contain_text("Harbourside Bikes")
+    page.evaluate(RECORD_GROWTH)
+    ask(page, "til what time are you open on saturday")
+
+    answer = page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text").last
+    expect(answer).to_contain_text("Saturdays we're open from 10:00 am to 5:00 pm")
+    lengths = page.evaluate("window.__lengths")
+    partial = [n for n in set(lengths) if 0 < n < len(answer.inner_text())]
+    assert len(partial) >= 3, f"the answer did not arrive token by token: {sorted(set(lengths))}"
+
+    page.reload()
+    page.locator(".sc-launcher").click()
+    texts = page.locator(".sc-msg[data-id] .sc-msg-text")
+    expect(texts.first).to_have_text("til what time are you open on saturday")
+    expect(texts.nth(1)).to_contain_text("Saturdays we're open")
+    expect(texts).to_have_count(2)
+
+
+def test_unclear_question_offers_suggestions_and_the_contact_form(
+    page: Page, live_server: LiveServer, engine: Engine
+) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "my cat is sick")
+    suggestions = page.locator(".sc-quick-reply")
+    expect(suggestions).to_have_count(3)
+
+    page.locator(".sc-contact-open").click()
+    form = page.locator(".sc-contact-form")
+    form.locator("[name=name]").fill("Ada Lovelace")
+    form.locator("[name=email]").fill("ada@example.org")
+    form.locator("[name=phone]").fill("+1 555 0199")
+    form.locator("[name=message]").fill("Please call me about a wheel rebuild")
+    page.locator(".sc-contact-submit").click()
+    expect(page.locator(".sc-contact-thanks")).to_contain_text("Thanks! We'll get back to you soon.")
+
+    with Session(engine) as session:
+        rows = session.exec(select(ContactRequest).order_by(ContactRequest.id.desc())).all()  # type: ignore[union-attr]
+        mine = [r for r in rows if r.email == "ada@example.org"]
+    assert mine and mine[0].message == "Please call me about a wheel rebuild"
+    assert mine[0].conversation_id is not None
+
+
+def test_clicking_a_suggestion_asks_it(page: Page, live_server: LiveServer) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "my cat is sick")
+    first = page.locator(".sc-quick-reply").first
+    question = first.inner_text()
+    first.click()
+    expect(page.locator(".sc-msg[data-role=visitor] .sc-msg-text").last).to_have_text(question)
+    expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(2)
+
+
+def test_markup_typed_by_a_visitor_is_shown_as_text(page: Page, live_server: LiveServer) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "<img src=x onerror=alert(1)> hello")
+    expect(page.locator(".sc-msg[data-role=visitor] .sc-msg-text").last).to_have_text(
+        "<img src=x onerror=alert(1)> hello"
+    )
+    expect(page.locator(".sc-log img")).to_have_count(0)
+
+
+def test_rate_limited_visitor_is_told_how_long_to_wait(
+    page: Page, settings: Settings, engine: Engine
+) -> None:
+    with LiveServer(make_app(settings, RATE_LIMIT="2/minute")) as strict:
+        open_widget(page, strict.url)
+        ask(page, "hello")
+        expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(1)
+        ask(page, "are you open today")
+        expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(2)
+        ask(page, "one more question")
+        alert = page.get_by_role("alert")
+        expect(alert).to_have_text(re.compile(r"Too many messages, please wait \d+ seconds"))
+        # What the visitor typed is kept for when the wait is over.
+        expect(page.locator(".sc-input")).to_have_value("one more question")
+
+
+def test_escape_closes_the_panel_and_returns_focus(page: Page, live_server: LiveServer) -> None:
+    open_widget(page, live_server.url)
+    expect(page.locator(".sc-input")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".sc-panel")).to_be_hidden()
+    expect(page.locator(".sc-launcher")).to_be_focused()
+    expect(page.locator(".sc-launcher")).to_have_attribute("aria-expanded", "false")
