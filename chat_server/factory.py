@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.routing import Mount, Route
 from starlette.responses import Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from chat_server.auth import VisitorTokens
@@ -54,7 +54,9 @@ class WidgetFiles(StaticFiles):
     def file_response(self, *args: Any, **kwargs: Any) -> Response:
         response = super().file_response(*args, **kwargs)
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = "no-cache"  # revalidate (ETag) so updates reach visitors
+        response.headers["Cache-Control"] = (
+            "no-cache"  # revalidate (ETag) so updates reach visitors
+        )
         return response
 
 

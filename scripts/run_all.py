@@ -57,7 +57,14 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    stopping = False
+
+    def on_signal(*_: object) -> None:
+        nonlocal stopping
+        stopping = True  # Ctrl-C reaches the children too; they stop by themselves
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         if not wait_until_up(f"{base}/api/health", chat):
             print("the chat server did not start; see the messages above", file=sys.stderr)
@@ -70,13 +77,13 @@ def main() -> int:
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while all(proc.poll() is None for proc in procs):
-            time.sleep(0.5)
+        while not stopping and all(proc.poll() is None for proc in procs):
+            time.sleep(0.2)
+        if stopping:
+            print("\nstopping…", flush=True)
+            return 0
         print("a process stopped; stopping the others", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\nstopping…", flush=True)
-        return 0
     finally:
         stop()
 

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.models import ContactRequest
-from tests.conftest import LiveServer, make_app
 from core.settings import Settings
+from tests.conftest import LiveServer, make_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -33,7 +33,9 @@ def open_widget(page: Page, url: str) -> None:
     launcher = page.locator(".sc-launcher")
     expect(launcher).to_have_accessible_name("Open chat")
     launcher.click()
-    expect(page.get_by_role("dialog", name=re.compile("Chat with Harbourside Bikes"))).to_be_visible()
+    expect(
+        page.get_by_role("dialog", name=re.compile("Chat with Harbourside Bikes"))
+    ).to_be_visible()
 
 
 def ask(page: Page, text: str) -> None:
@@ -79,7 +81,9 @@ def test_unclear_question_offers_suggestions_and_the_contact_form(
     form.locator("[name=phone]").fill("+1 555 0199")
     form.locator("[name=message]").fill("Please call me about a wheel rebuild")
     page.locator(".sc-contact-submit").click()
-    expect(page.locator(".sc-contact-thanks")).to_contain_text("Thanks! We'll get back to you soon.")
+    expect(page.locator(".sc-contact-thanks")).to_contain_text(
+        "Thanks! We'll get back to you soon."
+    )
 
     with Session(engine) as session:
         rows = session.exec(select(ContactRequest).order_by(ContactRequest.id.desc())).all()  # type: ignore[union-attr]

@@ -1,0 +1,61 @@
+"""Data access used by both servers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from core.crud import conversations as conv_crud
+from core.crud import faqs as faq_crud
+from core.crud import messages as msg_crud
+from core.db import session_scope
+from core.models import FaqEntryCreate, FaqEntryUpdate, MessageCreate
+
+
+def test_messages_are_listed_in_order_after_a_cursor(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        visitor = conv_crud.create_visitor(session=session, language="en")
+        conversation = conv_crud.create_conversation(session=session, visitor=visitor)
+        ids = [
+            msg_crud.create_message(
+                session=session, conversation=conversation, message_in=MessageCreate(role=r, text=t)
+            ).id
+            for r, t in [("visitor", "hi"), ("bot", "hello!"), ("visitor", "bye")]
+        ]
+        after = msg_crud.list_messages(session=session, conversation=conversation, after_id=ids[0])
+        assert [m.text for m in after] == ["hello!", "bye"]
+        assert msg_crud.last_message_id(session=session, conversation=conversation) == ids[-1]
+        first = msg_crud.get_message(session=session, conversation=conversation, message_id=ids[0])
+        assert first is not None
+        assert msg_crud.reply_to(session=session, message=first).text == "hello!"  # type: ignore[union-attr]
+
+
+def test_a_client_id_is_stored_once_per_conversation(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        visitor = conv_crud.create_visitor(session=session)
+        conversation = conv_crud.create_conversation(session=session, visitor=visitor)
+        for _ in range(2):
+            msg_crud.create_message(
+                session=session,
+                conversation=conversation,
+                message_in=MessageCreate(role="visitor", text="hi", client_id="same"),
+            )
+
+
+def test_faq_version_changes_on_every_edit(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        before = faq_crud.faq_version(session=session)
+        faq = faq_crud.create_faq(
+            session=session, faq_in=FaqEntryCreate(question="Test?", answer="Yes.", phrasings=["t"])
+        )
+    with session_scope(engine) as session:
+        created = faq_crud.faq_version(session=session)
+        assert created != before
+        faq_crud.update_faq(session=session, faq=faq, faq_in=FaqEntryUpdate(answer="No."))
+    with session_scope(engine) as session:
+        edited = faq_crud.faq_version(session=session)
+        assert edited != created
+        faq_crud.delete_faq(session=session, faq=session.merge(faq))
+    with session_scope(engine) as session:
+        assert faq_crud.faq_version(session=session) not in (created, edited)
