@@ -66,7 +66,7 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         encoder = await asyncio.to_thread(load_encoder, settings.encoder_path)
-        encoder.use_threads(settings.encoder_threads)
+        encoder.use_threads(settings.ENCODER_THREADS)
         knowledge = KnowledgeBase(
             encoder=encoder,
             engine=engine,

@@ -5,8 +5,8 @@ import os
 from core.settings import get_settings
 
 settings = get_settings()
-# Before torch loads: OpenMP threads beyond the encoder's share spin and starve the event loop.
-os.environ.setdefault("OMP_NUM_THREADS", str(settings.encoder_threads))
+# Before torch loads: idle OpenMP threads spin, starving the event loop and the other passes.
+os.environ.setdefault("OMP_NUM_THREADS", str(settings.ENCODER_THREADS))
 
 from chat_server.factory import create_app  # noqa: E402
 

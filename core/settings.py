@@ -43,9 +43,9 @@ class Settings(BaseSettings):
     ANSWER_THRESHOLD: float = 0.55
     FAQ_REFRESH_SECONDS: float = 2.0
     BATCH_MAX_SIZE: int = 64
-    # Threads inside one encoder pass; 0 means all cores but one, which stays free for the
-    # event loop and the database writer of the chat server.
-    ENCODER_THREADS: int = 0
+    # Threads inside one encoder pass. One leaves the other cores to the event loop and the
+    # database writer: best throughput on 2 cores (benchmarks/chat_throughput.py).
+    ENCODER_THREADS: int = 1
     STREAM_POLL_SECONDS: float = 1.0
 
     @field_validator("CORS_ORIGINS", mode="before")
@@ -72,12 +72,6 @@ class Settings(BaseSettings):
                 if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"{name} is a placeholder; set a real secret in production")
         return self
-
-    @property
-    def encoder_threads(self) -> int:
-        import os
-
-        return self.ENCODER_THREADS or max(1, (os.cpu_count() or 2) - 1)
 
     @property
     def keys_dir(self) -> Path:

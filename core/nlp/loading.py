@@ -34,8 +34,9 @@ class Encoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
         self.dim = int(self.model.config.hidden_size)
-        # One forward pass at a time: torch already spreads a pass over its threads.
-        self._lock = threading.Lock()
+        # The fast tokenizer refuses concurrent calls ("Already borrowed"); forward passes may
+        # run side by side in several threads.
+        self._tokenizer_lock = threading.Lock()
         self.threads: int | None = None  # None: torch's default (every core)
         self._configured = threading.local()
 
@@ -47,13 +48,18 @@ class Encoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        batch = self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-        )
+        with self._tokenizer_lock:
+            batch = self.tokenizer(
+                list(texts),
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
         if self.threads is not None and getattr(self._configured, "threads", None) != self.threads:
             torch.set_num_threads(self.threads)
             self._configured.threads = self.threads
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             hidden = self.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
