@@ -46,11 +46,11 @@ test: install-test
 
 test-sqlite:
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL))"
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -56,13 +56,31 @@ class MicroBatcher(Generic[T, R]):
                 results = await loop.run_in_executor(
                     self._executor, self._fn, [item for item, _ in pending]
                 )
-            except Exception as exc:  # one bad batch fails its callers, not the batcher
-                for _, fut in pending:
-                    if not fut.done():
-                        fut.set_exception(exc)
+            except Exception as exc:
+                if len(pending) == 1:
+                    _settle(pending[0][1], exc=exc)
+                    continue
+                # One bad item must not fail the others: take them one at a time.
+                for item, fut in pending:
+                    try:
+                        [result] = await loop.run_in_executor(self._executor, self._fn, [item])
+                    except Exception as item_exc:
+                        _settle(fut, exc=item_exc)
+                    else:
+                        _settle(fut, result=result)
                 continue
             self.batches += 1
             self.items += len(pending)
             for (_, fut), result in zip(pending, results, strict=True):
-                if not fut.done():
-                    fut.set_result(result)
+                _settle(fut, result=result)
+
+
+def _settle(
+    future: asyncio.Future[R], *, result: R | None = None, exc: BaseException | None = None
+) -> None:
+    if future.done():  # the caller went away
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)  # type: ignore[arg-type]

@@ -38,6 +38,8 @@ class RateLimiter:
 
     async def check(self, scope: str, client: str, cost: int = 1) -> None:
         """Count `cost` hits for this client, or refuse with 429 and the seconds to wait."""
+        if cost > self.item.amount:
+            raise ApiError(413, f"At most {self.item.amount} messages fit in one request")
         if await self.limiter.hit(self.item, scope, client, cost=cost):
             return
         stats = await self.limiter.get_window_stats(self.item, scope, client)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt, StrictStr, field_validator
 
 from core.models import MessagePublic
@@ -10,10 +12,30 @@ from core.models import MessagePublic
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*")
+    @classmethod
+    def _valid_unicode(cls, value: object) -> object:
+        # JSON can carry lone surrogates ("\ud800") that no UTF-8 text can hold.
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("contains characters that are not valid Unicode") from None
+        return value
+
 
 class ConversationIn(_In):
     language: StrictStr | None = Field(default=None, max_length=16)
     page_url: StrictStr | None = Field(default=None, max_length=2048)
+
+    @field_validator("page_url")
+    @classmethod
+    def _without_query(cls, value: str | None) -> str | None:
+        # Query strings and fragments can carry personal data (e-mails, reset tokens).
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 class ConversationOut(BaseModel):

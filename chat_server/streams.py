@@ -13,27 +13,33 @@ _CHUNKS = re.compile(r"\s*\S+")
 
 
 class Hub:
-    """Hands the messages this process stores to the open streams of their conversation."""
+    """Wakes the open streams of a conversation when this process stores a message in it.
+
+    A stream always reads what to send from the database, in id order from its own cursor, so
+    a wake-up carries no data and nothing can arrive out of order or twice."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, set[asyncio.Queue[list[MessagePublic]]]] = {}
+        self._subscribers: dict[int, set[asyncio.Event]] = {}
         self.open_streams = 0  # streams being served now; a closed client must bring it down
 
-    def subscribe(self, conversation_id: int) -> asyncio.Queue[list[MessagePublic]]:
-        queue: asyncio.Queue[list[MessagePublic]] = asyncio.Queue()
-        self._subscribers.setdefault(conversation_id, set()).add(queue)
-        return queue
+    def subscribe(self, conversation_id: int) -> asyncio.Event:
+        wake = asyncio.Event()
+        self._subscribers.setdefault(conversation_id, set()).add(wake)
+        return wake
 
-    def unsubscribe(self, conversation_id: int, queue: asyncio.Queue[list[MessagePublic]]) -> None:
-        queues = self._subscribers.get(conversation_id)
-        if queues is not None:
-            queues.discard(queue)
-            if not queues:
+    def unsubscribe(self, conversation_id: int, wake: asyncio.Event) -> None:
+        subscribers = self._subscribers.get(conversation_id)
+        if subscribers is not None:
+            subscribers.discard(wake)
+            if not subscribers:
                 del self._subscribers[conversation_id]
 
-    def publish(self, conversation_id: int, messages: list[MessagePublic]) -> None:
-        for queue in self._subscribers.get(conversation_id, ()):
-            queue.put_nowait(messages)
+    def streams_of(self, conversation_id: int) -> int:
+        return len(self._subscribers.get(conversation_id, ()))
+
+    def notify(self, conversation_id: int) -> None:
+        for wake in self._subscribers.get(conversation_id, ()):
+            wake.set()
 
 
 @dataclass(frozen=True)

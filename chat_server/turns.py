@@ -68,7 +68,9 @@ class Owners:
 
     async def conversation_id(self, cid: str, visitor: str) -> int:
         owner = self._cache.get(cid)
-        if owner is None:
+        if owner is not None:
+            self._cache.move_to_end(cid)
+        else:
             owner = await run_in_threadpool(self._load, cid)
             if owner is None:
                 raise ApiError(404, "Conversation not found")
@@ -89,7 +91,7 @@ class TurnGroup:
     replies: Sequence[Reply | None]
     started: float
     turns: list[TurnOut] = field(default_factory=list)
-    new_messages: list[MessagePublic] = field(default_factory=list)
+    stored_new: bool = False
 
 
 def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[int, str], TurnOut]:
@@ -116,6 +118,7 @@ def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[i
 
 
 def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]:
+    """Store every waiting turn in one transaction; a retried client_id gets its stored turn."""
     with session_scope(engine) as session:
         ids = {g.conversation_id for g in groups}
         conversations = {
@@ -127,20 +130,22 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
         # An FAQ deleted since the index was built must not make the visitor's message fail.
         live = set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(faq_ids))).all())
         now = utcnow()
-        pending: list[tuple[TurnGroup, Message | str, Message | None]] = []
+        fresh: list[tuple[TurnGroup, Message, Reply | None]] = []
         claimed: set[tuple[int, str]] = set()
         for group in groups:
-            conversation = conversations[group.conversation_id]
+            conversation = conversations.get(group.conversation_id)
+            if conversation is None:
+                raise ApiError(404, "Conversation not found")
             if conversation.status == ConversationStatus.CLOSED:
                 conversation.status = ConversationStatus.BOT  # writing again reopens it
             conversation.last_message_at = now
             quiet = conversation.status == ConversationStatus.HUMAN  # an agent has taken over
-            latency = (time.perf_counter() - group.started) * 1000
             for item, reply in zip(group.items, group.replies, strict=True):
                 key = (group.conversation_id, item.client_id or "")
                 if item.client_id and (key in stored or key in claimed):
-                    pending.append((group, item.client_id, None))  # a retry: answer as before
-                    continue
+                    continue  # a retry: answered below with the turn stored the first time
+                if item.client_id:
+                    claimed.add(key)
                 message = Message(
                     conversation_id=group.conversation_id,
                     role=Role.VISITOR,
@@ -151,50 +156,66 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     actions=[],
                 )
                 session.add(message)
-                bot = None
-                if reply is not None and not quiet:
-                    faq_id = reply.faq_id if reply.faq_id in live else None
-                    bot = Message(
-                        conversation_id=group.conversation_id,
-                        role=Role.BOT,
-                        text=reply.text,
-                        created_at=now,
-                        latency_ms=latency,
-                        faq_id=faq_id,
-                        confidence=reply.confidence,
-                        quick_replies=list(reply.quick_replies),
-                        actions=list(reply.actions),
-                    )
-                    session.add(bot)
-                    event_crud.record_event(
-                        session=session,
-                        name="bot_answered" if faq_id is not None else "bot_clarified",
-                        conversation_id=group.conversation_id,
-                        faq_id=faq_id,
-                        confidence=reply.confidence,
-                        latency_ms=round(latency, 2),
-                    )
-                if item.client_id:
-                    claimed.add(key)
-                pending.append((group, message, bot))
-        session.flush()  # one round of batched INSERTs assigns every id
-        for group, visitor_message, bot in pending:
-            if isinstance(visitor_message, str):
-                group.turns.append(stored[(group.conversation_id, visitor_message)])
+                fresh.append((group, message, None if quiet else reply))
+        session.flush()  # visitor messages get their ids, so answers can point at them
+
+        answers: dict[int, Message] = {}
+        for group, message, reply in fresh:
+            if reply is None:
                 continue
-            turn = TurnOut(
-                message=MessagePublic.of(visitor_message),
-                reply=None if bot is None else MessagePublic.of(bot),
+            assert message.id is not None
+            latency = (time.perf_counter() - group.started) * 1000
+            faq_id = reply.faq_id if reply.faq_id in live else None
+            answers[message.id] = bot = Message(
+                conversation_id=group.conversation_id,
+                role=Role.BOT,
+                text=reply.text,
+                created_at=now,
+                latency_ms=latency,
+                faq_id=faq_id,
+                reply_to_id=message.id,
+                confidence=reply.confidence,
+                quick_replies=list(reply.quick_replies),
+                actions=list(reply.actions),
             )
-            if visitor_message.client_id:
-                stored[(group.conversation_id, visitor_message.client_id)] = turn
-            group.turns.append(turn)
-            group.new_messages.extend([turn.message] + ([turn.reply] if turn.reply else []))
+            session.add(bot)
+            event_crud.record_event(
+                session=session,
+                name="bot_answered" if reply.faq_id is not None else "bot_clarified",
+                conversation_id=group.conversation_id,
+                faq_id=faq_id,
+                confidence=reply.confidence,
+                latency_ms=round(latency, 2),
+            )
+        session.flush()
+
+        turns_by_message: dict[int, TurnOut] = {}
+        for group, message, _ in fresh:
+            assert message.id is not None
+            answer = answers.get(message.id)
+            turn = TurnOut(
+                message=MessagePublic.of(message),
+                reply=None if answer is None else MessagePublic.of(answer),
+            )
+            turns_by_message[message.id] = turn
+            if message.client_id:
+                stored[(group.conversation_id, message.client_id)] = turn
+            group.stored_new = True
+        # Each group's turns in the order of its items: by client_id where there is one.
+        for group in groups:
+            plain = iter([m for g, m, _ in fresh if g is group and not m.client_id])
+            for item in group.items:
+                if item.client_id:
+                    group.turns.append(stored[(group.conversation_id, item.client_id)])
+                else:
+                    message_id = next(plain).id
+                    assert message_id is not None
+                    group.turns.append(turns_by_message[message_id])
     return list(groups)
 
 
 class Turns:
-    """Takes visitor messages through the two batched stages and publishes the results."""
+    """Takes visitor messages through the two batched stages and wakes the open streams."""
 
     def __init__(
         self, *, engine: Engine, knowledge: KnowledgeBase, hub: Hub, max_chars: int
@@ -215,6 +236,6 @@ class Turns:
         conversation_id = await self.owners.conversation_id(cid, visitor)
         replies = await asyncio.gather(*(self.knowledge.reply(i.text) for i in items))
         group = await self.writer.submit(TurnGroup(conversation_id, items, replies, started))
-        if group.new_messages:
-            self.hub.publish(conversation_id, group.new_messages)
+        if group.stored_new:
+            self.hub.notify(conversation_id)
         return group.turns

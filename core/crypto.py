@@ -83,6 +83,12 @@ def encrypt(value: str) -> str:
 def decrypt(token: str) -> str:
     try:
         return get_fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken:
+        pass
+    # Keys may have been rotated by another process (`core.manage rotate-keys`): reload once.
+    get_fernet.cache_clear()
+    try:
+        return get_fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise DecryptionError("stored value does not decrypt with the configured keys") from exc
 

@@ -25,10 +25,6 @@ class Reply:
     quick_replies: tuple[str, ...] = field(default_factory=tuple)
     actions: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def answered(self) -> bool:
-        return self.faq_id is not None
-
 
 def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
     """Answer with the best FAQ when it clears the threshold, otherwise ask which one was meant."""

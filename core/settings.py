@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     BATCH_MAX_SIZE: int = 64
     # Threads inside one encoder pass. One leaves the other cores to the event loop and the
     # database writer: best throughput on 2 cores (benchmarks/chat_throughput.py).
-    ENCODER_THREADS: int = 1
+    ENCODER_THREADS: int = Field(default=1, ge=1)
     STREAM_POLL_SECONDS: float = 1.0
 
     @field_validator("CORS_ORIGINS", mode="before")

@@ -42,15 +42,22 @@ def main() -> int:
             "--port",
             str(settings.CHAT_PORT),
             "--no-access-log",
+            # Open event streams never end by themselves; give them 2 s at shutdown.
+            "--timeout-graceful-shutdown",
+            "2",
         ],
         cwd=ROOT,
     )
     procs = [chat]
 
-    def stop(*_: object) -> None:
+    def stop() -> None:
+        # Ctrl-C in a terminal reaches the children too: give them a moment to stop by
+        # themselves before asking (a second SIGINT would make uvicorn quit mid-shutdown).
         for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
         for proc in procs:
             try:
                 proc.wait(timeout=10)

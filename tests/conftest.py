@@ -18,6 +18,8 @@ os.environ["ENVIRONMENT"] = "test"
 os.environ["DATA_DIR"] = str(_RUN_DIR)
 os.environ.setdefault("RATE_LIMIT", "100000/minute")
 os.environ["FAQ_REFRESH_SECONDS"] = "0.5"
+# Never the database of .env or the shell: a temporary SQLite file, or TEST_DATABASE_URL.
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_RUN_DIR}/test.db"
 os.environ.pop("ENCRYPTION_KEYS", None)
 os.environ.pop("SECRET_KEY", None)
 os.environ.pop("REDIS_URL", None)
@@ -35,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _reset_postgres(engine: Engine) -> None:
+    name = engine.url.database or ""
+    if "test" not in name:
+        raise RuntimeError(f"refusing to wipe database {name!r}: its name must contain 'test'")
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import deque
+import contextlib
 from collections.abc import AsyncIterator
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from chat_server.context import ChatContext, context, visitor_of
+from chat_server.errors import ApiError
 from chat_server.streams import ResumePoint, message_frames, parse_event_id
 from chat_server.turns import owned_conversation
 from core.crud import messages as msg_crud
 from core.models import Conversation, MessagePublic
 
 PING_SECONDS = 15.0
+SEND_TIMEOUT_SECONDS = 30.0
 RETRY_MS = 2000
-REMEMBERED_IDS = 512
+PAGE = 200  # messages read at a time
+MAX_STREAMS = 5  # open streams per conversation (tabs of one visitor)
 
 
 def _open(
@@ -39,7 +42,9 @@ def _open(
 
 def _since(engine: Engine, conversation: Conversation, after_id: int) -> list[MessagePublic]:
     with Session(engine) as session:
-        rows = msg_crud.list_messages(session=session, conversation=conversation, after_id=after_id)
+        rows = msg_crud.list_messages(
+            session=session, conversation=conversation, after_id=after_id, limit=PAGE
+        )
         return [MessagePublic.of(m) for m in rows]
 
 
@@ -51,62 +56,58 @@ def _one(engine: Engine, conversation: Conversation, message_id: int) -> Message
         return None if row is None else MessagePublic.of(row)
 
 
-class _Delivery:
-    """What one stream has sent: messages come from this process directly and from the
-    database by polling (messages another process stored, such as an agent's reply)."""
-
-    def __init__(self, after_id: int) -> None:
-        self.floor = after_id  # the client has everything up to here
-        self.db_cursor = after_id  # advanced only by database reads
-        self._sent: deque[int] = deque(maxlen=REMEMBERED_IDS)
-
-    def fresh(self, messages: list[MessagePublic]) -> list[MessagePublic]:
-        out = [m for m in messages if m.id > self.floor and m.id not in self._sent]
-        self._sent.extend(m.id for m in out)
-        return out
-
-
 async def _frames(
-    chat: ChatContext, conversation: Conversation, last_id: int, resume: ResumePoint | None
-) -> AsyncIterator[str]:
+    chat: ChatContext, conversation: Conversation, cursor: int, resume: ResumePoint | None
+) -> AsyncIterator[bytes]:
+    """Everything after `cursor`, read from the database in id order, then each new message
+    as it is stored: nothing is skipped or sent twice, whoever stored it."""
     assert conversation.id is not None
-    queue = chat.hub.subscribe(conversation.id)  # before reading, so nothing slips between
+    wake = chat.hub.subscribe(conversation.id)
     chat.hub.open_streams += 1
     try:
-        yield f"retry: {RETRY_MS}\n\n"
+        yield f"retry: {RETRY_MS}\n\n".encode()
         if resume is not None and resume.token_index is not None:
             # The client stopped inside a bot answer: finish that answer first.
             partial = await run_in_threadpool(_one, chat.engine, conversation, resume.message_id)
             if partial is not None:
-                yield "".join(message_frames(partial, from_token=resume.token_index + 1))
-        delivery = _Delivery(last_id)
-        polled = await run_in_threadpool(_since, chat.engine, conversation, last_id)
-        last_ping = time.monotonic()
+                yield "".join(message_frames(partial, from_token=resume.token_index + 1)).encode()
         while True:
-            if polled:
-                delivery.db_cursor = max(delivery.db_cursor, polled[-1].id)
-            batch = delivery.fresh(polled)
-            if batch:
-                yield "".join(f for m in batch for f in message_frames(m))
-            try:
-                published = await asyncio.wait_for(queue.get(), chat.settings.STREAM_POLL_SECONDS)
-                batch = delivery.fresh(published)
-                if batch:
-                    yield "".join(f for m in batch for f in message_frames(m))
-                polled = []
-            except TimeoutError:
-                polled = await run_in_threadpool(
-                    _since, chat.engine, conversation, delivery.db_cursor
-                )
-                if not polled and time.monotonic() - last_ping >= PING_SECONDS:
-                    last_ping = time.monotonic()
-                    yield ": ping\n\n"
+            wake.clear()  # before reading, so a message stored during the read wakes us again
+            while True:
+                rows = await run_in_threadpool(_since, chat.engine, conversation, cursor)
+                if rows:
+                    yield "".join(f for m in rows for f in message_frames(m)).encode()
+                    cursor = rows[-1].id
+                if len(rows) < PAGE:
+                    break
+            # Messages stored by another process (an agent in the admin) arrive by polling.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), chat.settings.STREAM_POLL_SECONDS)
     finally:
         chat.hub.open_streams -= 1
-        chat.hub.unsubscribe(conversation.id, queue)
+        chat.hub.unsubscribe(conversation.id, wake)
 
 
-async def stream(request: Request) -> StreamingResponse:
+class _EventStream(EventSourceResponse):
+    """Ends the HTTP response properly when sse-starlette cuts a stream at server shutdown
+    (otherwise uvicorn logs the response as left incomplete)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        finished = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished = True
+            await send(message)
+
+        await super().__call__(scope, receive, tracked)
+        if not finished:
+            with contextlib.suppress(OSError, RuntimeError):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def stream(request: Request) -> EventSourceResponse:
     """
     summary: Live events of a conversation (text/event-stream)
     description: >-
@@ -123,6 +124,7 @@ async def stream(request: Request) -> StreamingResponse:
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
     visitor = visitor_of(request, allow_query=True)
@@ -132,8 +134,14 @@ async def stream(request: Request) -> StreamingResponse:
     conversation, last_id = await run_in_threadpool(
         _open, chat.engine, request.path_params["cid"], visitor, resume
     )
-    return StreamingResponse(
+    assert conversation.id is not None
+    if chat.hub.streams_of(conversation.id) >= MAX_STREAMS:
+        raise ApiError(429, f"At most {MAX_STREAMS} open streams per conversation")
+    # sse-starlette adds keep-alive pings, drops clients that stop reading, and ends open
+    # streams when uvicorn shuts down (a stream never ends by itself).
+    return _EventStream(
         _frames(chat, conversation, last_id, resume),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        ping=PING_SECONDS,
+        send_timeout=SEND_TIMEOUT_SECONDS,
+        headers={"Cache-Control": "no-cache"},
     )

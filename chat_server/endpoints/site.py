@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -56,12 +59,17 @@ async def health(request: Request) -> JSONResponse:
     )
 
 
+def _demo_page(demo_dir: Path) -> str | None:
+    page = demo_dir / "site.html"
+    return page.read_text(encoding="utf-8") if page.exists() else None
+
+
 async def demo(request: Request) -> HTMLResponse:
-    page = context(request).settings.DEMO_DIR / "site.html"
-    if not page.exists():
+    text = await run_in_threadpool(_demo_page, context(request).settings.DEMO_DIR)
+    if text is None:
         raise ApiError(404, "No demo site in DEMO_DIR")
-    base = str(request.base_url).rstrip("/")
-    return HTMLResponse(page.read_text(encoding="utf-8").replace("{{SERVER_URL}}", base))
+    base = html.escape(str(request.base_url).rstrip("/"), quote=True)
+    return HTMLResponse(text.replace("{{SERVER_URL}}", base))
 
 
 async def home(_request: Request) -> Response:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.models import Conversation, ConversationStatus, Visitor
+from core.models import Conversation, Visitor
 from core.models._types import utcnow
 
 
@@ -29,15 +29,6 @@ def create_conversation(
 
 def get_conversation(*, session: Session, public_id: str) -> Conversation | None:
     return session.exec(select(Conversation).where(Conversation.public_id == public_id)).first()
-
-
-def set_status(
-    *, session: Session, conversation: Conversation, status: ConversationStatus
-) -> Conversation:
-    conversation.status = status
-    session.add(conversation)
-    session.flush()
-    return conversation
 
 
 def touch(*, session: Session, conversation: Conversation) -> None:

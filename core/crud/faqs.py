@@ -36,10 +36,6 @@ def list_faqs(*, session: Session, published_only: bool = False) -> Sequence[Faq
     return session.exec(query).all()
 
 
-def count_faqs(*, session: Session) -> int:
-    return session.exec(select(func.count()).select_from(FaqEntry)).one()
-
-
 def faq_version(*, session: Session) -> tuple[int, str]:
     """Changes whenever an entry is added, edited or deleted: cheap to poll."""
     count, newest, id_sum = session.exec(

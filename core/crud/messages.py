@@ -21,28 +21,9 @@ def create_message(
     return message
 
 
-def get_by_client_id(
-    *, session: Session, conversation: Conversation, client_id: str
-) -> Message | None:
-    return session.exec(
-        select(Message).where(
-            Message.conversation_id == conversation.id, Message.client_id == client_id
-        )
-    ).first()
-
-
 def reply_to(*, session: Session, message: Message) -> Message | None:
-    """The first non-visitor message stored after `message` in its conversation."""
-    return session.exec(
-        select(Message)
-        .where(
-            Message.conversation_id == message.conversation_id,
-            col(Message.id) > message.id,
-            Message.role != "visitor",
-        )
-        .order_by(col(Message.id))
-        .limit(1)
-    ).first()
+    """The bot's answer to a visitor message, if it got one."""
+    return session.exec(select(Message).where(Message.reply_to_id == message.id)).first()
 
 
 def list_messages(

@@ -32,13 +32,3 @@ class Conversation(ConversationBase, table=True):
     last_message_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
-
-
-class ConversationCreate(ConversationBase):
-    pass
-
-
-class ConversationPublic(SQLModel):
-    conversation_id: str
-    visitor_token: str
-    greeting: str

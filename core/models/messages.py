@@ -31,6 +31,8 @@ class Message(MessageBase, table=True):
     # Bot answers: time from receiving the visitor's message to the stored answer.
     latency_ms: float | None = None
     faq_id: int | None = Field(default=None, foreign_key="faqentry.id", ondelete="SET NULL")
+    # A bot answer points at the visitor message it answers.
+    reply_to_id: int | None = Field(default=None, foreign_key="message.id", ondelete="SET NULL")
     confidence: float | None = None
     quick_replies: list[str] = json_list_field()
     actions: list[str] = json_list_field()
@@ -40,6 +42,7 @@ class MessageCreate(MessageBase):
     text: str
     latency_ms: float | None = None
     faq_id: int | None = None
+    reply_to_id: int | None = None
     confidence: float | None = None
     quick_replies: list[str] = []
     actions: list[str] = []

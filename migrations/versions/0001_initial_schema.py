@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:08:31.337908
+Create Date: 2026-11-24 02:44:43.862112
 """
 
 from collections.abc import Sequence
@@ -112,11 +112,13 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('latency_ms', sa.Float(), nullable=True),
     sa.Column('faq_id', sa.Integer(), nullable=True),
+    sa.Column('reply_to_id', sa.Integer(), nullable=True),
     sa.Column('confidence', sa.Float(), nullable=True),
     sa.Column('quick_replies', sa.JSON(), nullable=False),
     sa.Column('actions', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], ),
     sa.ForeignKeyConstraint(['faq_id'], ['faqentry.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reply_to_id'], ['message.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('conversation_id', 'client_id')
     )

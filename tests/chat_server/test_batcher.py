@@ -44,3 +44,21 @@ async def test_a_failing_batch_fails_its_callers_and_the_batcher_goes_on() -> No
         assert await batcher.submit("fine") == "FINE"
     finally:
         await batcher.stop()
+
+
+async def test_one_bad_item_fails_alone_when_batched_with_good_ones() -> None:
+    def strict(items: Sequence[str]) -> list[str]:
+        time.sleep(0.01)
+        if any(i.startswith("bad") for i in items):
+            raise ValueError("cannot encode")
+        return [i.upper() for i in items]
+
+    batcher: MicroBatcher[str, str] = MicroBatcher(strict)
+    batcher.start()
+    try:
+        items = ["a", "bad1", "b", "c", "bad2", "d"]
+        results = await asyncio.gather(*(batcher.submit(i) for i in items), return_exceptions=True)
+    finally:
+        await batcher.stop()
+    assert results[0] == "A" and results[2:4] == ["B", "C"] and results[5] == "D"
+    assert isinstance(results[1], ValueError) and isinstance(results[4], ValueError)

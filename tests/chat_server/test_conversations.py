@@ -133,3 +133,43 @@ def _faqs(client: TestClient, settings: Settings) -> list[dict[str, object]]:
 
     with Session(get_engine()) as session:
         return [{"id": f.id, "question": f.question} for f in list_faqs(session=session)]
+
+
+def _set_status(cid: str, status: str) -> None:
+    from core.crud.conversations import get_conversation
+    from core.db import get_engine, session_scope
+
+    with session_scope(get_engine()) as session:
+        conversation = get_conversation(session=session, public_id=cid)
+        assert conversation is not None
+        conversation.status = status
+        session.add(conversation)
+
+
+def test_bot_stays_quiet_while_an_agent_has_taken_over(visit: Visit) -> None:
+    _set_status(visit.cid, "human")
+    turn = visit.say("are you there?", client_id="h1")
+    assert turn["reply"] is None
+    _set_status(visit.cid, "bot")
+    answered = visit.say("when do you open on saturday", client_id="h2")
+    assert answered["reply"] is not None
+    # Retrying the first message must not borrow the answer given to the second.
+    assert visit.say("are you there?", client_id="h1")["reply"] is None
+    assert [m["role"] for m in visit.history()] == ["visitor", "visitor", "bot"]
+
+
+def test_writing_to_a_closed_conversation_reopens_it(client: TestClient, visit: Visit) -> None:
+    _set_status(visit.cid, "closed")
+    assert visit.say("one more thing: do you sell gift cards")["reply"] is not None
+    response = client.get(f"/api/conversations/{visit.cid}/messages", headers=visit.headers)
+    assert response.json()["status"] == "bot"
+
+
+def test_page_url_is_kept_without_query_or_fragment(client: TestClient) -> None:
+    from core.crud.conversations import get_conversation
+    from core.db import get_engine, session_scope
+
+    visit = Visit(client, {"page_url": "https://shop.example/reset?email=ada@example.org#token=1"})
+    with session_scope(get_engine()) as session:
+        conversation = get_conversation(session=session, public_id=visit.cid)
+        assert conversation is not None and conversation.page_url == "https://shop.example/reset"

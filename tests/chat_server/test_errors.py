@@ -95,3 +95,15 @@ def test_cors_allows_only_configured_origins(client: TestClient) -> None:
     assert "access-control-allow-origin" not in bad.headers
     simple = client.get("/api/config", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in simple.headers
+
+
+def test_text_that_is_not_valid_unicode_is_422(client: TestClient, visit: Visit) -> None:
+    response = post(client, visit, None, raw=b'{"text": "hi \\ud800"}')
+    assert response.status_code == 422
+    assert "not valid Unicode" in response.json()["error"]
+
+
+def test_posting_to_an_unknown_conversation_is_404(client: TestClient, visit: Visit) -> None:
+    url = "/api/conversations/" + "f" * 32 + "/messages"
+    response = client.post(url, json={"text": "hello"}, headers=visit.headers)
+    assert response.status_code == 404

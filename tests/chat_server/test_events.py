@@ -121,3 +121,54 @@ def test_stream_starts_after_history_with_after_parameter(live_server: LiveServe
             if event["event"] == "message" and event["data"]["role"] == "bot":  # type: ignore[index]
                 assert "card" in event["data"]["text"].lower()  # type: ignore[index]
                 break
+
+
+def test_a_long_backlog_arrives_complete_and_in_order(live_server: LiveServer) -> None:
+    from core.crud import conversations as conv_crud
+    from core.crud import messages as msg_crud
+    from core.db import get_engine, session_scope
+    from core.models import MessageCreate
+
+    cid, headers = start(live_server)
+    with session_scope(get_engine()) as session:
+        conversation = conv_crud.get_conversation(session=session, public_id=cid)
+        assert conversation is not None
+        for i in range(450):
+            msg_crud.create_message(
+                session=session,
+                conversation=conversation,
+                message_in=MessageCreate(role="agent" if i % 2 else "visitor", text=f"m{i}"),
+            )
+    send_later(live_server, cid, headers, "thanks, bye")
+    ids: list[int] = []
+    with httpx.stream(
+        "GET",
+        f"{live_server.url}/api/conversations/{cid}/events?after=0",
+        headers=headers,
+        timeout=10,
+    ) as response:
+        for event in sse_events(response):
+            if event["event"] == "message":
+                ids.append(event["data"]["id"])  # type: ignore[index]
+                if event["data"]["role"] == "bot":  # type: ignore[index]
+                    break
+    assert len(ids) == 452
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_one_conversation_cannot_hold_unlimited_streams(live_server: LiveServer) -> None:
+    cid, headers = start(live_server)
+    url = f"{live_server.url}/api/conversations/{cid}/events"
+    with httpx.Client(timeout=10) as client:
+        streams = [client.stream("GET", url, headers=headers) for _ in range(5)]
+        opened = [s.__enter__() for s in streams]
+        try:
+            assert all(r.status_code == 200 for r in opened)
+            deadline = time.monotonic() + 5
+            while open_streams(live_server) < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            sixth = httpx.get(url, headers=headers, timeout=5)
+            assert sixth.status_code == 429
+        finally:
+            for s in streams:
+                s.__exit__(None, None, None)

@@ -38,9 +38,26 @@ def test_batch_counts_each_message(engine: object, settings: Settings) -> None:
     app = make_app(settings, RATE_LIMIT="4/minute")
     with TestClient(app) as client:
         visit = Visit(client)
+        visit.say("first")
+        visit.say("second")
+        url = f"/api/conversations/{visit.cid}/messages/batch"
+        three = {"messages": [{"text": f"q{i}"} for i in range(3)]}
+        assert client.post(url, json=three, headers=visit.headers).status_code == 429
+        two = {"messages": [{"text": f"q{i}"} for i in range(2)]}
+        assert client.post(url, json=two, headers=visit.headers).status_code == 201
+
+
+def test_batch_larger_than_the_whole_limit_is_413_not_an_endless_wait(
+    engine: object, settings: Settings
+) -> None:
+    app = make_app(settings, RATE_LIMIT="4/minute")
+    with TestClient(app) as client:
+        visit = Visit(client)
         url = f"/api/conversations/{visit.cid}/messages/batch"
         body = {"messages": [{"text": f"q{i}"} for i in range(5)]}
-        assert client.post(url, json=body, headers=visit.headers).status_code == 429
+        response = client.post(url, json=body, headers=visit.headers)
+        assert response.status_code == 413
+        assert response.json()["error"] == "At most 4 messages fit in one request"
 
 
 async def test_limits_are_shared_through_redis() -> None:

@@ -84,17 +84,26 @@ def test_rotate_keys_reencrypts_every_row(
         ).scalar_one()
     old_keys = crypto.load_keys(settings)
     new_key = crypto.add_key_to_file(settings)
-    try:
-        assert rotate_keys(engine) >= 1
-        with engine.connect() as conn:
-            after = conn.execute(
-                text("SELECT text FROM message WHERE id = :id"), {"id": stored_message}
-            ).scalar_one()
-        assert after != before
-        # The new key alone now reads the row: the old key could be retired.
-        assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == SECRET
-    finally:
-        assert crypto.load_keys(settings)[1:] == old_keys
+    assert crypto.load_keys(settings) == [new_key, *old_keys]
+    assert rotate_keys(engine) >= 1
+    with engine.connect() as conn:
+        after = conn.execute(
+            text("SELECT text FROM message WHERE id = :id"), {"id": stored_message}
+        ).scalar_one()
+    assert after != before
+    # The new key alone now reads the row: the old key could be retired.
+    assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == SECRET
+
+
+def test_a_running_process_reads_rows_rotated_by_another(settings: Settings) -> None:
+    assert crypto.decrypt(crypto.encrypt("warm the key cache")) == "warm the key cache"
+    # Another process (`core.manage rotate-keys --new-key`) writes a new first key...
+    newer = Fernet.generate_key().decode()
+    path = crypto.key_file(settings)
+    path.write_text("\n".join([newer, *crypto.load_keys(settings)]) + "\n")
+    token = Fernet(newer.encode()).encrypt(b"rotated elsewhere").decode()
+    # ...and this process, which cached the old keys, still reads what it re-encrypted.
+    assert crypto.decrypt(token) == "rotated elsewhere"
 
 
 def test_bad_key_is_refused_clearly() -> None:
