@@ -1,4 +1,4 @@
-"""Server-Sent Events: wake-ups for open streams and the framing of message events."""
+"""Server-Sent Events: handing new messages to open streams, and the framing of events."""
 
 from __future__ import annotations
 
@@ -12,34 +12,48 @@ from core.models import MessagePublic, Role
 _CHUNKS = re.compile(r"\s*\S+")
 
 
-class Hub:
-    """Wakes the open streams of a conversation when this process stores a message in it.
+@dataclass(frozen=True)
+class Publication:
+    """Messages this process just stored in one conversation, with the id of the message that
+    came before them there: a stream whose cursor is exactly that id can send them as they are."""
 
-    A stream always reads what to send from the database, in id order from its own cursor, so
-    a wake-up carries no data and nothing can arrive out of order or twice."""
+    after_id: int
+    messages: tuple[MessagePublic, ...]
+
+    @property
+    def last_id(self) -> int:
+        return self.messages[-1].id
+
+
+class Hub:
+    """Hands what this process stores to the open streams of its conversation.
+
+    A stream sends in id order from its own cursor: a publication that starts exactly at the
+    cursor is sent directly; anything else (another process's messages, a gap) makes the stream
+    read from the database. So nothing arrives out of order or twice."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, set[asyncio.Event]] = {}
+        self._subscribers: dict[int, set[asyncio.Queue[Publication]]] = {}
         self.open_streams = 0  # streams being served now; a closed client must bring it down
 
-    def subscribe(self, conversation_id: int) -> asyncio.Event:
-        wake = asyncio.Event()
-        self._subscribers.setdefault(conversation_id, set()).add(wake)
-        return wake
+    def subscribe(self, conversation_id: int) -> asyncio.Queue[Publication]:
+        queue: asyncio.Queue[Publication] = asyncio.Queue()
+        self._subscribers.setdefault(conversation_id, set()).add(queue)
+        return queue
 
-    def unsubscribe(self, conversation_id: int, wake: asyncio.Event) -> None:
+    def unsubscribe(self, conversation_id: int, queue: asyncio.Queue[Publication]) -> None:
         subscribers = self._subscribers.get(conversation_id)
         if subscribers is not None:
-            subscribers.discard(wake)
+            subscribers.discard(queue)
             if not subscribers:
                 del self._subscribers[conversation_id]
 
     def streams_of(self, conversation_id: int) -> int:
         return len(self._subscribers.get(conversation_id, ()))
 
-    def notify(self, conversation_id: int) -> None:
-        for wake in self._subscribers.get(conversation_id, ()):
-            wake.set()
+    def publish(self, conversation_id: int, publication: Publication) -> None:
+        for queue in self._subscribers.get(conversation_id, ()):
+            queue.put_nowait(publication)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +21,7 @@ from chat_server.batcher import MicroBatcher
 from chat_server.errors import ApiError
 from chat_server.knowledge import KnowledgeBase
 from chat_server.schemas import MessageIn, TurnOut
-from chat_server.streams import Hub
+from chat_server.streams import Hub, Publication
 from core.crud import conversations as conv_crud
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
@@ -91,7 +92,7 @@ class TurnGroup:
     replies: Sequence[Reply | None]
     started: float
     turns: list[TurnOut] = field(default_factory=list)
-    stored_new: bool = False
+    publication: Publication | None = None  # what the conversation's open streams get
 
 
 def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[int, str], TurnOut]:
@@ -126,6 +127,13 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
             for c in session.exec(select(Conversation).where(col(Conversation.id).in_(ids))).all()
         }
         stored = _stored_turns(session, groups)
+        last_ids: dict[int, int] = dict(
+            session.exec(  # type: ignore[arg-type]
+                select(Message.conversation_id, func.max(Message.id))
+                .where(col(Message.conversation_id).in_(ids))
+                .group_by(col(Message.conversation_id))
+            ).all()
+        )
         faq_ids = {r.faq_id for g in groups for r in g.replies if r is not None and r.faq_id}
         # An FAQ deleted since the index was built must not make the visitor's message fail.
         live = set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(faq_ids))).all())
@@ -190,6 +198,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
         session.flush()
 
         turns_by_message: dict[int, TurnOut] = {}
+        new_by_conversation: dict[int, list[MessagePublic]] = {}
         for group, message, _ in fresh:
             assert message.id is not None
             answer = answers.get(message.id)
@@ -200,9 +209,16 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
             turns_by_message[message.id] = turn
             if message.client_id:
                 stored[(group.conversation_id, message.client_id)] = turn
-            group.stored_new = True
+            new_by_conversation.setdefault(group.conversation_id, []).append(turn.message)
+            if turn.reply is not None:
+                new_by_conversation[group.conversation_id].append(turn.reply)
+        publications = {
+            cid: Publication(last_ids.get(cid, 0), tuple(sorted(new, key=lambda m: m.id)))
+            for cid, new in new_by_conversation.items()
+        }
         # Each group's turns in the order of its items: by client_id where there is one.
         for group in groups:
+            group.publication = publications.get(group.conversation_id)
             plain = iter([m for g, m, _ in fresh if g is group and not m.client_id])
             for item in group.items:
                 if item.client_id:
@@ -215,7 +231,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
 
 
 class Turns:
-    """Takes visitor messages through the two batched stages and wakes the open streams."""
+    """Takes visitor messages through the two batched stages and hands them to open streams."""
 
     def __init__(
         self, *, engine: Engine, knowledge: KnowledgeBase, hub: Hub, max_chars: int
@@ -236,6 +252,7 @@ class Turns:
         conversation_id = await self.owners.conversation_id(cid, visitor)
         replies = await asyncio.gather(*(self.knowledge.reply(i.text) for i in items))
         group = await self.writer.submit(TurnGroup(conversation_id, items, replies, started))
-        if group.stored_new:
-            self.hub.notify(conversation_id)
+        if group.publication is not None:
+            # Groups of one conversation share a publication; streams skip what they have sent.
+            self.hub.publish(conversation_id, group.publication)
         return group.turns

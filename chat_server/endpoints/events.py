@@ -59,10 +59,10 @@ def _one(engine: Engine, conversation: Conversation, message_id: int) -> Message
 async def _frames(
     chat: ChatContext, conversation: Conversation, cursor: int, resume: ResumePoint | None
 ) -> AsyncIterator[bytes]:
-    """Everything after `cursor`, read from the database in id order, then each new message
-    as it is stored: nothing is skipped or sent twice, whoever stored it."""
+    """Everything after `cursor` in id order, then each new message as it is stored: nothing
+    is skipped or sent twice, whoever stored it."""
     assert conversation.id is not None
-    wake = chat.hub.subscribe(conversation.id)
+    queue = chat.hub.subscribe(conversation.id)  # before reading, so nothing slips between
     chat.hub.open_streams += 1
     try:
         yield f"retry: {RETRY_MS}\n\n".encode()
@@ -71,21 +71,28 @@ async def _frames(
             partial = await run_in_threadpool(_one, chat.engine, conversation, resume.message_id)
             if partial is not None:
                 yield "".join(message_frames(partial, from_token=resume.token_index + 1)).encode()
+        read_database = True
         while True:
-            wake.clear()  # before reading, so a message stored during the read wakes us again
-            while True:
+            while read_database:
                 rows = await run_in_threadpool(_since, chat.engine, conversation, cursor)
                 if rows:
                     yield "".join(f for m in rows for f in message_frames(m)).encode()
                     cursor = rows[-1].id
-                if len(rows) < PAGE:
-                    break
-            # Messages stored by another process (an agent in the admin) arrive by polling.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), chat.settings.STREAM_POLL_SECONDS)
+                read_database = len(rows) == PAGE
+            try:
+                publication = await asyncio.wait_for(queue.get(), chat.settings.STREAM_POLL_SECONDS)
+            except TimeoutError:
+                # Messages stored by another process (an agent in the admin) arrive by polling.
+                read_database = True
+                continue
+            if publication.after_id == cursor:
+                yield "".join(f for m in publication.messages for f in message_frames(m)).encode()
+                cursor = publication.last_id
+            elif publication.last_id > cursor:
+                read_database = True  # something came between: take it all from the database
     finally:
         chat.hub.open_streams -= 1
-        chat.hub.unsubscribe(conversation.id, wake)
+        chat.hub.unsubscribe(conversation.id, queue)
 
 
 class _EventStream(EventSourceResponse):
