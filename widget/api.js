@@ -4,6 +4,8 @@
 const TIMEOUT_MS = 20000;
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
+// Answers that no retry can change: the token is expired, forged or foreign, or the conversation is gone.
+export const GONE = new Set([401, 403, 404]);
 
 export class ApiError extends Error {
   /**
@@ -148,8 +150,10 @@ export class ChatApi {
 
   /**
    * Open the conversation's event stream. handlers: onToken({message_id, index, text}),
-   * onMessage(Message), onOpen(), onError(). EventSource resumes by itself with Last-Event-ID after
-   * a network blip; when it gives up (an HTTP error closes it for good) the stream is reopened with
+   * onMessage(Message), onOpen(), onError(), onGone(ApiError). EventSource resumes by itself with
+   * Last-Event-ID after a network blip. When it gives up (an HTTP error closes it for good) a
+   * history request tells why: 401/403/404 (token expired or forged, conversation gone) can never
+   * succeed, so the stream stays closed and onGone runs; anything else reopens the stream with
    * backoff from the last complete message seen. Returns {close()}.
    */
   openStream(conversationId, token, after, handlers = {}) {
@@ -192,8 +196,18 @@ export class ChatApi {
         if (handlers.onError) handlers.onError();
         if (closed || source.readyState !== EventSource.CLOSED) return;
         source = null;
-        timer = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        this._request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, { token })
+          .then(() => null, (err) => err)
+          .then((err) => {
+            if (closed) return;
+            if (err && GONE.has(err.status) && handlers.onGone) {
+              closed = true;
+              handlers.onGone(err);
+              return;
+            }
+            timer = setTimeout(connect, delay);
+            delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+          });
       });
     };
     connect();

@@ -6,9 +6,15 @@ import { el, messageView, setMessageText, typingView } from './ui.js';
 
 const NEAR_BOTTOM_PX = 80;
 
+function clearStatus(row) {
+  row.classList.remove('sc-failed');
+  const status = row.querySelector('.sc-msg-status');
+  if (status) status.remove();
+}
+
 export class MessageLog {
-  /** onQuickReply(text) and onContact() run when the visitor clicks those buttons. */
-  constructor({ onQuickReply, onContact }) {
+  /** onQuickReply(text), onContact() and onRetry() run when the visitor clicks those buttons. */
+  constructor({ onQuickReply, onContact, onRetry }) {
     this.rows = new Map(); // message id -> row
     this.pending = new Map(); // client_id -> optimistic visitor row
     this.order = new WeakMap(); // row -> sort key (greeting 0, server id, pending Infinity)
@@ -26,7 +32,21 @@ export class MessageLog {
       const reply = target && target.closest('.sc-quick-reply');
       if (reply) onQuickReply(reply.dataset.text || reply.textContent);
       else if (target && target.closest('.sc-contact-open')) onContact();
+      else if (target && target.closest('.sc-retry')) onRetry();
     });
+  }
+
+  /** Forget every message (the conversation was replaced); unsent echoes are added again by the caller. */
+  reset() {
+    for (const row of this.node.querySelectorAll('.sc-msg')) row.remove();
+    this.rows.clear();
+    this.pending.clear();
+    this.tokens.clear();
+    this.lastTokenAt.clear();
+    this.finalized.clear();
+    this.greeting = null;
+    this.lastVisitorId = 0;
+    this.hideTyping();
   }
 
   /** The business greeting, shown locally (the server does not store it as a message). */
@@ -46,6 +66,23 @@ export class MessageLog {
     this.pending.set(clientId, row);
     this.insert(row, Infinity);
     this.scrollToBottom();
+  }
+
+  /** Mark an echo as not sent, with a Retry button (which retries every unsent message, in order). */
+  markFailed(clientId) {
+    const row = this.pending.get(clientId);
+    if (!row || row.classList.contains('sc-failed')) return;
+    const stick = this.isNearBottom();
+    row.classList.add('sc-failed');
+    row.append(el('div', { class: 'sc-msg-status' },
+      'Not sent — ', el('button', { type: 'button', class: 'sc-retry' }, 'Retry')));
+    if (stick) this.scrollToBottom();
+  }
+
+  /** An echo that is being sent (again): no longer marked as not sent. */
+  markSending(clientId) {
+    const row = this.pending.get(clientId);
+    if (row) clearStatus(row);
   }
 
   /** Remove an unsent echo; false when the stream has meanwhile shown it stored. */
@@ -77,6 +114,7 @@ export class MessageLog {
     if (message.role === 'visitor') {
       this.lastVisitorId = Math.max(this.lastVisitorId, id);
       const claimed = this.claimPending(clientId || message.client_id, text);
+      if (claimed) clearStatus(claimed);
       if (claimed && row) claimed.remove(); // the stream delivered it first under its id
       else if (claimed) row = claimed;
     } else if (!row && this.greeting && this.greeting.text === text && (message.role === 'bot' || message.role === 'system')) {
