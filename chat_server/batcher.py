@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
@@ -25,6 +26,7 @@ class MicroBatcher(Generic[T, R]):
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.items = 0
+        self.busy_seconds = 0.0  # time spent inside fn: busy_seconds / uptime is the load
 
     def start(self) -> None:
         if self._task is None:
@@ -52,6 +54,7 @@ class MicroBatcher(Generic[T, R]):
             pending = [(item, fut) for item, fut in pending if not fut.cancelled()]
             if not pending:
                 continue
+            started = time.perf_counter()
             try:
                 results = await loop.run_in_executor(
                     self._executor, self._fn, [item for item, _ in pending]
@@ -69,6 +72,7 @@ class MicroBatcher(Generic[T, R]):
                     else:
                         _settle(fut, result=result)
                 continue
+            self.busy_seconds += time.perf_counter() - started
             self.batches += 1
             self.items += len(pending)
             for (_, fut), result in zip(pending, results, strict=True):

@@ -28,7 +28,7 @@ from chat_server.streams import Hub
 from chat_server.turns import Turns
 from core.crypto import load_secret
 from core.db import make_engine
-from core.nlp.loading import load_encoder
+from core.nlp.encoder_process import EncoderProcess
 from core.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        encoder = await asyncio.to_thread(load_encoder, settings.encoder_path)
-        encoder.use_threads(settings.ENCODER_THREADS)
+        encoder = await asyncio.to_thread(
+            EncoderProcess, settings.encoder_path, settings.ENCODER_THREADS
+        )
         knowledge = KnowledgeBase(
             encoder=encoder,
             engine=engine,
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> Starlette:
             await knowledge.batcher.stop()
             await turns.writer.stop()
             await limiter.close()
+            await asyncio.to_thread(encoder.close)
             engine.dispose()
 
     routes = [

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from chat_server.batcher import MicroBatcher
 from core.crud import faqs as faq_crud
-from core.nlp.loading import Encoder
+from core.nlp.encoder_process import EncoderProcess
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
 from core.replies import Reply, compose_reply
 
@@ -22,7 +22,7 @@ ENCODE_CHUNK = 64
 
 class KnowledgeBase:
     def __init__(
-        self, *, encoder: Encoder, engine: Engine, threshold: float, batch_max_size: int
+        self, *, encoder: EncoderProcess, engine: Engine, threshold: float, batch_max_size: int
     ) -> None:
         self.encoder = encoder
         self.engine = engine

@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     ANSWER_THRESHOLD: float = 0.55
     FAQ_REFRESH_SECONDS: float = 2.0
     BATCH_MAX_SIZE: int = 64
-    # Threads inside one encoder pass. One leaves the other cores to the event loop and the
-    # database writer: best throughput on 2 cores (benchmarks/chat_throughput.py).
+    # Threads inside one encoder pass (in the encoder's own process). One leaves the other cores
+    # to the event loop and the database writer: best throughput on 2 cores.
     ENCODER_THREADS: int = Field(default=1, ge=1)
     STREAM_POLL_SECONDS: float = 1.0
 

@@ -87,7 +87,7 @@ def make_app(settings: Settings, **overrides: object) -> Starlette:
 
 
 @pytest.fixture(scope="session")
-def client(engine: Engine, settings: Settings, encoder: object) -> Iterator[TestClient]:
+def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     """The chat API in-process, with the real encoder and the seeded demo business."""
     with TestClient(make_app(settings), base_url="http://127.0.0.1:8080") as client:
         yield client
@@ -122,7 +122,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(engine: Engine, settings: Settings, encoder: object) -> Iterator[LiveServer]:
+def live_server(engine: Engine, settings: Settings) -> Iterator[LiveServer]:
     """A real uvicorn chat server on a free loopback port (for streams and the browser)."""
     with LiveServer(make_app(settings)) as server:
         yield server

@@ -53,8 +53,10 @@ async def health(request: Request) -> JSONResponse:
             "open_streams": chat.hub.open_streams,
             "encoder_batches": chat.knowledge.batcher.batches,
             "encoder_items": chat.knowledge.batcher.items,
+            "encoder_busy_seconds": round(chat.knowledge.batcher.busy_seconds, 3),
             "writer_batches": chat.turns.writer.batches,
             "writer_items": chat.turns.writer.items,
+            "writer_busy_seconds": round(chat.turns.writer.busy_seconds, 3),
         }
     )
 

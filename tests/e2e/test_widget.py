@@ -81,9 +81,10 @@ def test_unclear_question_offers_suggestions_and_the_contact_form(
     form.locator("[name=phone]").fill("+1 555 0199")
     form.locator("[name=message]").fill("Please call me about a wheel rebuild")
     page.locator(".sc-contact-submit").click()
-    expect(page.locator(".sc-contact-thanks")).to_contain_text(
-        "Thanks! We'll get back to you soon."
-    )
+    thanks = page.locator(".sc-contact-thanks")
+    expect(thanks).to_be_visible()
+    expect(thanks).to_have_text("Thanks! We'll get back to you soon.")
+    expect(form).to_be_hidden()
 
     with Session(engine) as session:
         rows = session.exec(select(ContactRequest).order_by(ContactRequest.id.desc())).all()  # type: ignore[union-attr]

@@ -1,0 +1,39 @@
+"""The encoder in its own process gives the same embeddings and survives its worker dying."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from core.nlp.encoder_process import EncoderProcess
+from core.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+TEXTS = ["when do you open on saturday", "can I return a bike I bought online"]
+
+
+@pytest.fixture(scope="module")
+def remote(settings: Settings):  # type: ignore[no-untyped-def]
+    encoder = EncoderProcess(settings.encoder_path)
+    yield encoder
+    encoder.close()
+
+
+def test_embeddings_match_the_in_process_encoder(remote: EncoderProcess, encoder) -> None:  # type: ignore[no-untyped-def]
+    vectors = remote.encode(TEXTS)
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors, encoder.encode(TEXTS), atol=1e-4)
+    assert remote.encode([]).shape == (0, 384)
+
+
+def test_a_killed_worker_is_replaced(remote: EncoderProcess) -> None:
+    before = remote.encode(TEXTS[:1])
+    for pid in list(remote._pool._processes):  # type: ignore[union-attr]
+        os.kill(pid, signal.SIGKILL)
+    after = remote.encode(TEXTS[:1])
+    assert np.allclose(before, after, atol=1e-5)
