@@ -175,11 +175,15 @@ async def load(base: str, visitors: int, seconds: float, pool: list[str]) -> dic
     }
 
 
-def encoder_rate(pool: list[str], batch: int, seconds: float = 4.0) -> float:
+def encoder_rate(pool: list[str], batch: int, seconds: float = 4.0, threads: int = 0) -> float:
+    """The bare encoder on these texts; threads=0 is torch's default (every core). Measure
+    with threads set last: it stays set for this process."""
     from core.nlp.loading import load_encoder
     from core.settings import get_settings
 
     encoder = load_encoder(get_settings().encoder_path)
+    if threads:
+        encoder.use_threads(threads)
     encoder.encode(pool[:batch])
     done, i = 0, 0
     started = time.perf_counter()
@@ -258,8 +262,10 @@ def main() -> None:
     # The bare encoder on the same texts, with the server stopped so both get the whole machine.
     raw1 = encoder_rate(pool, 1)
     raw32 = encoder_rate(pool, 32)
+    raw32_one_thread = encoder_rate(pool, 32, threads=1)
     print(
-        f"bare encoder: {raw1:.0f} sentences/s one at a time, {raw32:.0f} sentences/s in batches of 32"
+        f"bare encoder: {raw1:.0f} sentences/s one at a time, {raw32:.0f} sentences/s in batches "
+        f"of 32 ({raw32_one_thread:.0f}/s on one thread, as the server's encoder process runs)"
     )
     for n, r in results.items():
         print(
@@ -270,7 +276,14 @@ def main() -> None:
             f"turns/s over bare batched encoder = {r['turns_per_s'] / raw32:.2f}"
         )
     print(
-        json.dumps({"encoder_batch1_per_s": raw1, "encoder_batch32_per_s": raw32, "runs": results})
+        json.dumps(
+            {
+                "encoder_batch1_per_s": raw1,
+                "encoder_batch32_per_s": raw32,
+                "encoder_batch32_one_thread_per_s": raw32_one_thread,
+                "runs": results,
+            }
+        )
     )
 
 
