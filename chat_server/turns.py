@@ -36,7 +36,8 @@ from core.models import (
     Visitor,
 )
 from core.models._types import utcnow
-from core.replies import Reply
+from core.nlp.filters import PROFANITY, filter_text
+from core.replies import Reply, with_notices
 
 OWNER_CACHE_SIZE = 50_000
 
@@ -88,9 +89,10 @@ class TurnGroup:
     """The messages of one request, with the bot's replies (None where the bot stays quiet)."""
 
     conversation_id: int
-    items: Sequence[MessageIn]
+    items: Sequence[MessageIn]  # text already through the content filter
     replies: Sequence[Reply | None]
     started: float
+    flags: Sequence[tuple[str, ...]] = ()
     turns: list[TurnOut] = field(default_factory=list)
     publication: Publication | None = None  # what the conversation's open streams get
 
@@ -148,7 +150,8 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                 conversation.status = ConversationStatus.BOT  # writing again reopens it
             conversation.last_message_at = now
             quiet = conversation.status == ConversationStatus.HUMAN  # an agent has taken over
-            for item, reply in zip(group.items, group.replies, strict=True):
+            flags = group.flags or [()] * len(group.items)
+            for item, reply, item_flags in zip(group.items, group.replies, flags, strict=True):
                 key = (group.conversation_id, item.client_id or "")
                 if item.client_id and (key in stored or key in claimed):
                     continue  # a retry: answered below with the turn stored the first time
@@ -162,6 +165,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     created_at=now,
                     quick_replies=[],
                     actions=[],
+                    flags=list(item_flags),
                 )
                 session.add(message)
                 fresh.append((group, message, None if quiet else reply))
@@ -185,6 +189,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                 confidence=reply.confidence,
                 quick_replies=list(reply.quick_replies),
                 actions=list(reply.actions),
+                flags=[],
             )
             session.add(bot)
             event_crud.record_event(
@@ -250,8 +255,23 @@ class Turns:
             if len(item.text) > self.max_chars:
                 raise ApiError(413, f"Message is longer than {self.max_chars} characters")
         conversation_id = await self.owners.conversation_id(cid, visitor)
-        replies = await asyncio.gather(*(self.knowledge.reply(i.text) for i in items))
-        group = await self.writer.submit(TurnGroup(conversation_id, items, replies, started))
+        # Secrets are masked and profanity censored before anything is stored or embedded.
+        filtered = [filter_text(item.text) for item in items]
+        clean = [
+            item.model_copy(update={"text": f.text})
+            for item, f in zip(items, filtered, strict=True)
+        ]
+        replies = [
+            with_notices(reply, sensitive=f.had_sensitive_data, profane=PROFANITY in f.flags)
+            for reply, f in zip(
+                await asyncio.gather(*(self.knowledge.reply(i.text) for i in clean)),
+                filtered,
+                strict=True,
+            )
+        ]
+        group = await self.writer.submit(
+            TurnGroup(conversation_id, clean, replies, started, [f.flags for f in filtered])
+        )
         if group.publication is not None:
             # Groups of one conversation share a publication; streams skip what they have sent.
             self.hub.publish(conversation_id, group.publication)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.nlp.retrieval import Match
 
@@ -24,6 +24,18 @@ class Reply:
     confidence: float | None = None
     quick_replies: tuple[str, ...] = field(default_factory=tuple)
     actions: tuple[str, ...] = field(default_factory=tuple)
+
+
+SENSITIVE_NOTICE = "Please don't share sensitive information in chat."
+PROFANITY_NOTICE = "Please keep the conversation professional."
+
+
+def with_notices(reply: Reply, *, sensitive: bool, profane: bool) -> Reply:
+    """The reply, preceded by what the visitor must know about their own message."""
+    notices = [n for n, on in ((SENSITIVE_NOTICE, sensitive), (PROFANITY_NOTICE, profane)) if on]
+    if not notices:
+        return reply
+    return replace(reply, text=" ".join([*notices, reply.text]))
 
 
 def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:

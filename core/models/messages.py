@@ -36,6 +36,8 @@ class Message(MessageBase, table=True):
     confidence: float | None = None
     quick_replies: list[str] = json_list_field()
     actions: list[str] = json_list_field()
+    # What the content filter did to a visitor's text ("pii:CREDIT_CARD", "profanity").
+    flags: list[str] = json_list_field()
 
 
 class MessageCreate(MessageBase):
@@ -46,6 +48,7 @@ class MessageCreate(MessageBase):
     confidence: float | None = None
     quick_replies: list[str] = []
     actions: list[str] = []
+    flags: list[str] = []
 
 
 class MessagePublic(SQLModel):
@@ -59,6 +62,7 @@ class MessagePublic(SQLModel):
     latency_ms: float | None
     quick_replies: list[str]
     actions: list[str]
+    flags: list[str]
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
@@ -74,4 +78,5 @@ class MessagePublic(SQLModel):
             latency_ms=None if message.latency_ms is None else round(message.latency_ms, 2),
             quick_replies=list(message.quick_replies),
             actions=list(message.actions),
+            flags=list(message.flags),
         )

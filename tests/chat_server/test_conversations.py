@@ -173,3 +173,26 @@ def test_page_url_is_kept_without_query_or_fragment(client: TestClient) -> None:
     with session_scope(get_engine()) as session:
         conversation = get_conversation(session=session, public_id=visit.cid)
         assert conversation is not None and conversation.page_url == "https://shop.example/reset"
+
+
+def test_secrets_are_masked_before_storage_and_the_visitor_is_warned(visit: Visit) -> None:
+    from sqlalchemy import text
+
+    from core.db import get_engine
+
+    turn = visit.say("my card 4111 1111 1111 1111 was charged twice, refund please")
+    assert turn["message"]["text"] == "my card [card number removed] was charged twice, refund please"
+    assert turn["message"]["flags"] == ["pii:CREDIT_CARD"]
+    assert turn["reply"]["text"].startswith("Please don't share sensitive information in chat.")
+    assert visit.history()[0]["text"].startswith("my card [card number removed]")
+    with get_engine().connect() as conn:
+        rows = conn.execute(text("SELECT text FROM message")).scalars().all()
+    from core.crypto import decrypt
+
+    assert not any("4111" in decrypt(row) for row in rows)
+
+
+def test_profanity_is_stored_masked_and_answered_politely(visit: Visit) -> None:
+    turn = visit.say("where the f*ck is my order")
+    assert turn["message"]["text"] == "where the **** is my order"
+    assert turn["reply"]["text"].startswith("Please keep the conversation professional.")

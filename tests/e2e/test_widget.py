@@ -135,3 +135,15 @@ def test_escape_closes_the_panel_and_returns_focus(page: Page, live_server: Live
     expect(page.locator(".sc-panel")).to_be_hidden()
     expect(page.locator(".sc-launcher")).to_be_focused()
     expect(page.locator(".sc-launcher")).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_card_number_typed_in_chat_is_masked_and_the_visitor_warned(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "my card 4111 1111 1111 1111 was charged twice")
+    mine = page.locator(".sc-msg[data-role=visitor][data-id] .sc-msg-text").last
+    expect(mine).to_have_text("my card [card number removed] was charged twice")
+    answer = page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text").last
+    expect(answer).to_contain_text("Please don't share sensitive information in chat.")
+    expect(page.locator(".sc-log")).not_to_contain_text("4111")
