@@ -25,7 +25,9 @@ class _In(BaseModel):
 
 
 class ConversationIn(_In):
+    # The visitor's own choice of language (wins over everything); otherwise the browser's.
     language: StrictStr | None = Field(default=None, max_length=16)
+    browser_language: StrictStr | None = Field(default=None, max_length=35)
     page_url: StrictStr | None = Field(default=None, max_length=2048)
 
     @field_validator("page_url")
@@ -73,6 +75,7 @@ class BatchOut(BaseModel):
 class HistoryOut(BaseModel):
     conversation_id: str
     status: str
+    language: str
     messages: list[MessagePublic]
 
 

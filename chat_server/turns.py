@@ -37,6 +37,7 @@ from core.models import (
 )
 from core.models._types import utcnow
 from core.nlp.filters import PROFANITY, filter_text
+from core.nlp.language import detect_languages
 from core.replies import Reply, with_notices
 
 OWNER_CACHE_SIZE = 50_000
@@ -93,6 +94,7 @@ class TurnGroup:
     replies: Sequence[Reply | None]
     started: float
     flags: Sequence[tuple[str, ...]] = ()
+    languages: Sequence[str | None] = ()  # detected per item (None: too short to tell)
     turns: list[TurnOut] = field(default_factory=list)
     publication: Publication | None = None  # what the conversation's open streams get
 
@@ -151,7 +153,13 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
             conversation.last_message_at = now
             quiet = conversation.status == ConversationStatus.HUMAN  # an agent has taken over
             flags = group.flags or [()] * len(group.items)
-            for item, reply, item_flags in zip(group.items, group.replies, flags, strict=True):
+            languages = group.languages or [None] * len(group.items)
+            detected = [lang for lang in languages if lang]
+            if detected and conversation.language_source != "manual":
+                conversation.language, conversation.language_source = detected[-1], "detected"
+            for item, reply, item_flags, language in zip(
+                group.items, group.replies, flags, languages, strict=True
+            ):
                 key = (group.conversation_id, item.client_id or "")
                 if item.client_id and (key in stored or key in claimed):
                     continue  # a retry: answered below with the turn stored the first time
@@ -166,6 +174,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     quick_replies=[],
                     actions=[],
                     flags=list(item_flags),
+                    language=language,
                 )
                 session.add(message)
                 fresh.append((group, message, None if quiet else reply))
@@ -270,7 +279,14 @@ class Turns:
             )
         ]
         group = await self.writer.submit(
-            TurnGroup(conversation_id, clean, replies, started, [f.flags for f in filtered])
+            TurnGroup(
+                conversation_id,
+                clean,
+                replies,
+                started,
+                flags=[f.flags for f in filtered],
+                languages=detect_languages([i.text for i in clean]),
+            )
         )
         if group.publication is not None:
             # Groups of one conversation share a publication; streams skip what they have sent.

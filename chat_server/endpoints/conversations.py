@@ -27,6 +27,7 @@ from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
 from core.models import MessagePublic
+from core.nlp.language import initial_language
 
 
 def _start(
@@ -38,16 +39,23 @@ def _start(
             visitor = conv_crud.get_visitor_by_public_id(
                 session=session, public_id=visitor_public_id
             )
+        business = business_crud.get_business(session=session)
+        language, source = initial_language(
+            manual=body.language, browser=body.browser_language, default=business.default_language
+        )
         if visitor is None:
-            visitor = conv_crud.create_visitor(session=session, language=body.language)
+            visitor = conv_crud.create_visitor(session=session, language=language)
         conversation = conv_crud.create_conversation(
-            session=session, visitor=visitor, language=body.language, page_url=body.page_url
+            session=session,
+            visitor=visitor,
+            language=language,
+            language_source=source,
+            page_url=body.page_url,
         )
         event_crud.record_event(
             session=session, name="conversation_started", conversation_id=conversation.id
         )
-        greeting = business_crud.get_business(session=session).greeting
-        return visitor.public_id, conversation.public_id, greeting
+        return visitor.public_id, conversation.public_id, business.greeting
 
 
 async def start_conversation(request: Request) -> JSONResponse:
@@ -90,6 +98,7 @@ def _history(engine: Engine, cid: str, visitor: str) -> HistoryOut:
         return HistoryOut(
             conversation_id=conversation.public_id,
             status=conversation.status,
+            language=conversation.language or "en",
             messages=[MessagePublic.of(m) for m in rows],
         )
 

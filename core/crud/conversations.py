@@ -18,10 +18,20 @@ def get_visitor_by_public_id(*, session: Session, public_id: str) -> Visitor | N
 
 
 def create_conversation(
-    *, session: Session, visitor: Visitor, language: str | None = None, page_url: str | None = None
+    *,
+    session: Session,
+    visitor: Visitor,
+    language: str | None = None,
+    language_source: str = "default",
+    page_url: str | None = None,
 ) -> Conversation:
     assert visitor.id is not None
-    conversation = Conversation(visitor_id=visitor.id, language=language, page_url=page_url)
+    conversation = Conversation(
+        visitor_id=visitor.id,
+        language=language,
+        language_source=language_source,
+        page_url=page_url,
+    )
     session.add(conversation)
     session.flush()
     return conversation

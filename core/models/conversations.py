@@ -28,6 +28,8 @@ class Conversation(ConversationBase, table=True):
     )
     visitor_id: int = Field(foreign_key="visitor.id", index=True)
     status: str = Field(default=ConversationStatus.BOT, max_length=16, index=True)
+    # Where `language` came from, by precedence: manual > detected > browser > default.
+    language_source: str = Field(default="default", max_length=16)
     created_at: datetime = created_at_field()
     last_message_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

@@ -38,6 +38,8 @@ class Message(MessageBase, table=True):
     actions: list[str] = json_list_field()
     # What the content filter did to a visitor's text ("pii:CREDIT_CARD", "profanity").
     flags: list[str] = json_list_field()
+    # Detected language of a visitor's message (ISO 639-1), a plain label for analytics.
+    language: str | None = Field(default=None, max_length=16)
 
 
 class MessageCreate(MessageBase):

@@ -1,4 +1,4 @@
-"""message flags
+"""message flags and languages
 
 Revision ID: 0002
 Revises: 0001
@@ -21,10 +21,20 @@ def upgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
         # Existing messages were stored before the content filter: no flags.
         batch_op.add_column(sa.Column("flags", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("language", sa.String(length=16), nullable=True))
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "language_source", sa.String(length=16), nullable=False, server_default="default"
+            )
+        )
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
-        batch_op.drop_column('flags')
+        batch_op.drop_column("language")
+        batch_op.drop_column("flags")
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.drop_column("language_source")
 

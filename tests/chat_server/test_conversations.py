@@ -181,7 +181,9 @@ def test_secrets_are_masked_before_storage_and_the_visitor_is_warned(visit: Visi
     from core.db import get_engine
 
     turn = visit.say("my card 4111 1111 1111 1111 was charged twice, refund please")
-    assert turn["message"]["text"] == "my card [card number removed] was charged twice, refund please"
+    assert (
+        turn["message"]["text"] == "my card [card number removed] was charged twice, refund please"
+    )
     assert turn["message"]["flags"] == ["pii:CREDIT_CARD"]
     assert turn["reply"]["text"].startswith("Please don't share sensitive information in chat.")
     assert visit.history()[0]["text"].startswith("my card [card number removed]")
@@ -196,3 +198,18 @@ def test_profanity_is_stored_masked_and_answered_politely(visit: Visit) -> None:
     turn = visit.say("where the f*ck is my order")
     assert turn["message"]["text"] == "where the **** is my order"
     assert turn["reply"]["text"].startswith("Please keep the conversation professional.")
+
+
+def test_language_follows_the_visitor_unless_they_chose_one(client: TestClient) -> None:
+    browsing = Visit(client, {"browser_language": "fr-FR"})
+    assert client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()["language"] == "fr"
+    turn = browsing.say("¿a qué hora abren el sábado?")
+    assert turn["message"]["flags"] == []
+    history = client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()
+    assert history["language"] == "es"
+    browsing.say("ok")  # too short to switch back
+    assert client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()["language"] == "es"
+
+    chosen = Visit(client, {"language": "ur", "browser_language": "en-US"})
+    chosen.say("when do you open on saturday")
+    assert client.get(f"/api/conversations/{chosen.cid}/messages", headers=chosen.headers).json()["language"] == "ur"

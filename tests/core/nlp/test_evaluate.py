@@ -14,7 +14,11 @@ def record(text: str, *spans: tuple[str, str]) -> dict[str, object]:
     return {
         "full_text": text,
         "spans": [
-            {"entity_type": kind, "start_position": text.index(value), "end_position": text.index(value) + len(value)}
+            {
+                "entity_type": kind,
+                "start_position": text.index(value),
+                "end_position": text.index(value) + len(value),
+            }
             for kind, value in spans
         ],
     }
