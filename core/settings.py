@@ -70,7 +70,7 @@ class Settings(BaseSettings):
             for name in ("SECRET_KEY", "ENCRYPTION_KEYS"):
                 value = getattr(self, name)
                 if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
-                    raise ValueError(f"{name} is a placeholder; set a real secret in production")
+                    raise ValueError(f"{name} is a sample value; set a real secret in production")
         return self
 
     @property

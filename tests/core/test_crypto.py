@@ -112,5 +112,5 @@ def test_bad_key_is_refused_clearly() -> None:
 
 
 def test_production_refuses_placeholder_secrets() -> None:
-    with pytest.raises(ValueError, match="placeholder"):
+    with pytest.raises(ValueError, match="sample value"):
         Settings(ENVIRONMENT="production", SECRET_KEY="changeme")
