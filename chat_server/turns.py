@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -122,6 +123,24 @@ def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[i
     return out
 
 
+def _answer(group: TurnGroup, reply: Reply, live: set[int | None], now: datetime) -> Message:
+    """The bot's answer as a row; an FAQ deleted since the index was built loses its link."""
+    latency = (time.perf_counter() - group.started) * 1000
+    faq_id = reply.faq_id if reply.faq_id in live else None
+    return Message(
+        conversation_id=group.conversation_id,
+        role=Role.BOT,
+        text=reply.text,
+        created_at=now,
+        latency_ms=latency,
+        faq_id=faq_id,
+        confidence=reply.confidence,
+        quick_replies=list(reply.quick_replies),
+        actions=list(reply.actions),
+        flags=[],
+    )
+
+
 def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]:
     """Store every waiting turn in one transaction; a retried client_id gets its stored turn."""
     with session_scope(engine) as session:
@@ -142,7 +161,7 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
         # An FAQ deleted since the index was built must not make the visitor's message fail.
         live = set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(faq_ids))).all())
         now = utcnow()
-        fresh: list[tuple[TurnGroup, Message, Reply | None]] = []
+        fresh: list[tuple[TurnGroup, Message, Message | None]] = []
         claimed: set[tuple[int, str]] = set()
         for group in groups:
             conversation = conversations.get(group.conversation_id)
@@ -177,45 +196,30 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     language=language,
                 )
                 session.add(message)
-                fresh.append((group, message, None if quiet else reply))
-        session.flush()  # visitor messages get their ids, so answers can point at them
-
-        answers: dict[int, Message] = {}
-        for group, message, reply in fresh:
-            if reply is None:
-                continue
-            assert message.id is not None
-            latency = (time.perf_counter() - group.started) * 1000
-            faq_id = reply.faq_id if reply.faq_id in live else None
-            answers[message.id] = bot = Message(
-                conversation_id=group.conversation_id,
-                role=Role.BOT,
-                text=reply.text,
-                created_at=now,
-                latency_ms=latency,
-                faq_id=faq_id,
-                reply_to_id=message.id,
-                confidence=reply.confidence,
-                quick_replies=list(reply.quick_replies),
-                actions=list(reply.actions),
-                flags=[],
-            )
-            session.add(bot)
-            event_crud.record_event(
-                session=session,
-                name="bot_answered" if reply.faq_id is not None else "bot_clarified",
-                conversation_id=group.conversation_id,
-                faq_id=faq_id,
-                confidence=reply.confidence,
-                latency_ms=round(latency, 2),
-            )
-        session.flush()
+                answer = None
+                if reply is not None and not quiet:
+                    # Added right after its question, so each answer's id follows its question's.
+                    answer = _answer(group, reply, live, now)
+                    session.add(answer)
+                    event_crud.record_event(
+                        session=session,
+                        name="bot_answered" if reply.faq_id is not None else "bot_clarified",
+                        conversation_id=group.conversation_id,
+                        faq_id=answer.faq_id,
+                        confidence=reply.confidence,
+                        latency_ms=round(answer.latency_ms or 0.0, 2),
+                    )
+                fresh.append((group, message, answer))
+        session.flush()  # one round of INSERTs, in the order added
+        for _, message, answer in fresh:
+            if answer is not None:
+                answer.reply_to_id = message.id
+        session.flush()  # the answers' links to their questions
 
         turns_by_message: dict[int, TurnOut] = {}
         new_by_conversation: dict[int, list[MessagePublic]] = {}
-        for group, message, _ in fresh:
+        for group, message, answer in fresh:
             assert message.id is not None
-            answer = answers.get(message.id)
             turn = TurnOut(
                 message=MessagePublic.of(message),
                 reply=None if answer is None else MessagePublic.of(answer),

@@ -1,10 +1,11 @@
 // The chat panel. loader.js imports this module on first open and calls mount(). This module owns
-// the panel, the conversation's life cycle and sending; log.js renders messages, api.js knows the
-// endpoints, contact.js is the contact form.
+// the panel and the conversation's life cycle; outbox.js queues and sends visitor messages, log.js
+// renders messages, api.js knows the endpoints, contact.js is the contact form.
 
-import { ApiError, ChatApi, GONE, describeError } from './api.js';
+import { ChatApi, GONE, describeError } from './api.js';
 import { contactView } from './contact.js';
 import { MessageLog } from './log.js';
+import { Outbox } from './outbox.js';
 import * as storage from './storage.js';
 import { ICON_CLOSE, alertController, el, icon } from './ui.js';
 
@@ -13,35 +14,12 @@ const REPLY_FALLBACK_MS = 1500;
 const INPUT_MAX_PX = 120;
 const CONFIG_WAIT_MS = 3000;
 const DEFAULT_NAME = 'Support';
-// A batch request holds at most this many messages and stays under the server's 64 KiB body limit.
-const BATCH_MAX = 20;
-const BATCH_MAX_BYTES = 60000;
 const GONE_NOTICE = 'This conversation is no longer available, so a new one has started.';
-
-const utf8 = new TextEncoder();
-
-function newClientId() {
-  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
-  return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
 
 /** The host page without its query string and fragment, which can carry personal data. */
 function pageAddress() {
   const { origin, pathname } = window.location;
   return origin && origin !== 'null' ? `${origin}${pathname}`.slice(0, 2048) : '';
-}
-
-/**
- * A failed send the server may not have answered (network error, timeout, 5xx): it may even have
- * stored the message, so the message is kept and retried with the same client_id, never re-minted.
- */
-function retryable(err) {
-  const status = err && typeof err.status === 'number' ? err.status : 0;
-  return status === 0 || status >= 500;
-}
-
-function wire(item) {
-  return { text: item.text, client_id: item.clientId };
 }
 
 class ChatPanel {
@@ -51,14 +29,22 @@ class ChatPanel {
     this.configGreeting = '';
     this.stream = null;
     this.ready = null;
-    // Visitor messages the server has not confirmed, oldest first: {text, clientId, maybeStored}.
-    // maybeStored: an earlier attempt failed without an answer, so the server may hold it already.
-    this.outbox = [];
-    this.flushing = null;
     this.generation = 0; // counts restarts, so a late reply of the old conversation is not shown
     this.build(root, panelId);
-    window.addEventListener('online', () => {
-      if (this.outbox.length) this.flush();
+    this.outbox = new Outbox({
+      api: this.api,
+      log: this.log,
+      alerts: this.alerts,
+      connect: () => this.ensureConversation(),
+      restart: () => {
+        this.restartConversation();
+        this.alerts.show(GONE_NOTICE);
+      },
+      reply: (reply) => this.awaitReply(reply),
+      giveBack: (texts) => {
+        this.input.value = [...texts, this.input.value].filter(Boolean).join('\n');
+        this.autosize();
+      },
     });
   }
 
@@ -71,11 +57,11 @@ class ChatPanel {
     this.alerts = alertController(alertSlot);
 
     this.log = new MessageLog({
-      onQuickReply: (text) => this.sendText(text),
+      onQuickReply: (text) => this.outbox.sendText(text),
       onContact: () => this.showContact(),
       onRetry: () => {
         this.input.focus(); // the Retry button goes away while sending
-        this.flush();
+        this.outbox.flush();
       },
     });
 
@@ -199,9 +185,7 @@ class ChatPanel {
 
   /** A stored message from history or the stream; a visitor message in it leaves the outbox. */
   showMessage(message) {
-    if (message && message.role === 'visitor' && message.client_id) {
-      this.outbox = this.outbox.filter((item) => item.clientId !== message.client_id);
-    }
+    if (message && message.role === 'visitor' && message.client_id) this.outbox.confirm(message.client_id);
     this.log.upsert(message);
   }
 
@@ -215,17 +199,14 @@ class ChatPanel {
     this.ready = null;
     this.generation += 1;
     this.log.reset();
-    for (const item of this.outbox) {
-      item.maybeStored = false; // nothing of it is stored in the next conversation
-      this.log.addPending(item.text, item.clientId);
-    }
+    this.outbox.requeue();
   }
 
   /** The stream can never succeed again (expired token, conversation gone): start a new one. */
   conversationGone() {
     this.restartConversation();
     this.alerts.show(GONE_NOTICE);
-    const next = this.outbox.length ? this.flush() : this.ensureConversation();
+    const next = this.outbox.size ? this.outbox.flush() : this.ensureConversation();
     next.catch((err) => this.alerts.show(describeError(err)));
   }
 
@@ -241,131 +222,7 @@ class ChatPanel {
     if (!text.trim()) return;
     this.input.value = '';
     this.autosize();
-    await this.sendText(text);
-  }
-
-  /** Queue one visitor message and send it after any that are still unsent. */
-  sendText(rawText) {
-    const text = String(rawText).trim();
-    if (!text) return Promise.resolve();
-    const item = { text, clientId: newClientId(), maybeStored: false };
-    this.outbox.push(item);
-    this.log.addPending(text, item.clientId);
-    return this.flush();
-  }
-
-  /** Send the outbox; one request at a time, so the server stores messages in the order typed. */
-  flush() {
-    if (!this.flushing) this.flushing = this.drain().finally(() => { this.flushing = null; });
-    return this.flushing;
-  }
-
-  /** The oldest unsent messages that fit in one request (just the oldest when `single`). */
-  nextChunk(single) {
-    const chunk = [this.outbox[0]];
-    let bytes = utf8.encode(JSON.stringify(wire(this.outbox[0]))).length;
-    for (const item of single ? [] : this.outbox.slice(1, BATCH_MAX)) {
-      bytes += utf8.encode(JSON.stringify(wire(item))).length + 1;
-      if (bytes > BATCH_MAX_BYTES) break;
-      chunk.push(item);
-    }
-    return chunk;
-  }
-
-  async drain() {
-    let single = false; // the server refused a batch: send one by one to find the message it refuses
-    let restarted = false;
-    let refused = false; // an error shown for a refused message stays while the rest go out
-    while (this.outbox.length) {
-      const items = this.nextChunk(single);
-      for (const item of this.outbox) this.log.markSending(item.clientId);
-      this.log.showTyping();
-      let sent = false;
-      try {
-        await this.ensureConversation();
-        sent = true;
-        const results = items.length === 1
-          ? [await this.api.send(items[0].text, items[0].clientId)]
-          : (await this.api.sendBatch(items.map(wire))).results;
-        if (!Array.isArray(results) || results.length !== items.length) {
-          throw new ApiError('The server sent an unreadable answer.');
-        }
-        if (!refused) this.alerts.hide();
-        this.delivered(items, results);
-      } catch (err) {
-        if (retryable(err)) {
-          this.hold(err, sent ? items : []);
-          return;
-        }
-        if (sent && GONE.has(err.status) && !restarted) {
-          // The conversation is gone or the token no longer valid: send into a new conversation.
-          restarted = true;
-          this.restartConversation();
-          this.alerts.show(GONE_NOTICE);
-          continue;
-        }
-        if (sent && items.length > 1 && err.status !== 429) {
-          single = true;
-          continue;
-        }
-        // The server refused the message itself (422/413...), or nothing may be sent for now (429,
-        // or no conversation could be started): not retried, the text goes back into the input.
-        const judged = sent && err.status !== 429;
-        refused = this.refuse(err, judged ? items : this.outbox.slice(), judged) || refused;
-        if (!judged) return;
-      }
-    }
-  }
-
-  /** The server stored these messages (possibly on an earlier attempt) and answered. */
-  delivered(items, results) {
-    this.outbox = this.outbox.filter((item) => !items.includes(item));
-    let replies = false;
-    items.forEach((item, i) => {
-      const result = results[i] || {};
-      if (result.message) this.log.upsert(result.message, item.clientId);
-      if (result.reply) {
-        replies = true;
-        this.awaitReply(result.reply);
-      }
-    });
-    if (!replies) this.log.hideTyping();
-  }
-
-  /** No answer came back: every unsent message stays, marked "Not sent", for a retry. */
-  hold(err, attempted) {
-    for (const item of attempted) item.maybeStored = true;
-    for (const item of this.outbox) this.log.markFailed(item.clientId);
-    this.log.hideTyping();
-    this.alerts.show(`Message not sent. ${describeError(err)}`);
-  }
-
-  /**
-   * The server answered with an error that a retry would repeat. The refused messages leave the
-   * log and their text goes back into the input; a message an earlier attempt may have stored
-   * stays queued (marked "Not sent") unless the server judged that very message (`judged`).
-   * Returns whether an error was shown.
-   */
-  refuse(err, items, judged) {
-    const texts = [];
-    let kept = false;
-    for (const item of items) {
-      if (item.maybeStored && !judged) {
-        kept = true;
-        this.log.markFailed(item.clientId);
-        continue;
-      }
-      this.outbox = this.outbox.filter((other) => other !== item);
-      if (this.log.dropPending(item.clientId)) texts.push(item.text); // else the stream showed it stored
-    }
-    this.log.hideTyping();
-    if (!texts.length && !kept) return false;
-    if (texts.length) {
-      this.input.value = [...texts, this.input.value].filter(Boolean).join('\n');
-      this.autosize();
-    }
-    this.alerts.show(err.status === 429 ? describeError(err) : `Message not sent. ${describeError(err)}`);
-    return true;
+    await this.outbox.sendText(text);
   }
 
   /**

@@ -202,14 +202,42 @@ def test_profanity_is_stored_masked_and_answered_politely(visit: Visit) -> None:
 
 def test_language_follows_the_visitor_unless_they_chose_one(client: TestClient) -> None:
     browsing = Visit(client, {"browser_language": "fr-FR"})
-    assert client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()["language"] == "fr"
+    assert (
+        client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()[
+            "language"
+        ]
+        == "fr"
+    )
     turn = browsing.say("¿a qué hora abren el sábado?")
     assert turn["message"]["flags"] == []
-    history = client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()
+    history = client.get(
+        f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers
+    ).json()
     assert history["language"] == "es"
     browsing.say("ok")  # too short to switch back
-    assert client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()["language"] == "es"
+    assert (
+        client.get(f"/api/conversations/{browsing.cid}/messages", headers=browsing.headers).json()[
+            "language"
+        ]
+        == "es"
+    )
 
     chosen = Visit(client, {"language": "ur", "browser_language": "en-US"})
     chosen.say("when do you open on saturday")
-    assert client.get(f"/api/conversations/{chosen.cid}/messages", headers=chosen.headers).json()["language"] == "ur"
+    assert (
+        client.get(f"/api/conversations/{chosen.cid}/messages", headers=chosen.headers).json()[
+            "language"
+        ]
+        == "ur"
+    )
+
+
+def test_each_message_of_a_batch_is_followed_by_its_answer(client: TestClient, visit: Visit) -> None:
+    body = {"messages": [{"text": "do you rent bikes"}, {"text": "do you sell gift cards"}]}
+    response = client.post(
+        f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
+    )
+    assert response.status_code == 201
+    history = visit.history()
+    assert [m["role"] for m in history] == ["visitor", "bot", "visitor", "bot"]
+    assert "gift card" in history[3]["text"].lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
@@ -147,3 +148,54 @@ def test_a_card_number_typed_in_chat_is_masked_and_the_visitor_warned(
     answer = page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text").last
     expect(answer).to_contain_text("Please don't share sensitive information in chat.")
     expect(page.locator(".sc-log")).not_to_contain_text("4111")
+
+
+def test_messages_typed_offline_are_delivered_once_and_in_order(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "til what time are you open on saturday")
+    expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(1)
+
+    batches: list[int] = []
+    page.on(
+        "response",
+        lambda r: batches.append(r.status) if r.url.endswith("/messages/batch") else None,
+    )
+    typed = ["first question typed offline", "second question typed offline"]
+    page.context.set_offline(True)
+    for text in typed:
+        ask(page, text)
+    visitor_rows = page.locator(".sc-msg[data-role=visitor]")
+    expect(visitor_rows).to_have_count(3)
+    failed = page.locator(".sc-msg[data-role=visitor].sc-failed")
+    expect(failed).to_have_count(2)
+    expect(failed.locator(".sc-msg-text")).to_have_text(typed)
+    expect(page.get_by_role("button", name="Retry").first).to_be_visible()
+
+    page.context.set_offline(False)
+    confirmed = page.locator(".sc-msg[data-role=visitor][data-id]")
+    expect(confirmed).to_have_count(3)
+    expect(page.locator(".sc-failed")).to_have_count(0)
+    expect(visitor_rows.locator(".sc-msg-text")).to_have_text(
+        ["til what time are you open on saturday", *typed]
+    )
+    expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(3)
+    shown_ids = [int(confirmed.nth(i).get_attribute("data-id") or 0) for i in range(3)]
+
+    session = page.evaluate("JSON.parse(localStorage.getItem('sc-conversation'))")
+    response = httpx.get(
+        f"{live_server.url}/api/conversations/{session['conversation_id']}/messages",
+        headers={"Authorization": f"Bearer {session['visitor_token']}"},
+    )
+    assert response.status_code == 200, response.text
+    messages = response.json()["messages"]
+    visitors = [m for m in messages if m["role"] == "visitor"]
+    assert [m["text"] for m in visitors] == ["til what time are you open on saturday", *typed]
+    assert [m["id"] for m in visitors] == shown_ids
+    assert len({m["client_id"] for m in visitors}) == 3
+    # Sent together in one batch request, each message is still followed by its own answer.
+    rest = messages[messages.index(visitors[1]) :]
+    assert [m["role"] for m in rest] == ["visitor", "bot", "visitor", "bot"]
+    assert len(messages) == 6
+    assert batches == [201]
