@@ -232,7 +232,9 @@ def test_language_follows_the_visitor_unless_they_chose_one(client: TestClient) 
     )
 
 
-def test_each_message_of_a_batch_is_followed_by_its_answer(client: TestClient, visit: Visit) -> None:
+def test_each_message_of_a_batch_is_followed_by_its_answer(
+    client: TestClient, visit: Visit
+) -> None:
     body = {"messages": [{"text": "do you rent bikes"}, {"text": "do you sell gift cards"}]}
     response = client.post(
         f"/api/conversations/{visit.cid}/messages/batch", json=body, headers=visit.headers
