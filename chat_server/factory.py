@@ -37,6 +37,7 @@ VERSION = "0.1.0"
 API_ROUTES = [
     Route("/api/config", site.config, methods=["GET"]),
     Route("/api/health", site.health, methods=["GET"]),
+    Route("/api/suggestions", site.suggestions, methods=["GET"]),
     Route("/api/conversations", conversations.start_conversation, methods=["POST"]),
     Route("/api/conversations/{cid}/messages", conversations.history, methods=["GET"]),
     Route("/api/conversations/{cid}/messages", conversations.post_message, methods=["POST"]),

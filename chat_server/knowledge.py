@@ -14,6 +14,7 @@ from chat_server.batcher import MicroBatcher
 from core.crud import faqs as faq_crud
 from core.nlp.encoder_process import EncoderProcess
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
+from core.nlp.suggest import SuggestionIndex
 from core.replies import Reply, compose_reply
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class KnowledgeBase:
         self.threshold = threshold
         self.index: FaqIndex = build_index([], self._vectors)
         self.version: object = None
+        self.suggestions = SuggestionIndex([])
         self.batcher: MicroBatcher[str, Reply] = MicroBatcher(self.reply_batch, batch_max_size)
         self._vectors_by_text: dict[str, np.ndarray] = {}
 
@@ -47,6 +49,9 @@ class KnowledgeBase:
                 for e in entries
                 if e.id is not None
             ]
+        self.suggestions = SuggestionIndex(
+            [(e.id, e.question, e.phrasings) for e in entries if e.id is not None]
+        )
         wanted = {t for doc in docs for t in doc.texts}
         missing = [t for t in wanted if t not in self._vectors_by_text]
         for start in range(0, len(missing), ENCODE_CHUNK):

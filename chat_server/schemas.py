@@ -124,6 +124,15 @@ class ConfigOut(BaseModel):
     position: str
 
 
+class SuggestionOut(BaseModel):
+    faq_id: int
+    question: str
+
+
+class SuggestionsOut(BaseModel):
+    suggestions: list[SuggestionOut]
+
+
 class ErrorOut(BaseModel):
     error: str
     details: list[dict[str, object]] | None = None
@@ -143,6 +152,7 @@ SCHEMAS: tuple[type[BaseModel], ...] = (
     FeedbackIn,
     FeedbackOut,
     ConfigOut,
+    SuggestionsOut,
     ErrorOut,
     MessagePublic,
 )

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from chat_server.context import context
 from chat_server.errors import ApiError
-from chat_server.schemas import ConfigOut
+from chat_server.schemas import ConfigOut, SuggestionOut, SuggestionsOut
 from core.crud import business as business_crud
 
 
@@ -37,6 +37,21 @@ async def config(request: Request) -> JSONResponse:
     """
     out = await run_in_threadpool(_config, context(request).engine)
     return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
+
+
+async def suggestions(request: Request) -> JSONResponse:
+    """
+    summary: Published FAQ questions matching what the visitor is typing (autocomplete)
+    parameters:
+      - {name: q, in: query, required: true, schema: {type: string}, description: the text typed so far}
+    responses:
+      200: {description: Up to 5 questions, best first, content: {application/json: {schema: {$ref: '#/components/schemas/SuggestionsOut'}}}}
+    """
+    found = context(request).knowledge.suggestions.suggest(request.query_params.get("q", ""))
+    out = SuggestionsOut(
+        suggestions=[SuggestionOut(faq_id=s.faq_id, question=s.question) for s in found]
+    )
+    return JSONResponse(out.model_dump())
 
 
 async def health(request: Request) -> JSONResponse:

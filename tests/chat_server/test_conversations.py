@@ -243,3 +243,10 @@ def test_each_message_of_a_batch_is_followed_by_its_answer(
     history = visit.history()
     assert [m["role"] for m in history] == ["visitor", "bot", "visitor", "bot"]
     assert "gift card" in history[3]["text"].lower()
+
+
+def test_suggestions_offer_published_faq_questions(client: TestClient) -> None:
+    response = client.get("/api/suggestions", params={"q": "gift ca"})
+    assert response.status_code == 200
+    assert response.json()["suggestions"][0]["question"] == "Do you sell gift cards?"
+    assert client.get("/api/suggestions", params={"q": "winter stor"}).json() == {"suggestions": []}
