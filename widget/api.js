@@ -65,12 +65,13 @@ export class ChatApi {
     this.session = session ? { conversation_id: session.conversation_id, visitor_token: session.visitor_token } : null;
   }
 
-  async _request(method, path, { body, token } = {}) {
+  async _request(method, path, { body, token, signal } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    if (signal) signal.addEventListener('abort', () => controller.abort());
     let response;
     try {
       response = await fetch(this.base + path, {
@@ -102,6 +103,12 @@ export class ChatApi {
   /** GET /api/config: {business_name, greeting, default_language, color, position}. */
   config() {
     return this._request('GET', '/api/config');
+  }
+
+  /** GET /api/suggestions: up to 5 FAQ questions [{question, faq_id}] matching q, best first. */
+  async suggestions(q, signal) {
+    const data = await this._request('GET', `/api/suggestions?${new URLSearchParams({ q })}`, { signal });
+    return Array.isArray(data.suggestions) ? data.suggestions : [];
   }
 
   /**

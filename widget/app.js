@@ -7,7 +7,7 @@ import { contactView } from './contact.js';
 import { MessageLog } from './log.js';
 import { Outbox } from './outbox.js';
 import * as storage from './storage.js';
-import { ICON_CLOSE, alertController, el, icon } from './ui.js';
+import { ICON_CLOSE, alertController, el, icon, uniqueId } from './ui.js';
 
 // How long a reply that came back in the POST response may wait for the stream before it is shown.
 const REPLY_FALLBACK_MS = 1500;
@@ -20,6 +20,89 @@ const GONE_NOTICE = 'This conversation is no longer available, so a new one has 
 function pageAddress() {
   const { origin, pathname } = window.location;
   return origin && origin !== 'null' ? `${origin}${pathname}`.slice(0, 2048) : '';
+}
+
+/**
+ * FAQ autocomplete: `input` becomes a WAI-ARIA combobox over api.suggestions(q) (focus stays in
+ * it); pick(question) sends one. Returns {node, update(), keydown(event), close()}: update() runs on
+ * input, keydown() returns true when it handled the key, close() runs on send. Failures are silent.
+ */
+function suggestBox(api, input, pick) {
+  let timer;
+  let pending = null; // the latest request; answers to older ones are dropped
+  let active = -1;
+  const list = el('div', {
+    id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', 'aria-label': 'Suggested questions', hidden: true,
+    onmousedown: (event) => event.preventDefault(), // no blur, so the click lands
+  });
+  const attr = (name, value) => input.setAttribute(name, value);
+  attr('role', 'combobox');
+  attr('aria-autocomplete', 'list');
+  attr('aria-controls', list.id);
+
+  const setActive = (index) => {
+    active = index;
+    [...list.children].forEach((option, i) => option.setAttribute('aria-selected', i === index));
+    const option = list.children[index];
+    if (!option) return input.removeAttribute('aria-activedescendant');
+    attr('aria-activedescendant', option.id);
+    option.scrollIntoView({ block: 'nearest' });
+  };
+
+  const show = (questions) => {
+    list.replaceChildren(...questions.map((question) => el('div', {
+      id: uniqueId('suggestion'), class: 'sc-suggestion', role: 'option', onclick: () => choose(question),
+    }, question)));
+    setActive(-1);
+    list.hidden = !questions.length;
+    attr('aria-expanded', !list.hidden);
+  };
+
+  const close = () => {
+    clearTimeout(timer);
+    if (pending) pending.abort();
+    pending = null;
+    show([]);
+  };
+
+  const choose = (question) => {
+    close();
+    pick(question);
+  };
+
+  const update = () => {
+    clearTimeout(timer);
+    const q = input.value.trim().slice(0, 200);
+    if (q.length < 2) return close();
+    timer = setTimeout(async () => {
+      if (pending) pending.abort();
+      const request = (pending = new AbortController());
+      const found = await api.suggestions(q, request.signal).catch(() => []);
+      if (pending !== request) return; // a newer query, a send or a close came first
+      pending = null;
+      const questions = found.map((s) => s && s.question).filter((s) => typeof s === 'string');
+      show(document.activeElement === input ? questions.slice(0, 5) : []);
+    }, 150);
+  };
+
+  const keydown = (event) => {
+    const { key } = event;
+    const count = list.children.length;
+    if (!count || event.isComposing) return false;
+    if (key === 'ArrowDown') setActive((active + 1) % count);
+    else if (key === 'ArrowUp') setActive((active < 1 ? count : active) - 1);
+    else if (key === 'Escape') {
+      close();
+      event.stopPropagation(); // this Escape closes the list, the next one the panel
+    } else if (key === 'Enter' && !event.shiftKey && active >= 0) choose(list.children[active].textContent);
+    else return false;
+    event.preventDefault();
+    return true;
+  };
+
+  close();
+  input.addEventListener('blur', close);
+  return { node: list, update, keydown, close };
 }
 
 class ChatPanel {
@@ -68,15 +151,25 @@ class ChatPanel {
     this.input = el('textarea', {
       class: 'sc-input', rows: '1', 'aria-label': 'Type your message', placeholder: 'Type your message…',
     });
+    // A picked FAQ question is sent as if typed.
+    this.suggest = suggestBox(this.api, this.input, (question) => {
+      this.input.value = question;
+      this.submitInput();
+    });
     this.input.addEventListener('keydown', (event) => {
+      if (this.suggest.keydown(event)) return;
       // keyCode 229: Enter that confirms an IME composition, not a send.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
         this.submitInput();
       }
     });
-    this.input.addEventListener('input', () => this.autosize());
+    this.input.addEventListener('input', () => {
+      this.autosize();
+      this.suggest.update();
+    });
     const composer = el('form', { class: 'sc-composer' },
+      this.suggest.node,
       this.input,
       el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send' }, 'Send'));
     composer.addEventListener('submit', (event) => {
@@ -220,6 +313,7 @@ class ChatPanel {
   async submitInput() {
     const text = this.input.value;
     if (!text.trim()) return;
+    this.suggest.close();
     this.input.value = '';
     this.autosize();
     await this.outbox.sendText(text);

@@ -104,6 +104,38 @@ def test_clicking_a_suggestion_asks_it(page: Page, live_server: LiveServer) -> N
     expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(2)
 
 
+def test_typing_suggests_faq_questions_and_picking_one_asks_it(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    box = page.locator(".sc-input")
+    with page.expect_response(lambda r: "/api/suggestions?q=do+you+rent" in r.url) as answer:
+        box.press_sequentially("do you rent", delay=50)
+    offered = [s["question"] for s in answer.value.json()["suggestions"]]
+    assert 0 < len(offered) <= 5
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(box).to_have_attribute("aria-controls", listbox.get_attribute("id") or "")
+    options = page.locator(".sc-suggestion")
+    # The list shows the answer to the whole query, not a stale one for a prefix.
+    expect(options).to_have_text(offered)
+    expect(options.filter(has_text=re.compile("rent", re.IGNORECASE)).first).to_be_visible()
+
+    box.press("ArrowDown")
+    first = options.first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id") or "")
+    question = first.inner_text()
+    box.press("Enter")
+
+    expect(page.locator(".sc-msg[data-role=visitor] .sc-msg-text").last).to_have_text(question)
+    expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(1)
+    expect(page.locator(".sc-suggestions")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).to_have_value("")
+
+
 def test_markup_typed_by_a_visitor_is_shown_as_text(page: Page, live_server: LiveServer) -> None:
     open_widget(page, live_server.url)
     ask(page, "<img src=x onerror=alert(1)> hello")
