@@ -10,8 +10,41 @@ _WORD = re.compile(r"\w+")
 # Small words visitors type that FAQ questions often phrase differently ("when do you open" vs
 # "What are your opening hours?"); they are skipped unless they are the word being typed.
 _FILLER = frozenset(
-    "a an the do does you your i my me we our is are can could will when what how where "
-    "which who to of for on in at it please hi hello".split()
+    [
+        "a",
+        "an",
+        "the",
+        "do",
+        "does",
+        "you",
+        "your",
+        "i",
+        "my",
+        "me",
+        "we",
+        "our",
+        "is",
+        "are",
+        "can",
+        "could",
+        "will",
+        "when",
+        "what",
+        "how",
+        "where",
+        "which",
+        "who",
+        "to",
+        "of",
+        "for",
+        "on",
+        "in",
+        "at",
+        "it",
+        "please",
+        "hi",
+        "hello",
+    ]
 )
 
 
