@@ -36,6 +36,16 @@ def stored_message(engine: Engine) -> int:
         return message.id
 
 
+def stored_token(engine: Engine, message_id: int) -> str:
+    """The message text as the database holds it, without decrypting."""
+    with engine.connect() as conn:
+        return str(
+            conn.execute(
+                text("SELECT text FROM message WHERE id = :id"), {"id": message_id}
+            ).scalar_one()
+        )
+
+
 def test_round_trip_and_key_file_is_private(settings: Settings) -> None:
     token = crypto.encrypt("hello")
     assert token != "hello" and crypto.decrypt(token) == "hello"
@@ -46,10 +56,7 @@ def test_round_trip_and_key_file_is_private(settings: Settings) -> None:
 def test_database_holds_no_message_plaintext(
     engine: Engine, stored_message: int, settings: Settings
 ) -> None:
-    with engine.connect() as conn:
-        raw = conn.execute(
-            text("SELECT text FROM message WHERE id = :id"), {"id": stored_message}
-        ).scalar_one()
+    raw = stored_token(engine, stored_message)
     assert SECRET not in raw and "4242" not in raw
     if engine.dialect.name == "sqlite":
         engine.dispose()  # checkpoint the WAL so the main file holds everything
@@ -78,18 +85,12 @@ def test_old_key_still_decrypts_after_a_new_key_is_added(monkeypatch: pytest.Mon
 def test_rotate_keys_reencrypts_every_row(
     engine: Engine, stored_message: int, settings: Settings
 ) -> None:
-    with engine.connect() as conn:
-        before = conn.execute(
-            text("SELECT text FROM message WHERE id = :id"), {"id": stored_message}
-        ).scalar_one()
+    before = stored_token(engine, stored_message)
     old_keys = crypto.load_keys(settings)
     new_key = crypto.add_key_to_file(settings)
     assert crypto.load_keys(settings) == [new_key, *old_keys]
     assert rotate_keys(engine) >= 1
-    with engine.connect() as conn:
-        after = conn.execute(
-            text("SELECT text FROM message WHERE id = :id"), {"id": stored_message}
-        ).scalar_one()
+    after = stored_token(engine, stored_message)
     assert after != before
     # The new key alone now reads the row: the old key could be retired.
     assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == SECRET
