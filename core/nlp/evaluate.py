@@ -2,6 +2,9 @@
 
 python -m core.nlp.evaluate pii --data ../shared/datasets/presidio_pii/synth_dataset_v2.json
 python -m core.nlp.evaluate faq --faqs FAQS.csv --queries QUERIES.csv
+python -m core.nlp.evaluate intents --train TRAIN.csv --test TEST.csv [--oos OOS.csv]
+python -m core.nlp.evaluate emotions --test TEST.csv [--polarity]
+python -m core.nlp.evaluate entities --test FILE.conll [--map src=dst,...]
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from core.nlp import evaluate_emotions, evaluate_entities, evaluate_intents
 
 PII_KINDS = ("CREDIT_CARD", "US_SSN", "IBAN_CODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS")
 
@@ -107,10 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     faq = sub.add_parser("faq", help="FAQ retrieval: top-1 accuracy and MRR")
     faq.add_argument("--faqs", type=Path, required=True)
     faq.add_argument("--queries", type=Path, required=True)
+    evaluate_intents.add_parser(sub)
+    evaluate_emotions.add_parser(sub)
+    evaluate_entities.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         if args.task == "pii":
             result = evaluate_pii(json.loads(args.data.read_text(encoding="utf-8")))
+        elif args.task == "intents":
+            result = evaluate_intents.run(args)
+        elif args.task == "emotions":
+            result = evaluate_emotions.run(args)
+        elif args.task == "entities":
+            result = evaluate_entities.run(args)
         else:
             result = evaluate_faq(args.faqs, args.queries)
     except (OSError, KeyError, ValueError) as exc:

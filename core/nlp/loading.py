@@ -70,3 +70,16 @@ class Encoder:
 @lru_cache(maxsize=4)
 def load_encoder(path: Path) -> Encoder:
     return Encoder(Path(path))
+
+
+@lru_cache(maxsize=2)
+def load_text_classifier(path: Path) -> object:
+    """A local Hugging Face text-classification model as a transformers pipeline (CPU), for
+    users who set EMOTION_MODEL_PATH; call it as `classifier(texts, top_k=None)`."""
+    from transformers import pipeline
+
+    path = Path(path)
+    if not (path / "config.json").exists():
+        raise FileNotFoundError(f"no text-classification model at {path} (config.json missing)")
+    # HF_HUB_OFFLINE (set above) keeps this from reaching for a hub.
+    return pipeline("text-classification", model=str(path), tokenizer=str(path), device=-1)

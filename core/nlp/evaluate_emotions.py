@@ -1,0 +1,143 @@
+"""`python -m core.nlp.evaluate emotions --test TEST.csv [--polarity]`: accuracy, macro-F1 and
+per-class figures of the emotion head on a labelled file.
+
+TEST is a CSV with `text,label` (product labels happy/frustrated/angry/confused/neutral, or the
+GoEmotions Ekman labels anger/disgust/fear/joy/neutral/sadness/surprise, which select the Ekman
+head); with --polarity the labels are negative/neutral/positive, read from a `polarity` column
+when there is one. A GoEmotions TSV (`text<TAB>label ids<TAB>id`, `labels.txt` beside it) is read
+directly, keeping the rows with a single label, e.g.
+`--test ../shared/datasets/goemotions/ekman/test.tsv`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from core.nlp.emotions import EKMAN_LABELS, HEAD_NAME, LABELS, POLARITIES
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "emotions", help="emotion (or --polarity) classification: accuracy, macro-F1"
+    )
+    parser.add_argument("--test", type=Path, required=True, help="text,label CSV or GoEmotions TSV")
+    parser.add_argument("--polarity", action="store_true", help="labels are polarities")
+    parser.add_argument("--head", default=HEAD_NAME, help="versioned head in data/models/")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="a local HF text-classification model instead"
+    )
+    return parser
+
+
+def read_goemotions(path: Path) -> list[tuple[str, str]]:
+    """Single-label rows of a GoEmotions split, as (text, label name)."""
+    names = (path.parent / "labels.txt").read_text(encoding="utf-8").split()
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            text, ids, _ = line.rstrip("\n").split("\t")
+            if "," not in ids:
+                rows.append((text, names[int(ids)]))
+    return rows
+
+
+def read_csv(path: Path, *, polarity: bool) -> list[tuple[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        records = list(csv.DictReader(fh))
+    column = "polarity" if polarity and records and "polarity" in records[0] else "label"
+    return [(r["text"], r[column].strip().lower()) for r in records]
+
+
+def scores(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over `labels` and per-class precision/recall/F1/support."""
+    pairs = Counter(zip(gold, predicted, strict=True))
+    per_class = {}
+    for label in labels:
+        tp = pairs[(label, label)]
+        support = sum(n for (g, _), n in pairs.items() if g == label)
+        predicted_n = sum(n for (_, p), n in pairs.items() if p == label)
+        precision = tp / predicted_n if predicted_n else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
+    present = [label for label in labels if per_class[label]["support"]]
+    accuracy = sum(pairs[(label, label)] for label in labels) / max(1, len(gold))
+    macro = sum(float(per_class[label]["f1"]) for label in present) / max(1, len(present))
+    return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": per_class}
+
+
+def _label_set(gold: list[str], polarity: bool) -> tuple[str, tuple[str, ...]]:
+    found = set(gold)
+    if polarity:
+        space: tuple[str, tuple[str, ...]] = ("polarity", POLARITIES)
+    elif found <= set(LABELS):
+        space = ("product", LABELS)
+    elif found <= set(EKMAN_LABELS):
+        space = ("ekman", EKMAN_LABELS)
+    else:
+        raise ValueError(f"labels {sorted(found)} are neither {LABELS} nor {EKMAN_LABELS}")
+    if not found <= set(space[1]):
+        raise ValueError(f"labels {sorted(found - set(space[1]))} are not among {space[1]}")
+    return space
+
+
+def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[list[str], float]:
+    """Predicted labels and the seconds spent after the encoder (head or model only)."""
+    from core.nlp import emotions
+
+    if args.model is not None:
+        if space == "ekman":
+            raise ValueError("--model predicts product labels; the Ekman test needs the head")
+        from core.nlp.loading import load_text_classifier
+
+        classifier = load_text_classifier(args.model)
+        start = time.perf_counter()
+        results = emotions.predict_emotions_with_model(classifier, texts)
+        seconds = time.perf_counter() - start
+    else:
+        from core.nlp.loading import load_encoder
+        from core.nlp.train_emotions import encode_in_batches
+        from core.settings import get_settings
+
+        head = emotions.load_head(args.head)
+        vectors = encode_in_batches(load_encoder(get_settings().encoder_path).encode, texts)
+        start = time.perf_counter()
+        if space == "ekman":
+            return emotions.predict_ekman(head, vectors), time.perf_counter() - start
+        results = emotions.predict_emotions(head, vectors)
+        seconds = time.perf_counter() - start
+    if space == "polarity":
+        return [r.polarity for r in results], seconds
+    return [r.label for r in results], seconds
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    polarity = bool(args.polarity)
+    if args.test.suffix == ".tsv":
+        rows = read_goemotions(args.test)
+    else:
+        rows = read_csv(args.test, polarity=polarity)
+    if not rows:
+        raise ValueError(f"no labelled texts in {args.test}")
+    texts = [text for text, _ in rows]
+    gold = [label for _, label in rows]
+    space, labels = _label_set(gold, polarity)
+    predicted, seconds = _predict(args, texts, space)
+    return {
+        "task": "emotions",
+        "model": str(args.model) if args.model is not None else args.head,
+        "labels": space,
+        "texts": len(rows),
+        **scores(gold, predicted, labels),
+        "ms_per_text": round(1000 * seconds / len(rows), 4),
+    }

@@ -1,0 +1,214 @@
+"""Emotion, polarity and urgency: the derivations on their own, and the shipped head on real
+customer-service messages with the real encoder."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from core.nlp import emotions
+from core.nlp.emotions import (
+    LABELS,
+    EmotionHead,
+    load_head,
+    map_model_label,
+    predict_emotions,
+    predict_emotions_with_model,
+    result_from_scores,
+    urgency_of,
+)
+from core.nlp.evaluate import main
+
+
+def scores(**given: float) -> dict[str, float]:
+    return {label: given.get(label, 0.0) for label in LABELS}
+
+
+def test_angry_is_urgent_and_negative() -> None:
+    result = result_from_scores(scores(angry=0.6, frustrated=0.3, neutral=0.1))
+    assert (result.label, result.polarity, result.urgency) == ("angry", "negative", "high")
+    assert result.polarity_score == pytest.approx(-0.9)
+
+
+def test_frustration_raises_urgency_only_when_the_head_is_sure() -> None:
+    assert urgency_of("frustrated", scores(frustrated=0.7, angry=0.2, neutral=0.1)) == "high"
+    assert urgency_of("frustrated", scores(frustrated=0.5, neutral=0.3, happy=0.2)) == "normal"
+
+
+def test_thanks_is_positive_and_low_urgency() -> None:
+    result = result_from_scores(scores(happy=0.8, neutral=0.2))
+    assert (result.label, result.polarity, result.urgency) == ("happy", "positive", "low")
+    assert result.polarity_score == pytest.approx(0.8)
+
+
+def test_questions_are_neutral_polarity_and_normal_urgency() -> None:
+    for label in ("confused", "neutral"):
+        result = result_from_scores(scores(**{label: 0.7, "happy": 0.3}))
+        assert (result.polarity, result.urgency) == ("neutral", "normal")
+        assert -1.0 <= result.polarity_score <= 1.0
+
+
+def test_head_runs_on_numpy_alone() -> None:
+    # A head that reads only the first two dimensions: +x happy, -x angry.
+    coef = np.zeros((len(LABELS), 4), dtype=np.float32)
+    coef[LABELS.index("happy"), 0] = 10
+    coef[LABELS.index("angry"), 0] = -10
+    head = EmotionHead("test.head.v1", "none", coef, np.zeros(len(LABELS)), coef[:1], np.zeros(1))
+    happy, angry = predict_emotions(head, np.array([[1, 0, 0, 0], [-1, 0, 0, 0]], np.float32))
+    assert (happy.label, angry.label, angry.urgency) == ("happy", "angry", "high")
+    assert sum(happy.scores.values()) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="shape"):
+        predict_emotions(head, np.zeros((1, 3), np.float32))
+
+
+def test_model_labels_map_onto_product_labels() -> None:
+    assert map_model_label("joy") == "happy"
+    assert map_model_label("NEGATIVE") == "frustrated"
+    assert map_model_label("5 stars") == "happy"
+    assert map_model_label("annoyance") == "frustrated"
+    assert map_model_label("anger") == "angry"
+    assert map_model_label("LABEL_3") is None
+
+
+def test_pipeline_backend_sums_scores_into_product_labels() -> None:
+    def classifier(texts: list[str], **_: Any) -> list[list[dict[str, Any]]]:
+        return [
+            [
+                {"label": "anger", "score": 0.3},
+                {"label": "disgust", "score": 0.3},
+                {"label": "joy", "score": 0.4},
+            ]
+            for _ in texts
+        ]
+
+    (result,) = predict_emotions_with_model(classifier, ["you people are useless"])
+    assert (result.label, result.urgency) == ("angry", "high")
+    assert result.scores["angry"] == pytest.approx(0.6)
+
+
+def test_pipeline_labels_it_cannot_read_are_an_error() -> None:
+    def classifier(texts: list[str], **_: Any) -> list[list[dict[str, Any]]]:
+        return [[{"label": "LABEL_0", "score": 1.0}] for _ in texts]
+
+    with pytest.raises(ValueError, match="LABEL_0"):
+        predict_emotions_with_model(classifier, ["hi"])
+
+
+def test_missing_head_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="emotion.minilm-head.v9"):
+        load_head("emotion.minilm-head.v9", tmp_path)
+
+
+def test_shipped_head_has_a_model_card() -> None:
+    folder = emotions.head_dir()
+    card = (folder / "MODEL_CARD.md").read_text()
+    for needle in ("GoEmotions", "support_train.csv", "macro-F1", "frustrated"):
+        assert needle in card
+    head = load_head()
+    assert head.coef.shape == (len(LABELS), 384)
+
+
+def _product(text: str, encoder: Any) -> emotions.EmotionResult:
+    (result,) = predict_emotions(load_head(), encoder.encode([text]))
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My parcel was supposed to arrive a week ago and it still isn't here",
+        "I was charged twice for one order",
+        "The table arrived with one leg snapped off",
+        "I sent the dress back a month ago and the refund hasn't come through",
+    ],
+)
+def test_factual_complaints_are_negative(text: str, encoder: Any) -> None:
+    result = _product(text, encoder)
+    assert result.polarity == "negative", result
+    assert result.polarity_score < 0
+
+
+@pytest.mark.slow
+def test_thanks_is_happy(encoder: Any) -> None:
+    result = _product("thank you so much, that fixed it", encoder)
+    assert (result.label, result.polarity) == ("happy", "positive")
+
+
+@pytest.mark.slow
+def test_how_to_question_is_not_negative(encoder: Any) -> None:
+    result = _product("how do I change my delivery address?", encoder)
+    assert result.label in {"neutral", "confused"}
+    assert result.polarity == "neutral"
+
+
+@pytest.mark.slow
+def test_angry_message_is_urgent(encoder: Any) -> None:
+    result = _product(
+        "This is a disgrace, I want my money back NOW or I'm calling my bank", encoder
+    )
+    assert result.urgency == "high"
+
+
+@pytest.mark.slow
+def test_evaluate_command_on_a_small_polarity_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "test.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label"])
+        writer.writerow(["Thanks a lot, all sorted!", "positive"])
+        writer.writerow(["My order never arrived", "negative"])
+        writer.writerow(["What are your opening hours?", "neutral"])
+    assert main(["emotions", "--test", str(path), "--polarity"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["labels"] == "polarity" and result["texts"] == 3
+    assert result["accuracy"] == 1.0
+    assert set(result["per_class"]) == {"negative", "neutral", "positive"}
+
+
+def test_evaluate_rejects_unknown_labels(tmp_path: Path) -> None:
+    from core.nlp.evaluate_emotions import run
+
+    path = tmp_path / "test.csv"
+    path.write_text("text,label\nhello,elated\n")
+    args = argparse.Namespace(test=path, polarity=False, head=emotions.HEAD_NAME, model=None)
+    with pytest.raises(ValueError, match="elated"):
+        run(args)
+
+
+@pytest.mark.slow
+def test_local_text_classification_model_through_the_pipeline(
+    tmp_path: Path, settings: Any
+) -> None:
+    """A user's own model (here the shipped encoder with a fresh three-label head) loads through
+    loading.load_text_classifier and its labels land on the product labels."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from core.nlp.loading import load_text_classifier
+
+    names = {0: "joy", 1: "anger", 2: "neutral"}
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(settings.encoder_path),
+        num_labels=3,
+        id2label=names,
+        label2id={v: k for k, v in names.items()},
+        local_files_only=True,
+    )
+    model.save_pretrained(tmp_path)
+    AutoTokenizer.from_pretrained(str(settings.encoder_path)).save_pretrained(tmp_path)
+    results = predict_emotions_with_model(
+        load_text_classifier(tmp_path), ["where is my parcel", "thanks!"]
+    )
+    assert len(results) == 2
+    for result in results:
+        assert result.scores["frustrated"] == result.scores["confused"] == 0.0
+        assert sum(result.scores.values()) == pytest.approx(1.0)
+        assert result.label in {"happy", "angry", "neutral"}
