@@ -1,0 +1,246 @@
+"""Inbox views: the conversation list and one conversation's transcript with agent actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+STATUS_COLORS = {"bot": "blue", "human": "orange", "closed": "gray"}
+ROLE_LABELS = {"visitor": "Visitor", "bot": "Bot", "agent": "Agent", "system": "Notice"}
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.badge(
+        status,
+        color_scheme=rx.match(status, ("bot", "blue"), ("human", "orange"), "gray"),
+        variant="soft",
+        high_contrast=True,
+    )
+
+
+def _row(state: Any, row: rx.Var) -> rx.Component:
+    selected = state.selected == row["id"]
+    return rx.el.li(
+        rx.el.button(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(row["visitor"], weight="bold", size="2"),
+                    status_badge(row["status"]),
+                    rx.cond(
+                        row["urgent"] != "",
+                        rx.badge("urgent", color_scheme="red", variant="solid", high_contrast=True),
+                    ),
+                    rx.cond(
+                        row["language"] != "",
+                        rx.badge(row["language"], variant="outline", high_contrast=True),
+                    ),
+                    rx.spacer(),
+                    rx.text(row["waiting"], size="1", color_scheme="orange", high_contrast=True),
+                    width="100%",
+                    align="center",
+                ),
+                rx.text(row["preview"], size="2", color_scheme="gray", trim="both"),
+                rx.text(
+                    row["when"], " · ", row["count"], " messages", size="1", color_scheme="gray"
+                ),
+                spacing="1",
+                align="start",
+                width="100%",
+            ),
+            on_click=state.open_conversation(row["id"]),
+            aria_current=rx.cond(selected, "true", "false"),
+            data_conversation=row["id"],
+            class_name="inbox-row",
+            background=rx.cond(selected, "var(--accent-a4)", "transparent"),
+        ),
+        list_style="none",
+    )
+
+
+def conversation_list(state: Any, filters: list[str]) -> rx.Component:
+    return rx.el.section(
+        rx.vstack(
+            rx.hstack(
+                rx.el.label("Show", html_for="status-filter", class_name="visually-hidden"),
+                rx.el.select(
+                    *[rx.el.option(f.capitalize(), value=f) for f in filters],
+                    id="status-filter",
+                    value=state.status_filter,
+                    on_change=state.set_status_filter,
+                    class_name="native-select",
+                ),
+                rx.el.label(
+                    "Search conversations", html_for="inbox-search", class_name="visually-hidden"
+                ),
+                rx.input(
+                    id="inbox-search",
+                    placeholder="Search visitor or text",
+                    value=state.search,
+                    on_change=state.set_search.debounce(300),
+                    type="search",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            rx.cond(
+                state.rows.length() > 0,
+                rx.el.ul(
+                    rx.foreach(state.rows, lambda row: _row(state, row)),
+                    padding="0",
+                    margin="0",
+                    width="100%",
+                ),
+                rx.text("No conversations match.", color_scheme="gray"),
+            ),
+            width="100%",
+        ),
+        aria_label="Conversations",
+        width="38%",
+        min_width="18em",
+    )
+
+
+def _message(message: rx.Var) -> rx.Component:
+    role = message["role"]
+    return rx.box(
+        rx.hstack(
+            rx.text(
+                rx.match(
+                    role, ("visitor", "Visitor"), ("bot", "Bot"), ("agent", "Agent"), "Notice"
+                ),
+                weight="bold",
+                size="1",
+            ),
+            rx.text(message["when"], size="1", color_scheme="gray"),
+            rx.cond(
+                message["confidence"] != "",
+                rx.badge("confidence ", message["confidence"], variant="soft", high_contrast=True),
+            ),
+            rx.cond(
+                message["emotion"] != "",
+                rx.badge("reads ", message["emotion"], variant="soft", high_contrast=True),
+            ),
+            rx.cond(
+                message["flags"] != "",
+                rx.badge(
+                    "filtered: ",
+                    message["flags"],
+                    color_scheme="red",
+                    variant="soft",
+                    high_contrast=True,
+                ),
+            ),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(message["text"], white_space="pre-wrap", size="2"),
+        rx.cond(
+            message["faq"] != "",
+            rx.text("Matched FAQ: ", message["faq"], size="1", color_scheme="gray"),
+        ),
+        data_role=role,
+        class_name="transcript-message",
+        padding="0.5em 0.75em",
+        border_radius="var(--radius-3)",
+        background=rx.match(
+            role,
+            ("visitor", "var(--gray-a3)"),
+            ("agent", "var(--orange-a3)"),
+            ("bot", "var(--accent-a3)"),
+            "transparent",
+        ),
+        width="100%",
+    )
+
+
+def _actions(state: Any) -> rx.Component:
+    status = state.header["status"]
+    return rx.hstack(
+        rx.cond(status != "human", rx.button("Take over", on_click=state.take_over)),
+        rx.cond(
+            status == "human",
+            rx.button("Hand back to bot", on_click=state.hand_back, variant="soft"),
+        ),
+        rx.cond(
+            status != "closed",
+            rx.button("Close", on_click=state.close, variant="soft", color_scheme="gray"),
+        ),
+        spacing="2",
+    )
+
+
+def _reply_form(state: Any) -> rx.Component:
+    return rx.form.root(
+        rx.vstack(
+            rx.el.label("Reply to the visitor", html_for="agent-reply", font_weight="500"),
+            rx.text_area(
+                id="agent-reply",
+                name="reply",
+                value=state.reply,
+                on_change=state.set_reply,
+                rows="3",
+                width="100%",
+            ),
+            rx.button("Send reply", type="submit"),
+            width="100%",
+        ),
+        on_submit=state.send_reply,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def transcript(state: Any) -> rx.Component:
+    header = state.header
+    return rx.el.section(
+        rx.cond(
+            state.selected != "",
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(header["visitor"], as_="h2", size="4"),
+                    status_badge(header["status"]),
+                    rx.spacer(),
+                    _actions(state),
+                    width="100%",
+                    align="center",
+                ),
+                rx.text(
+                    "Language ",
+                    header["language"],
+                    " · started ",
+                    header["started"],
+                    rx.cond(header["page"] != "", rx.fragment(" · on ", header["page"])),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.el.div(
+                    rx.vstack(rx.foreach(state.messages, _message), spacing="2", width="100%"),
+                    role="log",
+                    aria_label="Transcript",
+                    aria_live="polite",
+                    max_height="55vh",
+                    overflow_y="auto",
+                    width="100%",
+                ),
+                rx.cond(
+                    state.error != "",
+                    rx.callout(state.error, color_scheme="red", role="alert", width="100%"),
+                ),
+                rx.cond(
+                    header["status"] == "human",
+                    _reply_form(state),
+                    rx.text(
+                        "Take over to reply; the bot stops answering this visitor.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+                width="100%",
+                spacing="3",
+            ),
+            rx.text("Choose a conversation to read it.", color_scheme="gray"),
+        ),
+        aria_label="Conversation",
+        width="62%",
+    )

@@ -1,0 +1,204 @@
+"""Live inbox: conversations as they arrive, the transcript, and taking over from the bot.
+
+The browser ticks once a second; each tick compares a cheap database version
+(`core.crud.inbox.inbox_version`) and reloads the list and the open transcript only when
+something changed, so new conversations and messages show within about a second on SQLite and
+PostgreSQL alike, across processes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import reflex as rx
+
+from app.auth import AuthState, guarded
+from app.components import conversations as views
+from app.template import page
+from core.crud import handover, inbox
+from core.db import session_scope
+
+STATUS_FILTERS = ["open", "bot", "human", "closed", "all"]
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"waiting {seconds:.0f} s"
+    if seconds < 3600:
+        return f"waiting {seconds / 60:.0f} min"
+    return f"waiting {seconds / 3600:.1f} h"
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class InboxState(AuthState):
+    rows: list[dict[str, str]] = []
+    status_filter: str = "open"
+    search: str = ""
+    selected: str = ""
+    header: dict[str, str] = {}
+    messages: list[dict[str, str]] = []
+    reply: str = ""
+    error: str = ""
+    _version: str = ""
+
+    def _reload(self) -> None:
+        now = datetime.now(UTC)
+        with session_scope() as session:
+            self._version = inbox.inbox_version(session=session)
+            found = inbox.list_conversations(
+                session=session,
+                status=None if self.status_filter == "all" else self.status_filter,
+                search=self.search,
+                now=now,
+            )
+            self.rows = [
+                {
+                    "id": row.public_id,
+                    "status": row.status,
+                    "visitor": row.visitor_label,
+                    "language": row.language or "",
+                    "preview": row.preview,
+                    "when": _when(row.last_message_at),
+                    "count": str(row.message_count),
+                    "waiting": _ago(row.waiting_seconds),
+                    "urgent": "yes" if row.urgency == "high" else "",
+                }
+                for row in found
+            ]
+            if self.selected:
+                self._load_transcript(session)
+
+    def _load_transcript(self, session: Any) -> None:
+        found = inbox.transcript(session=session, public_id=self.selected)
+        if found is None:
+            self.selected, self.header, self.messages = "", {}, []
+            return
+        self.header = {
+            "id": found.public_id,
+            "status": found.status,
+            "visitor": found.visitor_label,
+            "language": found.language or "unknown",
+            "page": found.page_url or "",
+            "started": _when(found.created_at),
+        }
+        self.messages = [
+            {
+                "id": str(m.id),
+                "role": m.role,
+                "text": m.text,
+                "when": _when(m.created_at),
+                "confidence": "" if m.confidence is None else f"{m.confidence:.2f}",
+                "faq": m.faq_question or "",
+                "flags": ", ".join(m.flags),
+                "emotion": m.emotion if m.emotion and m.emotion != "neutral" else "",
+            }
+            for m in found.messages
+        ]
+
+    @rx.event
+    @guarded()
+    def load(self) -> None:
+        self.selected = self.router.url.query_parameters.get("c", self.selected)
+        self.error = ""
+        self._reload()
+
+    @rx.event
+    @guarded()
+    def tick(self, _now: str) -> None:
+        with session_scope() as session:
+            changed = inbox.inbox_version(session=session) != self._version
+        if changed:
+            self._reload()
+
+    @rx.event
+    @guarded()
+    def set_status_filter(self, value: str) -> None:
+        self.status_filter = value if value in STATUS_FILTERS else "open"
+        self._reload()
+
+    @rx.event
+    @guarded()
+    def set_search(self, value: str) -> None:
+        self.search = value[:200]
+        self._reload()
+
+    @rx.event
+    @guarded()
+    def open_conversation(self, public_id: str) -> None:
+        self.selected, self.reply, self.error = public_id, "", ""
+        with session_scope() as session:
+            self._load_transcript(session)
+
+    @rx.event
+    @guarded()
+    def set_reply(self, value: str) -> None:
+        self.reply = value
+
+    def _act(self, action: str) -> None:
+        user = self._user()
+        if user is None or not self.selected:
+            return
+        try:
+            with session_scope() as session:
+                if action == "take_over":
+                    handover.take_over(
+                        session=session, public_id=self.selected, agent_name=user.name
+                    )
+                elif action == "hand_back":
+                    handover.hand_back(session=session, public_id=self.selected)
+                elif action == "close":
+                    handover.close(session=session, public_id=self.selected)
+                else:
+                    handover.agent_reply(
+                        session=session,
+                        public_id=self.selected,
+                        agent_name=user.name,
+                        text=self.reply,
+                    )
+                    self.reply = ""
+            self.error = ""
+        except (LookupError, ValueError) as error:
+            self.error = str(error)
+        self._reload()
+
+    @rx.event
+    @guarded()
+    def take_over(self) -> None:
+        self._act("take_over")
+
+    @rx.event
+    @guarded()
+    def hand_back(self) -> None:
+        self._act("hand_back")
+
+    @rx.event
+    @guarded()
+    def close(self) -> None:
+        self._act("close")
+
+    @rx.event
+    @guarded()
+    def send_reply(self, _form: dict[str, Any]) -> None:
+        self._act("reply")
+
+
+@page("Inbox")
+def inbox_page() -> rx.Component:
+    return rx.vstack(
+        # Drives the live updates: one tick a second while the inbox is open.
+        rx.moment(interval=1000, on_change=InboxState.tick, display="none", aria_hidden="true"),
+        rx.hstack(
+            views.conversation_list(InboxState, STATUS_FILTERS),
+            views.transcript(InboxState),
+            align="start",
+            spacing="5",
+            width="100%",
+        ),
+        width="100%",
+    )

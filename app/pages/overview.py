@@ -1,0 +1,142 @@
+"""Overview: today and the last 7 days at a glance, and conversations per day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from app.auth import AuthState, guarded
+from app.template import page
+from core.analytics import queries
+from core.analytics.overview import Summary
+from core.crud import business as business_crud
+from core.db import session_scope
+
+DASH = "–"
+
+# (label, help text) in the order the cards show
+METRICS: list[tuple[str, str]] = [
+    ("Conversations", "Conversations started"),
+    ("Messages", "Messages from visitors, the bot and agents"),
+    (
+        "Resolved by the bot",
+        "Answered from the knowledge base, no agent, no contact request, no thumbs-down",
+    ),
+    ("Handed to an agent", "An agent took the conversation over"),
+    ("Median first response", "From the visitor's first message to the first answer"),
+    ("Feedback", "Share of helpful ratings"),
+]
+
+
+def _share(value: float | None) -> str:
+    return DASH if value is None else f"{value:.0%}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return DASH
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    if value < 120:
+        return f"{value:.1f} s"
+    return f"{value / 60:.0f} min"
+
+
+def _cards(summary: Summary) -> list[str]:
+    feedback = (
+        DASH
+        if summary.feedback_score is None
+        else f"{summary.feedback_score:.0%} of {summary.feedback_count}"
+    )
+    return [
+        str(summary.conversations),
+        str(summary.messages),
+        _share(summary.bot_resolved_share),
+        _share(summary.handed_over_share),
+        _seconds(summary.median_first_response_seconds),
+        feedback,
+    ]
+
+
+class OverviewState(AuthState):
+    today: list[str] = []
+    week: list[str] = []
+    figure: go.Figure = go.Figure()
+    time_zone: str = "UTC"
+
+    @rx.event
+    @guarded()
+    def load(self) -> None:
+        with session_scope() as session:
+            self.time_zone = business_crud.get_business(session=session).timezone
+            found = queries.overview(
+                session=session, now=datetime.now(UTC), tz=ZoneInfo(self.time_zone)
+            )
+        self.today = _cards(found.today)
+        self.week = _cards(found.last_7_days)
+        figure = go.Figure(
+            go.Bar(
+                x=[day.strftime("%a %d %b") for day, _ in found.per_day],
+                y=[count for _, count in found.per_day],
+                marker_color="#0b6e4f",
+                hovertemplate="%{x}: %{y} conversations<extra></extra>",
+            )
+        )
+        figure.update_layout(
+            title="Conversations per day (last 7 days)",
+            margin={"l": 40, "r": 10, "t": 50, "b": 40},
+            height=320,
+            # Whole conversations only: a tick every 1, 2, 5... never 0.5.
+            yaxis={
+                "rangemode": "tozero",
+                "tickformat": "d",
+                "dtick": max(1, -(-max(c for _, c in found.per_day or [(0, 0)]) // 5)),
+            },
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+        )
+        self.figure = figure
+
+
+def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
+    cards = [
+        rx.card(
+            rx.text(label, size="2", color_scheme="gray", as_="p"),
+            rx.text(values[i], size="6", weight="bold", as_="p", data_metric=f"{key}-{i}"),
+            rx.text(help_text, size="1", color_scheme="gray", as_="p"),
+        )
+        for i, (label, help_text) in enumerate(METRICS)
+    ]
+    return rx.el.section(
+        rx.heading(heading, as_="h2", size="4", padding_bottom="0.5em"),
+        rx.grid(*cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3"),
+        aria_label=heading,
+        padding_bottom="1.5em",
+    )
+
+
+@page("Overview")
+def overview_page() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            OverviewState.today.length() > 0,
+            rx.fragment(
+                _metric_grid("Today", OverviewState.today, "today"),
+                _metric_grid("Last 7 days", OverviewState.week, "week"),
+            ),
+            rx.spinner(),
+        ),
+        rx.text(
+            "Days are counted in the business's time zone, ",
+            OverviewState.time_zone,
+            ".",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.plotly(data=OverviewState.figure, width="100%"),
+        width="100%",
+        align="stretch",
+    )

@@ -1,0 +1,108 @@
+"""The signed-in layout: a skip link, the sidebar, a header with the user, and the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from app import routes
+from app.auth import AuthState
+
+
+def _nav_link(label: str, route: str, icon: str) -> rx.Component:
+    active = AuthState.router.url.path.rstrip("/") == route.rstrip("/")
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18, aria_hidden="true"), rx.text(label), spacing="2"),
+        href=route,
+        aria_current=rx.cond(active, "page", "false"),
+        weight=rx.cond(active, "bold", "regular"),
+        underline="none",
+        padding="0.45em 0.7em",
+        border_radius="var(--radius-2)",
+        background=rx.cond(active, "var(--accent-a4)", "transparent"),
+        color="var(--gray-12)",
+        width="100%",
+    )
+
+
+def _sidebar() -> rx.Component:
+    links = []
+    for label, route, icon, owners_only in routes.NAV:
+        link = _nav_link(label, route, icon)
+        links.append(rx.cond(AuthState.is_owner, link) if owners_only else link)
+    return rx.el.nav(
+        rx.vstack(
+            rx.heading("CustomerAgent", as_="p", size="4", padding="0.5em 0.7em"),
+            *links,
+            spacing="1",
+            width="100%",
+        ),
+        aria_label="Main",
+        width="14em",
+        min_width="14em",
+        padding="1em 0.6em",
+        border_right="1px solid var(--gray-a5)",
+        min_height="100vh",
+    )
+
+
+def _header(title: str) -> rx.Component:
+    return rx.hstack(
+        rx.heading(title, as_="h1", size="6"),
+        rx.spacer(),
+        rx.text(
+            AuthState.user_name,
+            " (",
+            AuthState.user_role,
+            ")",
+            color_scheme="gray",
+            size="2",
+        ),
+        rx.color_mode.button(aria_label="Switch between light and dark theme", variant="soft"),
+        rx.button("Sign out", on_click=AuthState.sign_out, variant="soft", color_scheme="gray"),
+        align="center",
+        width="100%",
+        padding_bottom="1em",
+    )
+
+
+def page(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Wrap a page body in the admin layout; nothing shows until the session is confirmed."""
+
+    def decorate(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def render() -> rx.Component:
+            return rx.cond(
+                AuthState.signed_in,
+                rx.hstack(
+                    rx.el.a(
+                        "Skip to content",
+                        href="#main",
+                        class_name="skip-link",
+                    ),
+                    _sidebar(),
+                    rx.el.main(
+                        _header(title),
+                        body(),
+                        id="main",
+                        tab_index=-1,
+                        padding="1.5em 2em",
+                        width="100%",
+                        min_width="0",
+                    ),
+                    spacing="0",
+                    align="start",
+                    width="100%",
+                ),
+                rx.center(
+                    rx.spinner(size="3"),
+                    rx.el.span("Checking your session…", class_name="visually-hidden"),
+                    role="status",
+                    min_height="100vh",
+                ),
+            )
+
+        render.__name__ = body.__name__
+        return render
+
+    return decorate

@@ -1,0 +1,2 @@
+"""Numbers for the admin's pages: pure pandas functions (`overview`) and the one module that
+reads the database for them (`queries`)."""
