@@ -100,7 +100,7 @@ export class ChatApi {
     return `/api/conversations/${encodeURIComponent(this.session.conversation_id)}${suffix}`;
   }
 
-  /** GET /api/config: {business_name, greeting, default_language, color, position}. */
+  /** GET /api/config: {business_name, greeting, default_language, color, position, timezone, hours, open_now, next_opening}. */
   config() {
     return this._request('GET', '/api/config');
   }

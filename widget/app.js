@@ -1,20 +1,26 @@
 // The chat panel. loader.js imports this module on first open and calls mount(). This module owns
 // the panel and the conversation's life cycle; outbox.js queues and sends visitor messages, log.js
-// renders messages, api.js knows the endpoints, contact.js is the contact form.
+// renders messages, api.js knows the endpoints, contact.js is the contact form, suggest.js the FAQ
+// autocomplete, i18n.js the words.
 
 import { ChatApi, GONE, describeError } from './api.js';
 import { contactView } from './contact.js';
+import * as i18n from './i18n.js';
 import { MessageLog } from './log.js';
 import { Outbox } from './outbox.js';
 import * as storage from './storage.js';
-import { ICON_CLOSE, alertController, el, icon, uniqueId } from './ui.js';
+import { suggestBox } from './suggest.js';
+import { ICON_CLOSE, ICON_MOON, ICON_SUN, alertController, el, icon, uniqueId } from './ui.js';
 
+const { t } = i18n;
 // How long a reply that came back in the POST response may wait for the stream before it is shown.
 const REPLY_FALLBACK_MS = 1500;
-const INPUT_MAX_PX = 120;
 const CONFIG_WAIT_MS = 3000;
 const DEFAULT_NAME = 'Support';
-const GONE_NOTICE = 'This conversation is no longer available, so a new one has started.';
+const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
+// Storage keys (sc-language, sc-theme): the visitor's own choices, which win over everything.
+const LANGUAGE_KEY = 'language';
+const THEME_KEY = 'theme';
 
 /** The host page without its query string and fragment, which can carry personal data. */
 function pageAddress() {
@@ -22,98 +28,63 @@ function pageAddress() {
   return origin && origin !== 'null' ? `${origin}${pathname}`.slice(0, 2048) : '';
 }
 
-/**
- * FAQ autocomplete: `input` becomes a WAI-ARIA combobox over api.suggestions(q) (focus stays in
- * it); pick(question) sends one. Returns {node, update(), keydown(event), close()}: update() runs on
- * input, keydown() returns true when it handled the key, close() runs on send. Failures are silent.
- */
-function suggestBox(api, input, pick) {
-  let timer;
-  let pending = null; // the latest request; answers to older ones are dropped
-  let active = -1;
-  const list = el('div', {
-    id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', 'aria-label': 'Suggested questions', hidden: true,
-    onmousedown: (event) => event.preventDefault(), // no blur, so the click lands
-  });
-  const attr = (name, value) => input.setAttribute(name, value);
-  attr('role', 'combobox');
-  attr('aria-autocomplete', 'list');
-  attr('aria-controls', list.id);
+/** The header's open/away line from /api/config; '' (no line) when the business has set no hours. */
+function statusText(config, lang) {
+  const { hours, open_now: open, next_opening: next } = config || {};
+  if (typeof open !== 'boolean' || !hours || !Object.keys(hours).length) return '';
+  if (open) return t('online');
+  // The owner's wall clock, read off the ISO string (it carries the business's offset), not the visitor's.
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d)/.exec(String(next));
+  if (!m) return t('away');
+  const day = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(+m[1], m[2] - 1, +m[3]));
+  return t('awayUntil', { day, time: m[4] });
+}
 
-  const setActive = (index) => {
-    active = index;
-    [...list.children].forEach((option, i) => option.setAttribute('aria-selected', i === index));
-    const option = list.children[index];
-    if (!option) return input.removeAttribute('aria-activedescendant');
-    attr('aria-activedescendant', option.id);
-    option.scrollIntoView({ block: 'nearest' });
-  };
+/** The chat API, also reporting the language the server detected in each message sent. */
+class PanelApi extends ChatApi {
+  constructor(server, onLanguage) {
+    super(server);
+    this.onLanguage = onLanguage;
+  }
 
-  const show = (questions) => {
-    list.replaceChildren(...questions.map((question) => el('div', {
-      id: uniqueId('suggestion'), class: 'sc-suggestion', role: 'option', onclick: () => choose(question),
-    }, question)));
-    setActive(-1);
-    list.hidden = !questions.length;
-    attr('aria-expanded', !list.hidden);
-  };
+  seen(turn) {
+    if (turn && turn.message && typeof turn.language === 'string') {
+      turn.message.language = turn.language; // for the log's lang attribute
+      this.onLanguage(turn.language);
+    }
+    return turn;
+  }
 
-  const close = () => {
-    clearTimeout(timer);
-    if (pending) pending.abort();
-    pending = null;
-    show([]);
-  };
+  async send(text, clientId) {
+    return this.seen(await super.send(text, clientId));
+  }
 
-  const choose = (question) => {
-    close();
-    pick(question);
-  };
-
-  const update = () => {
-    clearTimeout(timer);
-    const q = input.value.trim().slice(0, 200);
-    if (q.length < 2) return close();
-    timer = setTimeout(async () => {
-      if (pending) pending.abort();
-      const request = (pending = new AbortController());
-      const found = await api.suggestions(q, request.signal).catch(() => []);
-      if (pending !== request) return; // a newer query, a send or a close came first
-      pending = null;
-      const questions = found.map((s) => s && s.question).filter((s) => typeof s === 'string');
-      show(document.activeElement === input ? questions.slice(0, 5) : []);
-    }, 150);
-  };
-
-  const keydown = (event) => {
-    const { key } = event;
-    const count = list.children.length;
-    if (!count || event.isComposing) return false;
-    if (key === 'ArrowDown') setActive((active + 1) % count);
-    else if (key === 'ArrowUp') setActive((active < 1 ? count : active) - 1);
-    else if (key === 'Escape') {
-      close();
-      event.stopPropagation(); // this Escape closes the list, the next one the panel
-    } else if (key === 'Enter' && !event.shiftKey && active >= 0) choose(list.children[active].textContent);
-    else return false;
-    event.preventDefault();
-    return true;
-  };
-
-  close();
-  input.addEventListener('blur', close);
-  return { node: list, update, keydown, close };
+  async sendBatch(messages) {
+    const out = await super.sendBatch(messages);
+    if (out && Array.isArray(out.results)) out.results.forEach((turn) => this.seen(turn));
+    return out;
+  }
 }
 
 class ChatPanel {
   constructor({ server, root, panelId, close }) {
-    this.api = new ChatApi(server);
+    this.api = new PanelApi(server, (lang) => this.detected(lang));
+    this.root = root;
     this.requestClose = close;
+    this.config = {};
+    this.name = DEFAULT_NAME;
+    this.detectedLanguage = null; // the latest one the server found in the visitor's messages
+    this.lang = 'en';
+    this.wanted = null;
     this.configGreeting = '';
+    this.statusAt = Date.now(); // when the status line's config was asked for
     this.stream = null;
     this.ready = null;
     this.generation = 0; // counts restarts, so a late reply of the old conversation is not shown
     this.build(root, panelId);
+    this.darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
+    this.darkQuery.addEventListener('change', () => this.applyTheme());
+    this.applyTheme();
     this.outbox = new Outbox({
       api: this.api,
       log: this.log,
@@ -121,23 +92,38 @@ class ChatPanel {
       connect: () => this.ensureConversation(),
       restart: () => {
         this.restartConversation();
-        this.alerts.show(GONE_NOTICE);
+        this.alerts.show(i18n.EN.gone);
       },
       reply: (reply) => this.awaitReply(reply),
       giveBack: (texts) => {
-        this.input.value = [...texts, this.input.value].filter(Boolean).join('\n');
-        this.autosize();
+        this.input.value = [...texts, this.input.value].filter(Boolean).join(' ');
       },
     });
   }
 
   build(root, panelId) {
-    this.title = el('h2', { class: 'sc-title' }, DEFAULT_NAME);
+    this.title = el('h2', { class: 'sc-title', dir: 'auto' }, DEFAULT_NAME); // the name's own direction
+    this.status = el('p', { class: 'sc-status', id: uniqueId('status'), hidden: true });
     const closeButton = el('button', {
-      type: 'button', class: 'sc-close', 'aria-label': 'Close chat', onclick: () => this.requestClose(),
+      type: 'button', class: 'sc-icon sc-close', ta: 'aria-label=close', onclick: () => this.requestClose(),
     }, icon(ICON_CLOSE));
+    // Moon in the light theme, sun in the dark one; aria-pressed says which is on.
+    this.themeButton = el('button', {
+      type: 'button', class: 'sc-icon sc-theme', ta: 'aria-label=theme', onclick: () => this.toggleTheme(),
+    }, icon(ICON_MOON, 20, 'sc-i-moon'), icon(ICON_SUN, 20, 'sc-i-sun'));
+    this.languageMenu = el('select', {
+      class: 'sc-language', ta: 'aria-label=language', onchange: () => this.chooseLanguage(this.languageMenu.value),
+    }, Object.entries(i18n.LANGUAGES).map(([code, name]) => el('option', { value: code, lang: code }, name)));
     const alertSlot = el('div', { class: 'sc-alerts' });
-    this.alerts = alertController(alertSlot);
+    const alerts = alertController(alertSlot);
+    // Alerts raised in English by other modules, shown in the visitor's language.
+    this.alerts = {
+      show: (message) => alerts.show(i18n.localize(String(message)).map((part) => (
+        typeof part === 'string' ? part : el('span', { lang: part.lang }, part.text)))),
+      hide: () => alerts.hide(),
+    };
+    this.launcher = root.querySelector('.sc-launcher'); // the loader's, translated too
+    if (this.launcher) this.launcher.dataset.ta = 'aria-label=open';
 
     this.log = new MessageLog({
       onQuickReply: (text) => this.outbox.sendText(text),
@@ -148,14 +134,20 @@ class ChatPanel {
       },
     });
 
-    this.input = el('textarea', {
-      class: 'sc-input', rows: '1', 'aria-label': 'Type your message', placeholder: 'Type your message…',
+    // FAQ autocomplete (suggest.js): the input is a WAI-ARIA combobox over this listbox (an
+    // <input> may take that role, a <textarea> may not).
+    const list = el('div', {
+      id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', ta: 'aria-label=suggested', hidden: true,
+    });
+    this.input = el('input', {
+      type: 'text', class: 'sc-input', ta: 'aria-label=input placeholder=placeholder', autocomplete: 'off', dir: 'auto', enterkeyhint: 'send',
+      role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false',
     });
     // A picked FAQ question is sent as if typed.
-    this.suggest = suggestBox(this.api, this.input, (question) => {
+    this.suggest = suggestBox(this.api, this.input, list, (question) => {
       this.input.value = question;
       this.submitInput();
-    });
+    }, () => this.log.contentLang);
     this.input.addEventListener('keydown', (event) => {
       if (this.suggest.keydown(event)) return;
       // keyCode 229: Enter that confirms an IME composition, not a send.
@@ -164,14 +156,11 @@ class ChatPanel {
         this.submitInput();
       }
     });
-    this.input.addEventListener('input', () => {
-      this.autosize();
-      this.suggest.update();
-    });
+    this.input.addEventListener('input', () => this.suggest.update());
     const composer = el('form', { class: 'sc-composer' },
-      this.suggest.node,
+      list,
       this.input,
-      el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send' }, 'Send'));
+      el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send', t: 'send' }));
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submitInput();
@@ -180,20 +169,100 @@ class ChatPanel {
 
     this.contact = contactView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
 
+    // Modal: Tab stays inside until Escape or the close button.
     this.panel = el('div', {
-      id: panelId, class: 'sc-panel', role: 'dialog', 'aria-label': `Chat with ${DEFAULT_NAME}`, hidden: true,
+      id: panelId, class: 'sc-panel', role: 'dialog', 'aria-modal': 'true', hidden: true, lang: 'en', dir: 'ltr',
+      'aria-describedby': this.status.id, // announced with the name when the panel opens
     },
-    el('div', { class: 'sc-header' }, this.title, closeButton),
+    el('div', { class: 'sc-header' },
+      el('div', { class: 'sc-heading' }, this.title, this.status), this.languageMenu, this.themeButton, closeButton),
     alertSlot,
     this.chatView,
     this.contact.node);
+    this.showName();
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && !event.isComposing) {
         event.preventDefault();
         this.requestClose();
-      }
+      } else if (event.key === 'Tab') this.trapFocus(event);
     });
     root.append(this.panel);
+  }
+
+  /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+  trapFocus(event) {
+    const controls = [...this.panel.querySelectorAll('button, input, select, textarea, [tabindex="0"]')]
+      .filter((node) => !node.disabled && node.getClientRects().length);
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    const at = document.activeElement;
+    if (event.shiftKey ? at === first : at === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  }
+
+  // ----- theme and language -------------------------------------------------------------------
+
+  /** The visitor's choice (sc-theme) or else the system's light or dark scheme. */
+  applyTheme() {
+    const dark = (storage.get(THEME_KEY) || (this.darkQuery.matches ? 'dark' : 'light')) === 'dark';
+    this.root.dataset.theme = dark ? 'dark' : 'light';
+    this.themeButton.setAttribute('aria-pressed', String(dark));
+  }
+
+  toggleTheme() {
+    storage.set(THEME_KEY, this.root.dataset.theme === 'dark' ? 'light' : 'dark');
+    this.applyTheme();
+  }
+
+  /** The visitor's choice > detected in their messages > the browser's > the business default. */
+  wantedLanguage() {
+    const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (const tag of [storage.get(LANGUAGE_KEY), this.detectedLanguage, ...browser, this.config.default_language]) {
+      const code = i18n.supported(tag);
+      if (code) return code;
+    }
+    return 'en';
+  }
+
+  applyLanguage() {
+    this.applying = this.showLanguage();
+    return this.applying;
+  }
+
+  /** Resolves once the latest change of language is done. */
+  async languageSettled() {
+    let done;
+    while (done !== this.applying) await (done = this.applying);
+  }
+
+  /** Show the panel in the language wanted now (English if its strings cannot be had). */
+  async showLanguage() {
+    const wanted = (this.wanted = this.wantedLanguage());
+    const found = await i18n.load(wanted);
+    if (this.wanted !== wanted) return; // a later change won
+    const lang = found ? wanted : 'en';
+    i18n.use(found);
+    this.lang = lang;
+    this.panel.lang = lang;
+    this.panel.dir = i18n.dir(lang);
+    if (this.launcher) this.launcher.lang = lang;
+    this.languageMenu.value = lang;
+    i18n.translateAll(this.root);
+    this.showName();
+    this.showStatus();
+  }
+
+  chooseLanguage(lang) {
+    storage.set(LANGUAGE_KEY, lang);
+    this.applyLanguage();
+  }
+
+  detected(lang) {
+    if (!lang || lang === this.detectedLanguage) return;
+    this.detectedLanguage = lang;
+    this.applyLanguage();
   }
 
   /** Load the business settings; the panel still works with defaults when this fails. */
@@ -204,15 +273,40 @@ class ChatPanel {
     } catch {
       config = {};
     }
-    const name = typeof config.business_name === 'string' && config.business_name.trim() ? config.business_name.trim() : DEFAULT_NAME;
-    this.title.textContent = name;
-    this.panel.setAttribute('aria-label', `Chat with ${name}`);
+    this.config = config;
+    this.name = typeof config.business_name === 'string' && config.business_name.trim() ? config.business_name.trim() : DEFAULT_NAME;
+    this.showName();
     this.configGreeting = typeof config.greeting === 'string' ? config.greeting : '';
+    // The greeting and bot answers are in the business's language: marked so.
+    const lang = config.default_language;
+    this.log.contentLang = typeof lang === 'string' && /^[a-z]{2,3}(-[\w-]+)?$/i.test(lang) ? lang : null;
+    this.showStatus();
     return config;
+  }
+
+  showName() {
+    this.title.textContent = this.name;
+    this.panel.setAttribute('aria-label', t('chatWith', { name: this.name }));
+  }
+
+  showStatus() {
+    this.status.textContent = statusText(this.config, this.lang);
+    this.status.hidden = !this.status.textContent;
+  }
+
+  /** A panel reopened later (a tab left open overnight) must not say "away" once open. */
+  refreshStatus() {
+    if (Date.now() - this.statusAt < STATUS_MAX_AGE_MS) return;
+    this.statusAt = Date.now();
+    this.api.config().then((config) => {
+      this.config = config;
+      this.showStatus();
+    }, () => {}); // failed: keep the last line
   }
 
   show() {
     this.panel.hidden = false;
+    this.refreshStatus();
     this.ensureConversation().catch((err) => this.alerts.show(describeError(err)));
     if (this.chatView.hidden) this.contact.focus();
     else this.input.focus();
@@ -246,6 +340,7 @@ class ChatPanel {
       this.api.setSession(stored);
       try {
         const history = await this.api.history();
+        if (['detected', 'manual'].includes(history.language_source)) this.detected(history.language);
         this.log.showGreeting(this.configGreeting);
         const messages = Array.isArray(history.messages) ? history.messages : [];
         for (const message of messages) this.showMessage(message);
@@ -259,7 +354,8 @@ class ChatPanel {
         if (err.status === 404) previousToken = stored.visitor_token;
       }
     }
-    const data = await this.api.startConversation({ pageUrl: pageAddress(), previousToken });
+    const language = i18n.supported(storage.get(LANGUAGE_KEY)) || undefined;
+    const data = await this.api.startConversation({ language, pageUrl: pageAddress(), previousToken });
     storage.saveConversation(data);
     this.log.showGreeting(typeof data.greeting === 'string' ? data.greeting : this.configGreeting);
     // after=0 catches up on anything stored before the stream connects (e.g. a quick first reply).
@@ -298,24 +394,18 @@ class ChatPanel {
   /** The stream can never succeed again (expired token, conversation gone): start a new one. */
   conversationGone() {
     this.restartConversation();
-    this.alerts.show(GONE_NOTICE);
+    this.alerts.show(i18n.EN.gone);
     const next = this.outbox.size ? this.outbox.flush() : this.ensureConversation();
     next.catch((err) => this.alerts.show(describeError(err)));
   }
 
   // ----- sending ------------------------------------------------------------------------------
 
-  autosize() {
-    this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, INPUT_MAX_PX)}px`;
-  }
-
   async submitInput() {
     const text = this.input.value;
     if (!text.trim()) return;
     this.suggest.close();
     this.input.value = '';
-    this.autosize();
     await this.outbox.sendText(text);
   }
 
@@ -359,11 +449,17 @@ class ChatPanel {
  */
 export async function mount(ctx) {
   const panel = new ChatPanel(ctx);
+  panel.applyLanguage(); // the visitor's or browser's needs no settings
   const configured = panel.loadConfig().then((config) => {
     if (typeof ctx.apply === 'function') ctx.apply(config);
+    return panel.applyLanguage(); // the business default may be the one
   });
-  // Open with the business name when it comes quickly, but never keep a slow server's visitor waiting.
-  await Promise.race([configured, new Promise((resolve) => setTimeout(resolve, CONFIG_WAIT_MS))]);
+  // Open with the business name and the visitor's language when they come quickly, but never keep
+  // a slow server's visitor waiting.
+  await Promise.race([
+    configured.then(() => panel.languageSettled()),
+    new Promise((resolve) => setTimeout(resolve, CONFIG_WAIT_MS)),
+  ]);
   return {
     show: () => panel.show(),
     hide: () => panel.hide(),

@@ -1,22 +1,24 @@
 // The contact form shown inside the panel when the bot offers "contact_form" (or the visitor asks).
 
 import { describeError } from './api.js';
+import { translate } from './i18n.js';
 import { el, uniqueId } from './ui.js';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const THANKS = "Thanks! We'll get back to you soon.";
 
+// label and required are string keys (i18n.js).
 const FIELDS = [
-  { name: 'name', label: 'Name', type: 'text', autocomplete: 'name', required: 'Please enter your name.' },
-  { name: 'email', label: 'E-mail', type: 'email', autocomplete: 'email', required: 'Please enter your e-mail address.' },
-  { name: 'phone', label: 'Phone (optional)', type: 'tel', autocomplete: 'tel' },
-  { name: 'message', label: 'Message', multiline: true, required: 'Please enter a message.' },
+  { name: 'name', label: 'name', type: 'text', autocomplete: 'name', required: 'needName' },
+  { name: 'email', label: 'email', type: 'email', autocomplete: 'email', required: 'needEmail' },
+  { name: 'phone', label: 'phone', type: 'tel', autocomplete: 'tel' },
+  { name: 'message', label: 'message', multiline: true, required: 'needMessage' },
 ];
 
 function fieldView(spec) {
   const id = uniqueId(`contact-${spec.name}`);
   const errorId = `${id}-error`;
-  const attrs = { id, name: spec.name, class: 'sc-field-input', 'aria-describedby': errorId };
+  // Addresses and numbers read left to right in every language; names and messages follow their text.
+  const attrs = { id, name: spec.name, class: 'sc-field-input', 'aria-describedby': errorId, dir: spec.autocomplete === 'name' || spec.multiline ? 'auto' : 'ltr' };
   if (spec.required) {
     attrs.required = true;
     attrs['aria-required'] = 'true';
@@ -25,7 +27,7 @@ function fieldView(spec) {
     ? el('textarea', { ...attrs, rows: '4' })
     : el('input', { ...attrs, type: spec.type, autocomplete: spec.autocomplete });
   const error = el('p', { class: 'sc-field-error', id: errorId, hidden: true });
-  const wrapper = el('div', { class: 'sc-field' }, el('label', { class: 'sc-label', for: id }, spec.label), control, error);
+  const wrapper = el('div', { class: 'sc-field' }, el('label', { class: 'sc-label', for: id, t: spec.label }), control, error);
   return { spec, control, error, wrapper };
 }
 
@@ -33,8 +35,10 @@ function validate(field) {
   const value = field.control.value.trim();
   let problem = '';
   if (field.spec.required && !value) problem = field.spec.required;
-  else if (field.spec.name === 'email' && value && !EMAIL_PATTERN.test(value)) problem = 'Please enter a valid e-mail address.';
-  field.error.textContent = problem;
+  else if (field.spec.name === 'email' && value && !EMAIL_PATTERN.test(value)) problem = 'badEmail';
+  field.error.dataset.t = problem; // kept, so a change of language translates it too
+  field.error.textContent = '';
+  translate(field.error);
   field.error.hidden = !problem;
   if (problem) field.control.setAttribute('aria-invalid', 'true');
   else field.control.removeAttribute('aria-invalid');
@@ -48,18 +52,18 @@ function validate(field) {
 export function contactView({ api, alerts, onBack }) {
   const fields = FIELDS.map(fieldView);
   const titleId = uniqueId('contact-title');
-  const submit = el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-contact-submit' }, 'Send');
-  const back = el('button', { type: 'button', class: 'sc-button sc-contact-back', onclick: () => onBack() }, 'Back to chat');
+  const submit = el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-contact-submit', t: 'send' });
+  const back = el('button', { type: 'button', class: 'sc-button sc-contact-back', onclick: () => onBack(), t: 'back' });
   const form = el('form', { class: 'sc-contact-form', novalidate: true, 'aria-labelledby': titleId },
-    el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1' }, 'Contact us'),
-    el('p', { class: 'sc-contact-intro' }, 'Leave your details and we will get back to you.'),
+    el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1', t: 'contactUs' }),
+    el('p', { class: 'sc-contact-intro', t: 'intro' }),
     fields.map((field) => field.wrapper),
     el('div', { class: 'sc-contact-buttons' }, back, submit),
   );
-  const thanksText = el('p', { class: 'sc-contact-thanks', tabindex: '-1' }, THANKS);
+  const thanksText = el('p', { class: 'sc-contact-thanks', tabindex: '-1', t: 'thanks' });
   const done = el('div', { class: 'sc-contact-done', hidden: true },
     thanksText,
-    el('button', { type: 'button', class: 'sc-button sc-button-primary sc-contact-back', onclick: () => onBack() }, 'Back to chat'),
+    el('button', { type: 'button', class: 'sc-button sc-button-primary sc-contact-back', onclick: () => onBack(), t: 'back' }),
   );
   const node = el('section', { class: 'sc-contact', hidden: true }, form, done);
 
@@ -70,6 +74,10 @@ export function contactView({ api, alerts, onBack }) {
     });
   }
 
+  const label = (key) => {
+    submit.dataset.t = key;
+    translate(submit);
+  };
   let busy = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -83,7 +91,7 @@ export function contactView({ api, alerts, onBack }) {
     const values = Object.fromEntries(fields.map((field) => [field.spec.name, field.control.value.trim()]));
     busy = true;
     submit.disabled = true;
-    submit.textContent = 'Sending…';
+    label('sending');
     try {
       await api.contact(values);
       form.reset();
@@ -95,7 +103,7 @@ export function contactView({ api, alerts, onBack }) {
     } finally {
       busy = false;
       submit.disabled = false;
-      submit.textContent = 'Send';
+      label('send');
     }
   });
 

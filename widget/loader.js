@@ -68,6 +68,8 @@
     button.onkeydown = function (e) {
       if (e.key === 'Escape') close();
     };
+    // The launcher shows before app.js loads: it needs the business's colour and side now.
+    if (!data.color || !data.position) fetch(base + '/api/config').then(function (r) { return r.json(); }).then(apply, function () {});
   }
 
   function load() {

@@ -23,9 +23,13 @@ export class MessageLog {
     this.finalized = new Set(); // bot message ids whose complete text is shown
     this.greeting = null; // {row, text} while not matched to a stored message
     this.lastVisitorId = 0;
+    // The language the business writes in (greeting, bot answers); set by the panel from /api/config.
+    this.contentLang = null;
     this.typing = typingView();
+    // A polite live region: screen readers announce each message added (a streamed answer once it
+    // is complete).
     this.node = el('div', {
-      class: 'sc-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0',
+      class: 'sc-log', role: 'log', 'aria-live': 'polite', ta: 'aria-label=log', tabindex: '0',
     }, this.typing);
     this.node.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target : null;
@@ -52,7 +56,7 @@ export class MessageLog {
   /** The business greeting, shown locally (the server does not store it as a message). */
   showGreeting(text) {
     if (!text || this.greeting || this.rows.size) return;
-    const row = messageView({ role: 'bot', text });
+    const row = messageView({ role: 'bot', text, lang: this.contentLang });
     row.dataset.greeting = '';
     this.greeting = { row, text };
     this.insert(row, 0);
@@ -75,7 +79,7 @@ export class MessageLog {
     const stick = this.isNearBottom();
     row.classList.add('sc-failed');
     row.append(el('div', { class: 'sc-msg-status' },
-      'Not sent — ', el('button', { type: 'button', class: 'sc-retry' }, 'Retry')));
+      el('span', { t: 'notSent' }), ' — ', el('button', { type: 'button', class: 'sc-retry', t: 'retry' })));
     if (stick) this.scrollToBottom();
   }
 
@@ -123,8 +127,10 @@ export class MessageLog {
       delete row.dataset.greeting;
     }
 
+    const lang = this.langOf(message);
     if (row) {
       setMessageText(row, text);
+      if (lang) row.querySelector('.sc-msg-text').lang = lang;
       if (row.dataset.id !== String(id)) {
         row.dataset.id = String(id);
         row.classList.remove('sc-pending');
@@ -132,7 +138,7 @@ export class MessageLog {
         this.order.set(row, id);
       }
     } else {
-      row = messageView({ role: message.role, text, id, clientId: message.client_id });
+      row = messageView({ role: message.role, text, id, clientId: message.client_id, lang });
       this.rows.set(id, row);
       this.insert(row, id);
     }
@@ -159,7 +165,7 @@ export class MessageLog {
     this.lastTokenAt.set(id, Date.now());
     let row = this.rows.get(id);
     if (!row) {
-      row = messageView({ role: 'bot', id });
+      row = messageView({ role: 'bot', id, lang: this.contentLang });
       row.setAttribute('aria-busy', 'true'); // announce the finished answer, not every chunk
       this.rows.set(id, row);
       this.insert(row, id);
@@ -204,6 +210,12 @@ export class MessageLog {
     if (stick) this.scrollToBottom();
   }
 
+  /** A visitor message's detected language; the business's for bot answers; unknown for the rest. */
+  langOf(message) {
+    if (message.role === 'bot') return this.contentLang;
+    return typeof message.language === 'string' ? message.language : null;
+  }
+
   /** Find (and forget) the optimistic row for a visitor message, by client_id or else by text. */
   claimPending(clientId, text) {
     let key = clientId && this.pending.has(clientId) ? clientId : null;
@@ -229,10 +241,10 @@ export class MessageLog {
     if (!replies.length && !contact) return;
     const extras = el('div', { class: 'sc-msg-extras' });
     if (replies.length) {
-      extras.append(el('div', { class: 'sc-quick-replies', role: 'group', 'aria-label': 'Suggested questions' },
-        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply }, reply))));
+      extras.append(el('div', { class: 'sc-quick-replies', role: 'group', ta: 'aria-label=suggested' },
+        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: this.contentLang, dir: 'auto' }, reply))));
     }
-    if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open' }, 'Contact us'));
+    if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open', t: 'contactUs' }));
     row.append(extras);
   }
 

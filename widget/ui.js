@@ -1,25 +1,30 @@
 // DOM building helpers. Data (visitor text, server text, business name) only ever reaches the
 // DOM as text nodes or attribute values; nothing here parses HTML.
 
+import { keyOf, translate } from './i18n.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// String keys (i18n.js) of the label each message role carries.
 export const ROLE_LABELS = {
-  visitor: 'Your message',
-  bot: 'Assistant',
-  agent: 'Agent',
-  system: 'Notice',
+  visitor: 'you',
+  bot: 'bot',
+  agent: 'agent',
+  system: 'notice',
 };
 
 /**
  * el('button', {class: 'sc-send', type: 'button', onclick: fn}, 'Send'): attributes go through
  * setAttribute (or the matching property for class/hidden/value/dataset), `on*` functions become
- * listeners, and string children become text nodes.
+ * listeners, and string children become text nodes. `t` (a string key for the text) and `ta`
+ * ("aria-label=close", keys for attributes) are kept as data-t/data-ta and translated (i18n.js).
  */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'class') node.className = value;
+    else if (name === 't' || name === 'ta') node.dataset[name] = value;
     else if (name === 'dataset') Object.assign(node.dataset, value);
     else if (name === 'hidden') node.hidden = Boolean(value);
     else if (name === 'value') node.value = value;
@@ -27,6 +32,7 @@ export function el(tag, attrs = {}, ...children) {
     else node.setAttribute(name, value === true ? '' : String(value));
   }
   append(node, children);
+  if (attrs.t || attrs.ta) translate(node);
   return node;
 }
 
@@ -38,14 +44,15 @@ export function append(node, children) {
   return node;
 }
 
-/** Text that screen readers read and sighted users do not see. */
-export function srOnly(text) {
-  return el('span', { class: 'sc-sr-only' }, text);
+/** Text that screen readers read and sighted users do not see: a string key, then `after`. */
+export function srOnly(key, after = '') {
+  return el('span', { class: 'sc-sr-only' }, el('span', { t: key }), after);
 }
 
 /** A decorative inline SVG icon from path data (constants only). */
-export function icon(paths, size = 20) {
+export function icon(paths, size = 20, className = null) {
   const svg = document.createElementNS(SVG_NS, 'svg');
+  if (className) svg.setAttribute('class', className);
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('width', String(size));
   svg.setAttribute('height', String(size));
@@ -60,26 +67,40 @@ export function icon(paths, size = 20) {
 }
 
 export const ICON_CLOSE = ['M6 6l12 12M18 6L6 18'];
+export const ICON_MOON = ['M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z'];
+export const ICON_SUN = ['M12 8a4 4 0 1 0 0 8a4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3M5 5l2 2M17 17l2 2M5 19l2-2M17 7l2-2'];
 
-/** A message row: .sc-msg[data-role][data-id] holding a labelled bubble. */
-export function messageView({ role, text = '', id = null, clientId = null }) {
+/**
+ * A message row: .sc-msg[data-role][data-id] holding a labelled bubble. `lang` is the language of
+ * the text when known (it can differ from the widget's); its direction follows the text (dir=auto).
+ */
+export function messageView({ role, text = '', id = null, clientId = null, lang = null }) {
   const safeRole = ROLE_LABELS[role] ? role : 'system';
   const label = ROLE_LABELS[safeRole];
-  const textNode = el('span', { class: 'sc-msg-text' }, text);
   const author = safeRole === 'agent'
-    ? el('span', { class: 'sc-msg-author' }, label)
-    : srOnly(`${label}: `);
+    ? el('span', { class: 'sc-msg-author', t: label })
+    : srOnly(label, ': ');
   const row = el('div', { class: `sc-msg sc-msg-${safeRole}`, 'data-role': safeRole },
     author,
-    el('div', { class: 'sc-bubble' }, textNode),
+    el('div', { class: 'sc-bubble' }, el('span', { class: 'sc-msg-text', dir: 'auto', lang })),
   );
   if (id !== null && id !== undefined) row.dataset.id = String(id);
   if (clientId) row.dataset.clientId = clientId;
+  setMessageText(row, text);
   return row;
 }
 
+/** A notice the widget knows ("An agent has joined…") is shown in the widget's language. */
 export function setMessageText(row, text) {
-  row.querySelector('.sc-msg-text').textContent = text;
+  const node = row.querySelector('.sc-msg-text');
+  const key = row.dataset.role === 'system' && keyOf(text);
+  if (key) {
+    node.dataset.t = key;
+    translate(node);
+  } else {
+    delete node.dataset.t;
+    node.textContent = text;
+  }
 }
 
 /** The "Assistant is typing" row: three decorative dots plus text for screen readers. */
@@ -87,13 +108,13 @@ export function typingView() {
   return el('div', { class: 'sc-typing', hidden: true },
     el('span', { class: 'sc-typing-dots', 'aria-hidden': 'true' },
       el('span', { class: 'sc-dot' }), el('span', { class: 'sc-dot' }), el('span', { class: 'sc-dot' })),
-    srOnly('Assistant is typing'),
+    srOnly('typing'),
   );
 }
 
 /**
  * Alerts live in `slot`: show() inserts a fresh role="alert" element (inserting one with its text
- * is what screen readers announce most reliably) and hide() removes it.
+ * is what screen readers announce most reliably) and hide() removes it. `message` is text or nodes.
  */
 export function alertController(slot) {
   let current = null;

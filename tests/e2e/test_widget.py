@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -10,6 +11,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core import business_hours
+from core.crud import business as business_crud
 from core.models import ContactRequest
 from core.settings import Settings
 from tests.conftest import LiveServer, make_app
@@ -134,6 +137,32 @@ def test_typing_suggests_faq_questions_and_picking_one_asks_it(
     expect(page.locator(".sc-suggestions")).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
     expect(box).to_have_value("")
+
+
+def _expected_status(engine: Engine) -> str:
+    with Session(engine) as session:
+        business = business_crud.get_business(session=session)
+    hours, tz, now = business.hours, business.timezone, datetime.now(UTC)
+    assert hours, "the demo business should have opening hours"
+    if business_hours.open_now(hours, tz, now):
+        return "We're online"
+    opening = business_hours.next_opening(hours, tz, now)
+    if opening is None:
+        return "We're away right now"
+    return f"We're away — we open again {opening:%A} at {opening:%H:%M}"
+
+
+def test_the_header_says_whether_the_business_is_open_now(
+    page: Page, live_server: LiveServer, engine: Engine
+) -> None:
+    before = _expected_status(engine)
+    open_widget(page, live_server.url)
+    # Either side of an opening or closing minute that passed while the page loaded.
+    expected = {before, _expected_status(engine)}
+    status = page.locator(".sc-header .sc-status")
+    expect(status).to_have_text(re.compile("^(" + "|".join(map(re.escape, expected)) + ")$"))
+    expect(page.get_by_role("dialog")).to_have_accessible_description(status.inner_text())
+    assert status.evaluate("n => [...n.childNodes].every((c) => c.nodeType === Node.TEXT_NODE)")
 
 
 def test_markup_typed_by_a_visitor_is_shown_as_text(page: Page, live_server: LiveServer) -> None:

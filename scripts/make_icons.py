@@ -1,0 +1,43 @@
+"""Render widget/icons/icon.svg to the PNG icons the web app manifest names (192 and 512 px).
+
+    .venv/bin/python scripts/make_icons.py
+
+The PNGs are committed; run this again after editing the SVG. Chromium draws them (Debian's
+/usr/bin/chromium through Playwright, as in the tests), so no image library is needed. The
+artwork is a full-bleed square with the bubble inside the central 80 %, so the same files serve
+as "any" and "maskable" icons.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ICONS = Path(__file__).resolve().parent.parent / "widget" / "icons"
+SIZES = (192, 512)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def main() -> None:
+    svg = (ICONS / "icon.svg").read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for size in SIZES:
+            page = browser.new_page(viewport={"width": size, "height": size})
+            page.set_content(
+                "<style>html,body{margin:0}svg{display:block;width:100vw;height:100vh}</style>"
+                + svg
+            )
+            out = ICONS / f"icon-{size}.png"
+            page.screenshot(path=str(out), omit_background=True)
+            page.close()
+            print(f"{out.relative_to(ICONS.parent.parent)}: {out.stat().st_size} bytes")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+// The widget's words: English built in, another language fetched from strings/<code>.json when
+// needed. Elements carry keys (data-t: text, data-ta: "aria-label=close placeholder=input");
+// translateAll(root) redoes them on a change. See README.md (Languages).
+
+// The languages the server detects (core/nlp/language.py), by their own names.
+export const LANGUAGES = { en: 'English', es: 'Español', fr: 'Français', de: 'Deutsch', ur: 'اردو', ar: 'العربية' };
+const RTL = ['ur', 'ar'];
+
+export const EN = {
+  open: 'Open chat',
+  close: 'Close chat',
+  chatWith: 'Chat with {name}',
+  online: "We're online",
+  away: "We're away right now",
+  awayUntil: "We're away — we open again {day} at {time}",
+  theme: 'Dark mode',
+  language: 'Language',
+  log: 'Messages',
+  you: 'Your message',
+  bot: 'Assistant',
+  agent: 'Agent',
+  notice: 'Notice',
+  typing: 'Assistant is typing',
+  input: 'Type your message',
+  placeholder: 'Type your message…',
+  send: 'Send',
+  suggested: 'Suggested questions',
+  contactUs: 'Contact us',
+  notSent: 'Not sent',
+  retry: 'Retry',
+  intro: 'Leave your details and we will get back to you.',
+  name: 'Name',
+  email: 'E-mail',
+  phone: 'Phone (optional)',
+  message: 'Message',
+  needName: 'Please enter your name.',
+  needEmail: 'Please enter your e-mail address.',
+  needMessage: 'Please enter a message.',
+  badEmail: 'Please enter a valid e-mail address.',
+  back: 'Back to chat',
+  sending: 'Sending…',
+  thanks: "Thanks! We'll get back to you soon.",
+  gone: 'This conversation is no longer available, so a new one has started.',
+  // Notices and alerts written in English by the server and other modules: localize() maps them.
+  joined: 'An agent has joined the conversation.',
+  handedBack: "You're chatting with the assistant again.",
+  closed: 'This conversation was closed.',
+  failed: 'Message not sent.',
+  tooMany: 'Too many messages, please wait {n} seconds',
+  oops: 'Something went wrong on our side. Please try again.',
+  error: 'Something went wrong. Please try again.',
+  slow: 'The server took too long to answer.',
+  offline: 'Could not reach the server.',
+  garbled: 'The server sent an unreadable answer.',
+};
+
+let strings = EN;
+const loading = { en: Promise.resolve(EN) };
+
+/** 'es-MX' -> 'es'; null for a language the widget does not speak. */
+export function supported(tag) {
+  const code = String(tag || '').toLowerCase().split(/[-_]/)[0];
+  return Object.hasOwn(LANGUAGES, code) ? code : null;
+}
+
+export const dir = (lang) => (RTL.includes(lang) ? 'rtl' : 'ltr');
+
+/** The string for key in the active language, {name}s filled from vars. */
+export function t(key, vars = {}) {
+  return String(strings[key] || EN[key] || key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
+}
+
+/** lang's strings, fetched once; null when they cannot be had (asked again next time). */
+export function load(lang) {
+  if (!loading[lang]) {
+    loading[lang] = fetch(new URL(`strings/${lang}.json`, import.meta.url))
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null)
+      .then((found) => {
+        if (!found) delete loading[lang];
+        return found;
+      });
+  }
+  return loading[lang];
+}
+
+/** Make strings (from load()) the active ones. */
+export function use(found) {
+  strings = found || EN;
+}
+
+export function translate(node) {
+  const { t: key, ta } = node.dataset;
+  if (key) node.textContent = t(key);
+  for (const pair of ta ? ta.split(' ') : []) {
+    const [name, k] = pair.split('=');
+    node.setAttribute(name, t(k));
+  }
+}
+
+export function translateAll(root) {
+  for (const node of root.querySelectorAll('[data-t],[data-ta]')) translate(node);
+}
+
+/** The key of an English sentence, or undefined. */
+export const keyOf = (text) => Object.keys(EN).find((key) => EN[key] === text);
+
+/** An English alert in the active language: [text], or [prefix, {text, lang: 'en'}] for unknown text. */
+export function localize(text) {
+  let prefix = '';
+  if (text.startsWith(`${EN.failed} `)) {
+    prefix = `${t('failed')} `;
+    text = text.slice(EN.failed.length + 1);
+  }
+  const wait = /^Too many messages, please wait (\d+) seconds$/.exec(text);
+  const key = keyOf(text);
+  if (wait) return [prefix + t('tooMany', { n: wait[1] })];
+  return key ? [prefix + t(key)] : [prefix, { text, lang: 'en' }];
+}
