@@ -5,10 +5,11 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
+BUN := tools/node_modules/.bin/bun
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-test browser migrate seed run test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test browser migrate seed owner run test test-sqlite test-postgres lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +25,15 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(PIP) -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+# The admin is built by Reflex with bun from the npm registry (Node here is too old for it);
+# axe-core for the accessibility tests comes from the same lock file.
+$(BUN): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-install-test: $(TEST_STAMP) browser
+install: $(STAMP) $(BUN)
+
+install-test: $(TEST_STAMP) $(BUN) browser
 
 # Debian's Chromium drives the end-to-end tests (Playwright cannot download browsers here).
 browser:
@@ -38,7 +45,11 @@ migrate: install
 seed: migrate
 	$(PY) -m core.manage seed
 
-run: seed
+# The first owner: ADMIN_EMAIL/ADMIN_PASSWORD, or a generated password printed once.
+owner: seed
+	$(PY) -m core.manage create-owner
+
+run: owner
 	$(PY) scripts/run_all.py
 
 test: install-test
@@ -60,4 +71,5 @@ bench: install
 	$(PY) benchmarks/chat_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tools/node_modules .web .states \
+		.reflex-home .bun-cache .bun-transpiler-cache

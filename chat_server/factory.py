@@ -6,29 +6,28 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from chat_server.auth import VisitorTokens
 from chat_server.context import ChatContext
-from chat_server.endpoints import contact, conversations, events, site
+from chat_server.endpoints import contact, conversations, events, pwa, site
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.knowledge import KnowledgeBase
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
 from chat_server.turns import Turns
+from chat_server.widget_files import WidgetFiles
 from core.crypto import load_secret
 from core.db import make_engine
 from core.nlp.encoder_process import EncoderProcess
+from core.nlp.language import detect_languages
 from core.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -48,19 +47,6 @@ API_ROUTES = [
 ]
 
 
-class WidgetFiles(StaticFiles):
-    """The widget's code is public: any site may load it (app.js is an ES module, which needs
-    CORS). What the widget may then do is still limited by CORS_ORIGINS on the API."""
-
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = (
-            "no-cache"  # revalidate (ETag) so updates reach visitors
-        )
-        return response
-
-
 def create_app(settings: Settings) -> Starlette:
     engine = make_engine(settings.DATABASE_URL)
 
@@ -76,6 +62,8 @@ def create_app(settings: Settings) -> Starlette:
             batch_max_size=settings.BATCH_MAX_SIZE,
         )
         await asyncio.to_thread(knowledge.refresh)
+        # Build the language detector's models now, not on the first visitor's message (~4 s).
+        await asyncio.to_thread(detect_languages, ["Warming up the language detector."])
         hub = Hub()
         turns = Turns(
             engine=engine, knowledge=knowledge, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS
@@ -111,6 +99,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/openapi.json", site.openapi, methods=["GET"], include_in_schema=False),
         Route("/demo", site.demo, methods=["GET"], include_in_schema=False),
         Route("/", site.home, methods=["GET"], include_in_schema=False),
+        Route(pwa.PAGE, pwa.chat_page, methods=["GET"], include_in_schema=False),
+        Route(pwa.MANIFEST, pwa.manifest, methods=["GET"], include_in_schema=False),
+        Route(pwa.WORKER, pwa.service_worker, methods=["GET"], include_in_schema=False),
         Mount("/widget", WidgetFiles(directory=ROOT / "widget"), name="widget"),
     ]
     middleware = [

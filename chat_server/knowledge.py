@@ -12,13 +12,22 @@ from sqlmodel import Session
 
 from chat_server.batcher import MicroBatcher
 from core.crud import faqs as faq_crud
+from core.nlp.emotions import EmotionHead, load_head, predict_emotions
 from core.nlp.encoder_process import EncoderProcess
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
 from core.nlp.suggest import SuggestionIndex
-from core.replies import Reply, compose_reply
+from core.replies import Reply, compose_reply, empathize
 
 log = logging.getLogger(__name__)
 ENCODE_CHUNK = 64
+
+
+def _emotion_head() -> EmotionHead | None:
+    try:
+        return load_head()
+    except FileNotFoundError:
+        log.warning("no emotion head shipped: messages are answered without reading emotion")
+        return None
 
 
 class KnowledgeBase:
@@ -33,6 +42,8 @@ class KnowledgeBase:
         self.suggestions = SuggestionIndex([])
         self.batcher: MicroBatcher[str, Reply] = MicroBatcher(self.reply_batch, batch_max_size)
         self._vectors_by_text: dict[str, np.ndarray] = {}
+        # A small head on the same embedding: no second encoder pass.
+        self.emotions: EmotionHead | None = _emotion_head()
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vectors_by_text[t] for t in texts]) if texts else np.zeros((0, 1))
@@ -68,7 +79,14 @@ class KnowledgeBase:
         """One encoder pass for every text in the batch, then one reply each."""
         index = self.index
         vectors = self.encoder.encode(texts)
-        return [compose_reply(m, self.threshold) for m in search(index, vectors, k=3)]
+        replies = [compose_reply(m, self.threshold) for m in search(index, vectors, k=3)]
+        if self.emotions is None:
+            return replies
+        readings = predict_emotions(self.emotions, vectors)
+        return [
+            empathize(reply, emotion=r.label, polarity=r.polarity, urgency=r.urgency)
+            for reply, r in zip(replies, readings, strict=True)
+        ]
 
     async def reply(self, text: str) -> Reply:
         return await self.batcher.submit(text)

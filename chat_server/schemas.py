@@ -66,6 +66,9 @@ class BatchIn(_In):
 class TurnOut(BaseModel):
     message: MessagePublic
     reply: MessagePublic | None
+    # The language detected in the visitor's message (en, ur, es, fr, de, ar); null when the text
+    # is too short to tell. The widget switches its own language by it unless the visitor chose one.
+    language: str | None = None
 
 
 class BatchOut(BaseModel):
@@ -76,6 +79,8 @@ class HistoryOut(BaseModel):
     conversation_id: str
     status: str
     language: str
+    # Where `language` came from: "manual" (the visitor chose it), "detected", "browser", "default".
+    language_source: str = "default"
     messages: list[MessagePublic]
 
 
@@ -122,6 +127,12 @@ class ConfigOut(BaseModel):
     default_language: str
     color: str
     position: str
+    timezone: str
+    # Day ("mon".."sun") -> "HH:MM-HH:MM" on the business's clock, or null when closed.
+    hours: dict[str, str | None]
+    open_now: bool
+    # ISO 8601 with the business's UTC offset, so the widget can show the owner's wall-clock time.
+    next_opening: str | None
 
 
 class SuggestionOut(BaseModel):

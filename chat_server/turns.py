@@ -194,7 +194,12 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     actions=[],
                     flags=list(item_flags),
                     language=language,
+                    emotion=None if reply is None else reply.emotion,
+                    polarity=None if reply is None else reply.polarity,
+                    urgency=None if reply is None else reply.urgency,
                 )
+                if reply is not None and reply.urgency == "high":
+                    conversation.urgency = "high"  # stays until an agent closes it
                 session.add(message)
                 answer = None
                 if reply is not None and not quiet:

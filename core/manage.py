@@ -1,4 +1,4 @@
-"""Operations: `python -m core.manage migrate | seed | rotate-keys`."""
+"""Operations: `python -m core.manage migrate | seed | rotate-keys | create-owner | add-user`."""
 
 from __future__ import annotations
 
@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="first add a new key to the key file (when ENCRYPTION_KEYS is not set)",
     )
+    sub.add_parser("create-owner", help="create the first admin owner when there is no user")
+    add_user = sub.add_parser("add-user", help="add an admin user (prints a generated password)")
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--role", choices=["owner", "agent"], default="agent")
+    add_user.add_argument("--password", help="at least 10 characters; generated when omitted")
     args = parser.parse_args(argv)
     settings = get_settings()
 
@@ -84,6 +90,51 @@ def main(argv: list[str] | None = None) -> int:
         get_fernet.cache_clear()
         count = rotate_keys(get_engine())
         print(f"re-encrypted {count} values with the current key")
+    elif args.command in ("create-owner", "add-user"):
+        return _users_command(args)
+    return 0
+
+
+def _users_command(args: argparse.Namespace) -> int:
+    import secrets
+
+    from core.auth import ensure_first_owner
+    from core.crud import users
+    from core.db import session_scope
+    from core.models import UserRole
+
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            if args.command == "create-owner":
+                if users.count_users(session=session) > 0:
+                    print("Admin users exist")
+                    return 0
+                generated = ensure_first_owner(session=session, settings=settings)
+                email = users.list_users(session=session)[0].email
+            else:
+                password = str(args.password or secrets.token_urlsafe(12))
+                generated = None if args.password else password
+                user = users.create_user(
+                    session=session,
+                    email=args.email,
+                    name=args.name,
+                    password=password,
+                    role=UserRole(args.role),
+                )
+                email = user.email
+    except users.UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    # Printed only after the commit: a password for a user that was not stored helps no one.
+    if args.command == "add-user":
+        print(
+            f"Admin {args.role} {email} added" + (f" / password: {generated}" if generated else "")
+        )
+    elif generated:
+        print(f"Admin sign-in: {email} / password: {generated}")
+    else:
+        print(f"Admin owner {email} created from ADMIN_PASSWORD")
     return 0
 
 

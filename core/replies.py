@@ -24,6 +24,10 @@ class Reply:
     confidence: float | None = None
     quick_replies: tuple[str, ...] = field(default_factory=tuple)
     actions: tuple[str, ...] = field(default_factory=tuple)
+    # How the visitor's message read; stored on it (not on the reply) for the inbox and analytics.
+    emotion: str | None = None
+    polarity: str | None = None
+    urgency: str | None = None
 
 
 SENSITIVE_NOTICE = "Please don't share sensitive information in chat."
@@ -51,3 +55,23 @@ def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
         quick_replies=tuple(m.question for m in matches[:3]),
         actions=(CONTACT_FORM,),
     )
+
+
+SORRY_TEXT = "I'm sorry about the trouble."
+ANGRY_TEXT = (
+    "I'm sorry about this. I've flagged your conversation for our team, so a person can pick it "
+    "up here; you can also leave your details and we'll get back to you."
+)
+
+
+def empathize(reply: Reply, *, emotion: str, polarity: str, urgency: str) -> Reply:
+    """Carry the message's reading, and let the wording follow it: an apology for a frustrated
+    visitor, and a person right away (flagged urgent in the inbox, plus the contact form) for an
+    angry one."""
+    reply = replace(reply, emotion=emotion, polarity=polarity, urgency=urgency)
+    if emotion == "angry":
+        actions = reply.actions if CONTACT_FORM in reply.actions else (*reply.actions, CONTACT_FORM)
+        return replace(reply, text=f"{ANGRY_TEXT} {reply.text}", actions=actions)
+    if emotion == "frustrated":
+        return replace(reply, text=f"{SORRY_TEXT} {reply.text}")
+    return reply

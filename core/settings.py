@@ -11,6 +11,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "dev", "test"}
+# Sample admin passwords from docs and tutorials; long enough to pass the length rule.
+PLACEHOLDER_PASSWORDS = PLACEHOLDER_SECRETS | {
+    "password123",
+    "changeme123",
+    "change-me-please",
+    "admin12345",
+    "adminadmin",
+    "administrator",
+}
 
 
 class Settings(BaseSettings):
@@ -48,6 +57,15 @@ class Settings(BaseSettings):
     ENCODER_THREADS: int = Field(default=1, ge=1)
     STREAM_POLL_SECONDS: float = 1.0
 
+    # The first owner of the admin app; without ADMIN_PASSWORD a password is generated and
+    # printed once by `python -m core.manage create-owner`.
+    ADMIN_EMAIL: str | None = None
+    ADMIN_PASSWORD: str | None = None
+    # Admin sign-ins end this long after signing in, however active the session is.
+    ADMIN_SESSION_HOURS: float = Field(default=12, gt=0)
+    # Sign-in attempts allowed per e-mail address and, separately, per client IP.
+    LOGIN_RATE_LIMIT: str = "5/minute"
+
     @field_validator("CORS_ORIGINS", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -62,14 +80,28 @@ class Settings(BaseSettings):
             raise ValueError("ANSWER_THRESHOLD must lie between 0 and 1")
         return value
 
+    @field_validator("LOGIN_RATE_LIMIT")
+    @classmethod
+    def _rate_rule(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"LOGIN_RATE_LIMIT {value!r} is not a rate such as '5/minute'"
+            ) from exc
+        return value
+
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.DATA_DIR / 'customeragent.db'}"
         if self.ENVIRONMENT == "production":
-            for name in ("SECRET_KEY", "ENCRYPTION_KEYS"):
+            for name in ("SECRET_KEY", "ENCRYPTION_KEYS", "ADMIN_PASSWORD"):
                 value = getattr(self, name)
-                if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
+                samples = PLACEHOLDER_PASSWORDS if name == "ADMIN_PASSWORD" else PLACEHOLDER_SECRETS
+                if value is not None and value.strip().lower() in samples:
                     raise ValueError(f"{name} is a sample value; set a real secret in production")
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 
+from app.serve import admin_command, admin_env
 from core.settings import get_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,11 +50,20 @@ def main() -> int:
         ],
         cwd=ROOT,
     )
-    procs = [chat]
+    admin_port = int(os.environ.get("ADMIN_PORT", "3000"))
+    admin_url = f"http://localhost:{admin_port}"
+    # Its own process group: reflex starts bun and granian children, stopped together.
+    admin = subprocess.Popen(
+        admin_command(admin_port), cwd=ROOT, env=admin_env(), start_new_session=True
+    )
+    procs = [chat, admin]
 
     def stop() -> None:
-        # Ctrl-C in a terminal reaches the children too: give them a moment to stop by
-        # themselves before asking (a second SIGINT would make uvicorn quit mid-shutdown).
+        # Ctrl-C in a terminal reaches the chat server too: give it a moment to stop by
+        # itself before asking (a second SIGINT would make uvicorn quit mid-shutdown).
+        # The admin has its own process group (reflex, bun, granian): stop the whole group.
+        if admin.poll() is None:
+            os.killpg(admin.pid, signal.SIGTERM)
         for proc in procs:
             try:
                 proc.wait(timeout=1)
@@ -63,6 +74,8 @@ def main() -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(admin.pid, signal.SIGKILL)  # anything of the admin left behind
 
     stopping = False
 
@@ -77,10 +90,16 @@ def main() -> int:
             print("the chat server did not start; see the messages above", file=sys.stderr)
             stop()
             return 1
+        # The first start compiles the admin (about 20-60 s on 2 cores).
+        if not wait_until_up(f"{admin_url}/ping", admin, seconds=600):
+            print("the admin app did not start; see the messages above", file=sys.stderr)
+            stop()
+            return 1
         print(
             "\nCustomerAgent is running:\n"
             f"  demo website with the chat widget  {base}/demo\n"
             f"  chat API (OpenAPI document)        {base}/api/openapi.json\n"
+            f"  admin (inbox, knowledge base)      {admin_url}/\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,6 +21,7 @@ from chat_server.schemas import (
     FeedbackOut,
     HistoryOut,
     MessageIn,
+    TurnOut,
 )
 from chat_server.turns import owned_conversation
 from core.crud import business as business_crud
@@ -27,7 +30,7 @@ from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
 from core.models import MessagePublic
-from core.nlp.language import initial_language
+from core.nlp.language import detect_languages, initial_language
 
 
 def _start(
@@ -99,6 +102,7 @@ def _history(engine: Engine, cid: str, visitor: str) -> HistoryOut:
             conversation_id=conversation.public_id,
             status=conversation.status,
             language=conversation.language or "en",
+            language_source=conversation.language_source,
             messages=[MessagePublic.of(m) for m in rows],
         )
 
@@ -118,6 +122,17 @@ async def history(request: Request) -> JSONResponse:
     visitor = visitor_of(request)
     out = await run_in_threadpool(_history, chat.engine, request.path_params["cid"], visitor)
     return JSONResponse(out.model_dump(mode="json"))
+
+
+def _with_languages(turns: Sequence[TurnOut]) -> list[TurnOut]:
+    """Each turn with the language detected in its visitor message (what the widget follows).
+    The stored text is the filtered text turns.py detected on, so the answer is the same; the
+    stored label itself is not in MessagePublic."""
+    found = detect_languages([turn.message.text for turn in turns])
+    return [
+        turn.model_copy(update={"language": language})
+        for turn, language in zip(turns, found, strict=True)
+    ]
 
 
 async def post_message(request: Request) -> JSONResponse:
@@ -144,7 +159,8 @@ async def post_message(request: Request) -> JSONResponse:
     visitor = visitor_of(request)
     body = await read_json(request, MessageIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     await chat.limiter.check("messages", client_ip(request))
-    [turn] = await chat.turns.take(visitor, request.path_params["cid"], [body])
+    turns = await chat.turns.take(visitor, request.path_params["cid"], [body])
+    [turn] = await run_in_threadpool(_with_languages, turns)
     return JSONResponse(turn.model_dump(mode="json"), status_code=201)
 
 
@@ -173,6 +189,7 @@ async def post_batch(request: Request) -> JSONResponse:
         raise ApiError(413, f"A batch holds at most {chat.settings.MAX_BATCH_MESSAGES} messages")
     await chat.limiter.check("messages", client_ip(request), cost=len(body.messages))
     turns = await chat.turns.take(visitor, request.path_params["cid"], body.messages)
+    turns = await run_in_threadpool(_with_languages, turns)
     return JSONResponse(BatchOut(results=turns).model_dump(mode="json"), status_code=201)
 
 

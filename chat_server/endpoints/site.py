@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,24 +15,32 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from chat_server.context import context
 from chat_server.errors import ApiError
 from chat_server.schemas import ConfigOut, SuggestionOut, SuggestionsOut
+from core import business_hours
 from core.crud import business as business_crud
 
 
 def _config(engine: Engine) -> ConfigOut:
+    # Read on every request (no cache): a settings change in the admin shows on the next load.
     with Session(engine) as session:
         business = business_crud.get_business(session=session)
-        return ConfigOut(
-            business_name=business.name,
-            greeting=business.greeting,
-            default_language=business.default_language,
-            color=business.color,
-            position=business.position,
-        )
+    now = datetime.now(UTC)
+    opening = business_hours.next_opening(business.hours, business.timezone, now)
+    return ConfigOut(
+        business_name=business.name,
+        greeting=business.greeting,
+        default_language=business.default_language,
+        color=business.color,
+        position=business.position,
+        timezone=business.timezone,
+        hours=business.hours,
+        open_now=business_hours.open_now(business.hours, business.timezone, now),
+        next_opening=opening.isoformat() if opening else None,
+    )
 
 
 async def config(request: Request) -> JSONResponse:
     """
-    summary: What the widget shows before the first message (business name, greeting, colours)
+    summary: What the widget shows before the first message (business name, greeting, colours, opening hours)
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """

@@ -3,9 +3,21 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from core.models import Business
+from core.models.business import BusinessUpdate
 
 
 def get_business(*, session: Session) -> Business:
     """The configured business, or neutral defaults before the first set-up."""
     found = session.exec(select(Business).limit(1)).first()
     return found or Business(name="Support", greeting="Hi! How can I help you today?")
+
+
+def update_business(*, session: Session, business_in: BusinessUpdate) -> Business:
+    """Save the owner's settings (creating the business row on a fresh install)."""
+    business = session.exec(select(Business).limit(1)).first()
+    if business is None:
+        business = Business(name=business_in.name, greeting=business_in.greeting)
+    business.sqlmodel_update(business_in.model_dump())
+    session.add(business)
+    session.flush()
+    return business

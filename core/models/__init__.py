@@ -7,9 +7,11 @@ from core.models.events import AnalyticsEvent
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
 from core.models.messages import Message, MessageCreate, MessagePublic, Role
+from core.models.users import AdminSession, User, UserPublic, UserRole
 from core.models.visitors import Visitor
 
 __all__ = [
+    "AdminSession",
     "AnalyticsEvent",
     "Business",
     "BusinessBase",
@@ -25,5 +27,8 @@ __all__ = [
     "MessageCreate",
     "MessagePublic",
     "Role",
+    "User",
+    "UserPublic",
+    "UserRole",
     "Visitor",
 ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import Any
+from zoneinfo import available_timezones
 
+from pydantic import field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -24,3 +27,62 @@ class Business(BusinessBase, table=True):
     hours: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     products: list[str] = json_list_field()
     contact: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class BusinessUpdate(SQLModel):
+    """What an owner edits on the settings page; every field is checked before anything is saved."""
+
+    name: str = Field(min_length=1, max_length=200)
+    greeting: str = Field(min_length=1, max_length=500)
+    timezone: str = Field(max_length=64)
+    color: str = Field(max_length=16)
+    position: str = Field(max_length=8)
+    # Day -> "HH:MM-HH:MM", or None when closed that day.
+    hours: dict[str, str | None]
+
+    @field_validator("name", "greeting")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown time zone {value!r} (use a name like Europe/London)")
+        return value
+
+    @field_validator("color")
+    @classmethod
+    def _hex_color(cls, value: str) -> str:
+        if not _COLOR.match(value):
+            raise ValueError("use a colour like #0b6e4f")
+        return value.lower()
+
+    @field_validator("position")
+    @classmethod
+    def _side(cls, value: str) -> str:
+        if value not in ("left", "right"):
+            raise ValueError("must be left or right")
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _opening_hours(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        hours: dict[str, str | None] = {}
+        for day in DAYS:
+            text = (value.get(day) or "").replace(" ", "")
+            if text and not _HOURS.match(text):
+                raise ValueError(f"{day}: write opening hours as 09:00-17:00, or leave empty")
+            if text and text[:5] >= text[6:]:
+                raise ValueError(f"{day}: closing time must be after opening time")
+            hours[day] = text or None
+        return hours

@@ -30,6 +30,8 @@ class Conversation(ConversationBase, table=True):
     status: str = Field(default=ConversationStatus.BOT, max_length=16, index=True)
     # Where `language` came from, by precedence: manual > detected > browser > default.
     language_source: str = Field(default="default", max_length=16)
+    # "high" once a visitor's message reads angry or badly frustrated: the inbox lists it first.
+    urgency: str = Field(default="normal", max_length=16, index=True)
     created_at: datetime = created_at_field()
     last_message_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

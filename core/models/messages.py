@@ -40,6 +40,10 @@ class Message(MessageBase, table=True):
     flags: list[str] = json_list_field()
     # Detected language of a visitor's message (ISO 639-1), a plain label for analytics.
     language: str | None = Field(default=None, max_length=16)
+    # How a visitor's message reads (core/nlp/emotions.py): plain labels for analytics.
+    emotion: str | None = Field(default=None, max_length=16)
+    polarity: str | None = Field(default=None, max_length=16)
+    urgency: str | None = Field(default=None, max_length=16)
 
 
 class MessageCreate(MessageBase):

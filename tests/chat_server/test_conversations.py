@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from core.crud import business as business_crud
+from core.db import session_scope
+from core.models.business import DAYS, BusinessUpdate
 from core.settings import Settings
 from tests.conftest import Visit
 
@@ -104,6 +111,64 @@ def test_config_describes_the_business(client: TestClient) -> None:
     config = client.get("/api/config").json()
     assert config["business_name"] == "Harbourside Bikes"
     assert config["color"].startswith("#")
+
+
+def _save_settings(engine: Engine, **changes: object) -> None:
+    with session_scope(engine) as session:
+        current = business_crud.get_business(session=session)
+        update = BusinessUpdate.model_validate(current, from_attributes=True)
+        business_crud.update_business(
+            session=session,
+            business_in=BusinessUpdate.model_validate(update.model_dump() | changes),
+        )
+
+
+def test_settings_saved_in_the_admin_show_in_config_on_the_next_request(
+    client: TestClient, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        original = BusinessUpdate.model_validate(
+            business_crud.get_business(session=session), from_attributes=True
+        )
+    try:
+        # Closed now: only the day after tomorrow on the business's clock (+05:45) has hours.
+        zone = ZoneInfo("Asia/Kathmandu")
+        later = datetime.now(zone).date() + timedelta(days=2)
+        day = DAYS[later.weekday()]
+        _save_settings(
+            engine,
+            name="Harbourside Bikes & Boats",
+            timezone="Asia/Kathmandu",
+            color="#AA3300",
+            position="left",
+            hours={day: "10:00-11:00"},
+        )
+        response = client.get("/api/config")
+        assert response.headers["cache-control"] == "no-cache"
+        config = response.json()
+        assert (config["business_name"], config["color"], config["position"]) == (
+            "Harbourside Bikes & Boats",
+            "#aa3300",
+            "left",
+        )
+        assert config["timezone"] == "Asia/Kathmandu"
+        assert config["hours"] == {d: "10:00-11:00" if d == day else None for d in DAYS}
+        assert config["open_now"] is False
+        assert config["next_opening"] == f"{later.isoformat()}T10:00:00+05:45"
+
+        # Open all day, every day, in a zone whose clock is away from the 23:59-00:00 gap: open
+        # now, and the next opening is tomorrow's midnight there.
+        tz = next(z for z in ("UTC", "Asia/Tokyo") if 1 <= datetime.now(ZoneInfo(z)).hour <= 22)
+        _save_settings(engine, timezone=tz, hours=dict.fromkeys(DAYS, "00:00-23:59"))
+        config = client.get("/api/config").json()
+        assert config["open_now"] is True
+        tomorrow = datetime.now(ZoneInfo(tz)).date() + timedelta(days=1)
+        offset = "+00:00" if tz == "UTC" else "+09:00"
+        assert config["next_opening"] == f"{tomorrow.isoformat()}T00:00:00{offset}"
+    finally:
+        with session_scope(engine) as session:
+            business_crud.update_business(session=session, business_in=original)
+    assert client.get("/api/config").json()["business_name"] == "Harbourside Bikes"
 
 
 def test_demo_queries_are_answered_with_the_right_faq(
@@ -250,3 +315,30 @@ def test_suggestions_offer_published_faq_questions(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json()["suggestions"][0]["question"] == "Do you sell gift cards?"
     assert client.get("/api/suggestions", params={"q": "winter stor"}).json() == {"suggestions": []}
+
+
+def test_an_angry_complaint_is_flagged_urgent_and_listed_first(
+    visit: Visit, client: TestClient
+) -> None:
+    from datetime import UTC, datetime
+
+    from core.crud import inbox
+    from core.db import get_engine, session_scope
+    from core.replies import ANGRY_TEXT
+
+    calm = Visit(client)
+    calm.say("do you sell gift cards?")
+    turn = visit.say(
+        "This is outrageous! You charged me twice, nobody answers and I am absolutely furious."
+    )
+    reply = turn["reply"]
+    assert isinstance(reply, dict) and str(reply["text"]).startswith(ANGRY_TEXT)
+    assert "contact_form" in reply["actions"]
+    calm.say("and do you have helmets?")  # newer activity, but not urgent
+    with session_scope(get_engine()) as session:
+        rows = inbox.list_conversations(session=session, status="open", now=datetime.now(UTC))
+        order = [r.public_id for r in rows]
+        assert order.index(visit.cid) < order.index(calm.cid)
+        assert next(r for r in rows if r.public_id == visit.cid).urgency == "high"
+        said = inbox.transcript(session=session, public_id=visit.cid)
+        assert said is not None and said.messages[0].emotion == "angry"
