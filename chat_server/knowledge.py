@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -42,6 +44,7 @@ class KnowledgeBase:
         self.suggestions = SuggestionIndex([])
         self.batcher: MicroBatcher[str, Reply] = MicroBatcher(self.reply_batch, batch_max_size)
         self._vectors_by_text: dict[str, np.ndarray] = {}
+        self.media: dict[int, tuple[dict[str, Any], ...]] = {}  # FAQ id -> its rich blocks
         # A small head on the same embedding: no second encoder pass.
         self.emotions: EmotionHead | None = _emotion_head()
 
@@ -60,6 +63,7 @@ class KnowledgeBase:
                 for e in entries
                 if e.id is not None
             ]
+        self.media = {e.id: tuple(e.media or ()) for e in entries if e.id is not None and e.media}
         self.suggestions = SuggestionIndex(
             [(e.id, e.question, e.phrasings) for e in entries if e.id is not None]
         )
@@ -79,7 +83,9 @@ class KnowledgeBase:
         """One encoder pass for every text in the batch, then one reply each."""
         index = self.index
         vectors = self.encoder.encode(texts)
-        replies = [compose_reply(m, self.threshold) for m in search(index, vectors, k=3)]
+        replies = [
+            self._with_media(compose_reply(m, self.threshold)) for m in search(index, vectors, k=3)
+        ]
         if self.emotions is None:
             return replies
         readings = predict_emotions(self.emotions, vectors)
@@ -87,6 +93,10 @@ class KnowledgeBase:
             empathize(reply, emotion=r.label, polarity=r.polarity, urgency=r.urgency)
             for reply, r in zip(replies, readings, strict=True)
         ]
+
+    def _with_media(self, reply: Reply) -> Reply:
+        media = self.media.get(reply.faq_id) if reply.faq_id is not None else None
+        return replace(reply, rich=media) if media else reply
 
     async def reply(self, text: str) -> Reply:
         return await self.batcher.submit(text)

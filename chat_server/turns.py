@@ -138,6 +138,8 @@ def _answer(group: TurnGroup, reply: Reply, live: set[int | None], now: datetime
         quick_replies=list(reply.quick_replies),
         actions=list(reply.actions),
         flags=[],
+        rich=list(reply.rich),
+        kind=reply.kind,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from core.nlp.retrieval import Match
 
@@ -24,6 +25,10 @@ class Reply:
     confidence: float | None = None
     quick_replies: tuple[str, ...] = field(default_factory=tuple)
     actions: tuple[str, ...] = field(default_factory=tuple)
+    # Rich blocks (core/rich.py) shown with the text, e.g. the matched FAQ's media.
+    rich: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    # "answer" (an FAQ), "clarify" (which one did you mean?), "unknown" (nothing fits).
+    kind: str = "answer"
     # How the visitor's message read; stored on it (not on the reply) for the inbox and analytics.
     emotion: str | None = None
     polarity: str | None = None
@@ -45,7 +50,7 @@ def with_notices(reply: Reply, *, sensitive: bool, profane: bool) -> Reply:
 def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
     """Answer with the best FAQ when it clears the threshold, otherwise ask which one was meant."""
     if not matches:
-        return Reply(NO_KNOWLEDGE_TEXT, actions=(CONTACT_FORM,))
+        return Reply(NO_KNOWLEDGE_TEXT, actions=(CONTACT_FORM,), kind="unknown")
     best = matches[0]
     if best.score >= threshold:
         return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
@@ -54,6 +59,7 @@ def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
         confidence=best.score,
         quick_replies=tuple(m.question for m in matches[:3]),
         actions=(CONTACT_FORM,),
+        kind="clarify",
     )
 
 

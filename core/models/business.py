@@ -27,6 +27,12 @@ class Business(BusinessBase, table=True):
     hours: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     products: list[str] = json_list_field()
     contact: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Proactive triggers served to the widget: [{"name", "kind", "message", ...}] (see widget docs).
+    triggers: list[dict[str, Any]] = json_list_field()
+    # Quick actions by context ("after_hours", "product", ...) -> [{"label", "action"}].
+    quick_actions: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
 
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
@@ -20,6 +21,8 @@ class FaqEntryBase(SQLModel):
 class FaqEntry(FaqEntryBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phrasings: list[str] = json_list_field()
+    # Rich blocks shown with the answer (image, video, card, carousel, buttons); see core/rich.py.
+    media: list[dict[str, Any]] = json_list_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

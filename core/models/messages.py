@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -44,6 +45,14 @@ class Message(MessageBase, table=True):
     emotion: str | None = Field(default=None, max_length=16)
     polarity: str | None = Field(default=None, max_length=16)
     urgency: str | None = Field(default=None, max_length=16)
+    # Bot answers: rich blocks (images, cards, carousel, buttons) beside the plain text, and what
+    # kind of answer it was ("answer", "clarify", "fallback", "unknown", "agent_offer").
+    rich: list[dict[str, Any]] = json_list_field()
+    kind: str | None = Field(default=None, max_length=16)
+    # Visitor messages: the intent head's reading and the entities found (plain, for analytics).
+    intent: str | None = Field(default=None, max_length=64)
+    intent_confidence: float | None = None
+    entities: list[dict[str, Any]] = json_list_field()
 
 
 class MessageCreate(MessageBase):
@@ -69,6 +78,8 @@ class MessagePublic(SQLModel):
     quick_replies: list[str]
     actions: list[str]
     flags: list[str]
+    rich: list[dict[str, Any]] = []
+    kind: str | None = None
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
@@ -85,4 +96,6 @@ class MessagePublic(SQLModel):
             quick_replies=list(message.quick_replies),
             actions=list(message.actions),
             flags=list(message.flags),
+            rich=list(message.rich or []),
+            kind=message.kind,
         )

@@ -334,6 +334,10 @@ def test_at_200_percent_zoom_nothing_is_lost(
         expect(page.locator(".sc-panel")).to_have_attribute("lang", language)
         ask(page, "my cat is sick")
         expect(page.locator(".sc-quick-reply")).to_have_count(3, timeout=FIRST_ANSWER_MS)
+        # Measure the settled layout, not a frame of the panel's opening transition.
+        page.locator(".sc-panel").evaluate(
+            "p => Promise.all(p.getAnimations({subtree: true}).map(a => a.finished))"
+        )
 
         width = page.evaluate("innerWidth")
         height = page.evaluate("innerHeight")
