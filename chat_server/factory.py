@@ -26,6 +26,7 @@ from chat_server.turns import Turns
 from chat_server.widget_files import WidgetFiles
 from core.crypto import load_secret
 from core.db import make_engine
+from core.nlp import entities
 from core.nlp.encoder_process import EncoderProcess
 from core.nlp.language import detect_languages
 from core.settings import ROOT, Settings
@@ -59,11 +60,15 @@ def create_app(settings: Settings) -> Starlette:
             encoder=encoder,
             engine=engine,
             threshold=settings.ANSWER_THRESHOLD,
+            intent_threshold=settings.INTENT_THRESHOLD,
+            unknown_threshold=settings.UNKNOWN_THRESHOLD,
             batch_max_size=settings.BATCH_MAX_SIZE,
         )
         await asyncio.to_thread(knowledge.refresh)
         # Build the language detector's models now, not on the first visitor's message (~4 s).
         await asyncio.to_thread(detect_languages, ["Warming up the language detector."])
+        # Name and place lists and dateparser's data: about a second, not in a visitor's reply.
+        await asyncio.to_thread(entities.warm_up)
         hub = Hub()
         turns = Turns(
             engine=engine, knowledge=knowledge, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS

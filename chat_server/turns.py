@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -37,8 +38,8 @@ from core.models import (
     Visitor,
 )
 from core.models._types import utcnow
-from core.nlp.filters import PROFANITY, filter_text
-from core.nlp.language import detect_languages
+from core.nlp.analysis import Analysis
+from core.nlp.filters import PROFANITY
 from core.replies import Reply, with_notices
 
 OWNER_CACHE_SIZE = 50_000
@@ -86,6 +87,38 @@ class Owners:
         return owner[0]
 
 
+class LastKinds:
+    """The kind of the bot's last answer per conversation ("clarify" makes the next unclear
+    message a fallback to a person): remembered here, read from the database once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._cache: OrderedDict[int, str | None] = OrderedDict()
+
+    def _load(self, conversation_id: int) -> str | None:
+        with Session(self.engine) as session:
+            return session.exec(
+                select(Message.kind)
+                .where(Message.conversation_id == conversation_id, Message.role == Role.BOT)
+                .order_by(col(Message.id).desc())
+                .limit(1)
+            ).first()
+
+    async def last(self, conversation_id: int) -> str | None:
+        if conversation_id in self._cache:
+            self._cache.move_to_end(conversation_id)
+            return self._cache[conversation_id]
+        kind = await run_in_threadpool(self._load, conversation_id)
+        self.remember(conversation_id, kind)
+        return kind
+
+    def remember(self, conversation_id: int, kind: str | None) -> None:
+        self._cache[conversation_id] = kind
+        self._cache.move_to_end(conversation_id)
+        if len(self._cache) > OWNER_CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+
 @dataclass
 class TurnGroup:
     """The messages of one request, with the bot's replies (None where the bot stays quiet)."""
@@ -94,8 +127,7 @@ class TurnGroup:
     items: Sequence[MessageIn]  # text already through the content filter
     replies: Sequence[Reply | None]
     started: float
-    flags: Sequence[tuple[str, ...]] = ()
-    languages: Sequence[str | None] = ()  # detected per item (None: too short to tell)
+    analyses: Sequence[Analysis] = ()  # per item: filter flags, language, intent, entities
     turns: list[TurnOut] = field(default_factory=list)
     publication: Publication | None = None  # what the conversation's open streams get
 
@@ -121,6 +153,21 @@ def _stored_turns(session: Session, groups: Sequence[TurnGroup]) -> dict[tuple[i
                 reply=None if reply is None else MessagePublic.of(reply),
             )
     return out
+
+
+def _reading(analysis: Analysis | None) -> dict[str, Any]:
+    """What the analysis stores on a visitor's message: plain labels for the inbox and
+    analytics (entities as type/text/value)."""
+    if analysis is None:
+        return {"flags": [], "language": None}
+    intent = analysis.intent
+    return {
+        "flags": list(analysis.flags),
+        "language": analysis.language,
+        "intent": None if intent is None else intent.label,
+        "intent_confidence": None if intent is None else round(intent.confidence, 4),
+        "entities": [{"type": e.type, "text": e.text, "value": e.value} for e in analysis.entities],
+    }
 
 
 def _answer(group: TurnGroup, reply: Reply, live: set[int | None], now: datetime) -> Message:
@@ -173,14 +220,11 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                 conversation.status = ConversationStatus.BOT  # writing again reopens it
             conversation.last_message_at = now
             quiet = conversation.status == ConversationStatus.HUMAN  # an agent has taken over
-            flags = group.flags or [()] * len(group.items)
-            languages = group.languages or [None] * len(group.items)
-            detected = [lang for lang in languages if lang]
+            analyses: Sequence[Analysis | None] = group.analyses or [None] * len(group.items)
+            detected = [a.language for a in analyses if a is not None and a.language]
             if detected and conversation.language_source != "manual":
                 conversation.language, conversation.language_source = detected[-1], "detected"
-            for item, reply, item_flags, language in zip(
-                group.items, group.replies, flags, languages, strict=True
-            ):
+            for item, reply, analysis in zip(group.items, group.replies, analyses, strict=True):
                 key = (group.conversation_id, item.client_id or "")
                 if item.client_id and (key in stored or key in claimed):
                     continue  # a retry: answered below with the turn stored the first time
@@ -194,13 +238,12 @@ def store_groups(engine: Engine, groups: Sequence[TurnGroup]) -> list[TurnGroup]
                     created_at=now,
                     quick_replies=[],
                     actions=[],
-                    flags=list(item_flags),
-                    language=language,
                     emotion=None if reply is None else reply.emotion,
                     polarity=None if reply is None else reply.polarity,
                     urgency=None if reply is None else reply.urgency,
+                    **_reading(analysis),
                 )
-                if reply is not None and reply.urgency == "high":
+                if reply is not None and (reply.urgency == "high" or reply.needs_human):
                     conversation.urgency = "high"  # stays until an agent closes it
                 session.add(message)
                 answer = None
@@ -265,6 +308,7 @@ class Turns:
         self.hub = hub
         self.max_chars = max_chars
         self.owners = Owners(engine)
+        self.kinds = LastKinds(engine)
         self.writer: MicroBatcher[TurnGroup, TurnGroup] = MicroBatcher(
             lambda groups: store_groups(engine, groups), max_size=256
         )
@@ -276,29 +320,25 @@ class Turns:
                 raise ApiError(413, f"Message is longer than {self.max_chars} characters")
         conversation_id = await self.owners.conversation_id(cid, visitor)
         # Secrets are masked and profanity censored before anything is stored or embedded.
-        filtered = [filter_text(item.text) for item in items]
+        analyses = await asyncio.gather(*(self.knowledge.analyze(i.text) for i in items))
         clean = [
-            item.model_copy(update={"text": f.text})
-            for item, f in zip(items, filtered, strict=True)
+            item.model_copy(update={"text": a.text})
+            for item, a in zip(items, analyses, strict=True)
         ]
-        replies = [
-            with_notices(reply, sensitive=f.had_sensitive_data, profane=PROFANITY in f.flags)
-            for reply, f in zip(
-                await asyncio.gather(*(self.knowledge.reply(i.text) for i in clean)),
-                filtered,
-                strict=True,
+        previous = await self.kinds.last(conversation_id)
+        replies = []
+        for analysis in analyses:
+            reply = self.knowledge.compose(analysis, previous_kind=previous)
+            replies.append(
+                with_notices(
+                    reply, sensitive=analysis.sensitive, profane=PROFANITY in analysis.flags
+                )
             )
-        ]
+            previous = reply.kind
         group = await self.writer.submit(
-            TurnGroup(
-                conversation_id,
-                clean,
-                replies,
-                started,
-                flags=[f.flags for f in filtered],
-                languages=detect_languages([i.text for i in clean]),
-            )
+            TurnGroup(conversation_id, clean, replies, started, analyses=analyses)
         )
+        self.kinds.remember(conversation_id, previous)
         if group.publication is not None:
             # Groups of one conversation share a publication; streams skip what they have sent.
             self.hub.publish(conversation_id, group.publication)

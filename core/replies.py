@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
+from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
+from core.nlp.entities import Entity
+from core.nlp.intents import IntentResult
 from core.nlp.retrieval import Match
 
 CONTACT_FORM = "contact_form"
-CLARIFY_TEXT = (
-    "I'm not sure I understood. Did you mean one of these? "
-    "You can also leave your details and we'll get back to you."
+HUMAN = "human"  # the widget offers "Talk to a person"
+CLARIFY_TEXT = "I want to make sure I understand. Are you asking about:"
+FALLBACK_TEXT = (
+    "I'm still not sure I understand. I can ask a person from our team to join, or you can "
+    "leave your details and we'll get back to you."
 )
-NO_KNOWLEDGE_TEXT = (
-    "I can't answer that yet. Leave your details with the contact form and we'll get back to you."
+UNKNOWN_TEXT = (
+    "I'm sorry, I don't know the answer to that. I can ask a person from our team to join, or "
+    "you can leave your details and we'll get back to you."
+)
+HANDOVER_TEXT = (
+    "I've asked a person from our team to join this conversation; they'll reply here as soon as "
+    "they can. You can also leave your details and we'll get back to you."
 )
 
 
@@ -27,8 +38,11 @@ class Reply:
     actions: tuple[str, ...] = field(default_factory=tuple)
     # Rich blocks (core/rich.py) shown with the text, e.g. the matched FAQ's media.
     rich: tuple[dict[str, Any], ...] = field(default_factory=tuple)
-    # "answer" (an FAQ), "clarify" (which one did you mean?), "unknown" (nothing fits).
+    # "answer" (an FAQ), "clarify" (which one did you mean?), "fallback" (still unclear after
+    # a clarifying question), "unknown" (nothing fits), "handover" (the visitor asked for a person).
     kind: str = "answer"
+    # The conversation needs a person: the inbox lists it first.
+    needs_human: bool = False
     # How the visitor's message read; stored on it (not on the reply) for the inbox and analytics.
     emotion: str | None = None
     polarity: str | None = None
@@ -47,20 +61,91 @@ def with_notices(reply: Reply, *, sensitive: bool, profane: bool) -> Reply:
     return replace(reply, text=" ".join([*notices, reply.text]))
 
 
-def compose_reply(matches: Sequence[Match], threshold: float) -> Reply:
-    """Answer with the best FAQ when it clears the threshold, otherwise ask which one was meant."""
-    if not matches:
-        return Reply(NO_KNOWLEDGE_TEXT, actions=(CONTACT_FORM,), kind="unknown")
+@dataclass(frozen=True)
+class Policy:
+    """When the bot answers, asks, or says it doesn't know (settings ANSWER_THRESHOLD,
+    UNKNOWN_THRESHOLD; the intent threshold and margin live with the intent head)."""
+
+    answer_similarity: float = 0.55  # the best FAQ text must be at least this close to answer
+    unknown_similarity: float = 0.4  # below it nothing in the knowledge base is close
+
+
+def compose_reply(
+    matches: Sequence[Match],
+    intent: IntentResult | None = None,
+    *,
+    policy: Policy = Policy(),
+    previous_kind: str | None = None,
+    questions: Mapping[int, str] | None = None,
+    human_similarity: float = 1.0,
+) -> Reply:
+    """What the bot says to one message.
+
+    - The visitor asks for a person (the built-in intent, confidently): flag for a person.
+    - Nothing close in the knowledge base: an honest "I don't know", with a person or the
+      contact form, never the least-bad FAQ.
+    - The intent head is confident (at or above its threshold, the runner-up more than the
+      margin behind) and the FAQ texts are close enough: the FAQ's answer.
+    - Otherwise a clarifying question with the three likeliest FAQs as quick replies; if the
+      previous answer was already a clarifying question, a person or the contact form instead.
+
+    Without an intent head (fewer than two FAQs) retrieval alone decides. `questions` maps FAQ
+    ids to their questions, for suggestions the retrieval did not return; `human_similarity` is
+    the message's best cosine similarity with the examples of asking for a person (a softmax
+    over known intents is sure of *something* even for "tell me a joke").
+    """
+    if (
+        intent is not None
+        and intent.label == HUMAN_INTENT
+        and not (intent.out_of_scope or intent.ambiguous)
+        and human_similarity >= policy.answer_similarity
+    ):
+        return Reply(
+            HANDOVER_TEXT,
+            confidence=intent.confidence,
+            actions=(CONTACT_FORM,),
+            kind="handover",
+            needs_human=True,
+        )
+    if not matches or matches[0].score < policy.unknown_similarity:
+        confidence = matches[0].score if matches else None
+        return Reply(
+            UNKNOWN_TEXT, confidence=confidence, actions=(HUMAN, CONTACT_FORM), kind="unknown"
+        )
+    by_id = {m.faq_id: m for m in matches}
     best = matches[0]
-    if best.score >= threshold:
-        return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
+    if intent is None:
+        if best.score >= policy.answer_similarity:
+            return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
+        suggestions = [m.question for m in matches[:3]]
+        confidence = best.score
+    else:
+        chosen = _faq_id(intent.label)
+        if (
+            chosen in by_id
+            and not (intent.out_of_scope or intent.ambiguous)
+            and best.score >= policy.answer_similarity
+        ):
+            match = by_id[chosen]
+            return Reply(match.answer, faq_id=match.faq_id, confidence=intent.confidence)
+        names = dict(questions or {})
+        names.update({m.faq_id: m.question for m in matches})
+        ranked = [_faq_id(label) for label, _ in intent.top3] + [m.faq_id for m in matches]
+        suggestions = list(dict.fromkeys(names[i] for i in ranked if i is not None and i in names))[
+            :3
+        ]
+        confidence = intent.confidence
+    if previous_kind == "clarify":
+        return Reply(
+            FALLBACK_TEXT, confidence=confidence, actions=(HUMAN, CONTACT_FORM), kind="fallback"
+        )
     return Reply(
-        CLARIFY_TEXT,
-        confidence=best.score,
-        quick_replies=tuple(m.question for m in matches[:3]),
-        actions=(CONTACT_FORM,),
-        kind="clarify",
+        CLARIFY_TEXT, confidence=confidence, quick_replies=tuple(suggestions), kind="clarify"
     )
+
+
+def _faq_id(label: str) -> int | None:
+    return int(label) if label.isdigit() else None
 
 
 SORRY_TEXT = "I'm sorry about the trouble."
@@ -75,9 +160,45 @@ def empathize(reply: Reply, *, emotion: str, polarity: str, urgency: str) -> Rep
     visitor, and a person right away (flagged urgent in the inbox, plus the contact form) for an
     angry one."""
     reply = replace(reply, emotion=emotion, polarity=polarity, urgency=urgency)
+    if emotion == "angry" and reply.needs_human:  # already handed to a person: no second offer
+        return replace(reply, text=f"{SORRY_TEXT} {reply.text}")
     if emotion == "angry":
         actions = reply.actions if CONTACT_FORM in reply.actions else (*reply.actions, CONTACT_FORM)
-        return replace(reply, text=f"{ANGRY_TEXT} {reply.text}", actions=actions)
+        return replace(reply, text=f"{ANGRY_TEXT} {reply.text}", actions=actions, needs_human=True)
     if emotion == "frustrated":
         return replace(reply, text=f"{SORRY_TEXT} {reply.text}")
     return reply
+
+
+def _when(value: str) -> str:
+    """ "2026-11-30T15:00" -> "Monday 30 November at 15:00"; "2026-11-30" -> "Monday 30 November"."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    day = f"{moment:%A} {moment.day} {moment:%B}"
+    return f"{day} at {moment:%H:%M}" if "T" in value else day
+
+
+def acknowledge(reply: Reply, entities: Sequence[Entity]) -> Reply:
+    """An answer that shows what the bot understood: "I see: with Dr. Khan, on Monday 30
+    November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer. Only
+    answers get it (a clarifying question or an "I don't know" should not sound sure)."""
+    if reply.kind != "answer":
+        return reply
+    parts: list[str] = []
+    for entity in entities:
+        if entity.type == "PERSON":
+            parts.append(f"with {entity.value}")
+        elif entity.type == "DATE":
+            parts.append(f"on {_when(entity.value)}")
+        elif entity.type == "TIME":
+            parts.append(f"at {entity.value}")
+        elif entity.type == "PRODUCT":
+            parts.append(f"for your {entity.value}")
+        elif entity.type == "ORDER_ID":
+            parts.append(f"order {entity.value}")
+    parts = list(dict.fromkeys(parts))
+    if not parts:
+        return reply
+    return replace(reply, text=f"I see: {', '.join(parts)}. {reply.text}")

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,12 @@ class Settings(BaseSettings):
     MAX_BATCH_MESSAGES: int = 20
 
     ENCODER_PATH: Path | None = None
+    # The bot answers with an FAQ when the intent head is at least INTENT_THRESHOLD sure (and
+    # its runner-up more than 0.1 behind) and the FAQ's texts are at least ANSWER_THRESHOLD
+    # similar; below UNKNOWN_THRESHOLD similarity it says it doesn't know; in between it asks.
     ANSWER_THRESHOLD: float = 0.55
+    INTENT_THRESHOLD: float = 0.7
+    UNKNOWN_THRESHOLD: float = 0.4
     FAQ_REFRESH_SECONDS: float = 2.0
     BATCH_MAX_SIZE: int = 64
     # Threads inside one encoder pass (in the encoder's own process). One leaves the other cores
@@ -73,11 +78,11 @@ class Settings(BaseSettings):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value
 
-    @field_validator("ANSWER_THRESHOLD")
+    @field_validator("ANSWER_THRESHOLD", "INTENT_THRESHOLD", "UNKNOWN_THRESHOLD")
     @classmethod
-    def _threshold_range(cls, value: float) -> float:
+    def _threshold_range(cls, value: float, info: ValidationInfo) -> float:
         if not 0.0 < value < 1.0:
-            raise ValueError("ANSWER_THRESHOLD must lie between 0 and 1")
+            raise ValueError(f"{info.field_name} must lie between 0 and 1")
         return value
 
     @field_validator("LOGIN_RATE_LIMIT")

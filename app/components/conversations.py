@@ -136,6 +136,14 @@ def _message(message: rx.Var) -> rx.Component:
         ),
         rx.text(message["text"], white_space="pre-wrap", size="2"),
         rx.cond(
+            message["intent"] != "",
+            rx.text("Intent: ", message["intent"], size="1", color_scheme="gray"),
+        ),
+        rx.cond(
+            message["entities"] != "",
+            rx.text("Entities: ", message["entities"], size="1", color_scheme="gray"),
+        ),
+        rx.cond(
             message["faq"] != "",
             rx.text("Matched FAQ: ", message["faq"], size="1", color_scheme="gray"),
         ),

@@ -97,6 +97,10 @@ class InboxState(AuthState):
                 "faq": m.faq_question or "",
                 "flags": ", ".join(m.flags),
                 "emotion": m.emotion if m.emotion and m.emotion != "neutral" else "",
+                "intent": ""
+                if m.intent is None
+                else f"{m.intent} ({m.intent_confidence or 0:.2f})",
+                "entities": ", ".join(m.entities),
             }
             for m in found.messages
         ]

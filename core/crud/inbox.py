@@ -8,7 +8,7 @@ change and its notice together."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, func
@@ -25,6 +25,7 @@ from core.models import (
     Visitor,
 )
 from core.models._types import as_utc
+from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
 
 PREVIEW_CHARS = 120
 SEARCH_WINDOW = 500  # newest conversations a search reads: message text is encrypted
@@ -66,6 +67,11 @@ class TranscriptMessage:
     flags: list[str]
     emotion: str | None = None  # visitor messages: how the message read
     urgency: str | None = None
+    # Visitor messages: what the intent head read ("asks for a person", or an FAQ's question)
+    # with its confidence, and the entities found ("DATE 2026-11-30").
+    intent: str | None = None
+    intent_confidence: float | None = None
+    entities: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,17 @@ def inbox_version(*, session: Session) -> str:
     return f"{last or 0}|{count}|{newest}|{human or 0}|{closed or 0}"
 
 
-def transcript_message(message: Message, faq_question: str | None = None) -> TranscriptMessage:
+def _intent_name(label: str | None, questions: dict[int, str]) -> str | None:
+    if label is None:
+        return None
+    if label == HUMAN_INTENT:
+        return "asks for a person"
+    return questions.get(int(label), "a deleted FAQ") if label.isdigit() else label
+
+
+def transcript_message(
+    message: Message, faq_question: str | None = None, questions: dict[int, str] | None = None
+) -> TranscriptMessage:
     assert message.id is not None
     return TranscriptMessage(
         id=message.id,
@@ -241,6 +257,9 @@ def transcript_message(message: Message, faq_question: str | None = None) -> Tra
         flags=list(message.flags),
         emotion=message.emotion,
         urgency=message.urgency,
+        intent=_intent_name(message.intent, questions or {}),
+        intent_confidence=message.intent_confidence,
+        entities=[f"{e.get('type')} {e.get('value')}" for e in message.entities or []],
     )
 
 
@@ -257,6 +276,14 @@ def transcript(*, session: Session, public_id: str) -> Transcript | None:
         .limit(TRANSCRIPT_LIMIT)
     ).all()
     label, email = _people(session, {conversation.visitor_id})[conversation.visitor_id]
+    intent_ids = {int(m.intent) for m, _ in rows if m.intent and m.intent.isdigit()}
+    questions = {
+        faq_id: question
+        for faq_id, question in session.exec(
+            select(FaqEntry.id, FaqEntry.question).where(col(FaqEntry.id).in_(intent_ids))
+        ).all()
+        if faq_id is not None
+    }
     return Transcript(
         public_id=conversation.public_id,
         status=conversation.status,
@@ -265,5 +292,5 @@ def transcript(*, session: Session, public_id: str) -> Transcript | None:
         visitor_email=email,
         page_url=conversation.page_url,
         created_at=as_utc(conversation.created_at),
-        messages=[transcript_message(m, question) for m, question in reversed(rows)],
+        messages=[transcript_message(m, question, questions) for m, question in reversed(rows)],
     )

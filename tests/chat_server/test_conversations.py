@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient
 from core.crud import business as business_crud
 from core.db import session_scope
 from core.models.business import DAYS, BusinessUpdate
+from core.replies import CLARIFY_TEXT, FALLBACK_TEXT, HANDOVER_TEXT, UNKNOWN_TEXT
 from core.settings import Settings
 from tests.conftest import Visit
 
@@ -47,14 +49,75 @@ def test_bot_answers_a_reworded_faq_from_the_knowledge_base(visit: Visit) -> Non
     assert reply["faq_id"] is not None and reply["confidence"] >= 0.6
 
 
-def test_unclear_message_gets_three_suggestions_and_the_contact_form(visit: Visit) -> None:
-    reply = visit.say("my cat is sick")["reply"]
-    assert reply["faq_id"] is None
+def test_unclear_message_gets_a_clarifying_question_with_three_suggestions(visit: Visit) -> None:
+    reply = visit.say("do you take trade ins")["reply"]
+    assert reply["faq_id"] is None and reply["kind"] == "clarify"
+    assert reply["text"] == CLARIFY_TEXT
+    assert reply["quick_replies"][0] == "Do you accept trade-ins of used bikes?"
     assert len(reply["quick_replies"]) == 3
-    assert "contact_form" in reply["actions"]
     # Clicking a suggestion sends that FAQ question, which the bot then answers.
     followed = visit.say(reply["quick_replies"][0])["reply"]
-    assert followed["faq_id"] is not None and followed["confidence"] > 0.95
+    assert followed["faq_id"] is not None and followed["confidence"] > 0.9
+    assert followed["kind"] == "answer"
+
+
+def test_still_unclear_after_a_clarifying_question_offers_a_person_or_the_form(
+    visit: Visit,
+) -> None:
+    assert visit.say("do you take trade ins")["reply"]["kind"] == "clarify"
+    reply = visit.say("question about my bike")["reply"]
+    assert reply["kind"] == "fallback" and reply["text"] == FALLBACK_TEXT
+    assert reply["quick_replies"] == [] and reply["faq_id"] is None
+    assert reply["actions"] == ["human", "contact_form"]
+
+
+def test_out_of_scope_gets_an_honest_i_dont_know_never_a_wrong_faq(visit: Visit) -> None:
+    for text in ("my cat is sick", "what's the capital of australia", "tell me a joke"):
+        reply = visit.say(text)["reply"]
+        assert reply["kind"] == "unknown" and reply["faq_id"] is None, text
+        assert reply["text"] == UNKNOWN_TEXT
+        assert reply["actions"] == ["human", "contact_form"]
+
+
+def test_asking_for_a_person_flags_the_conversation_for_the_team(visit: Visit) -> None:
+    from core.crud import conversations
+    from core.db import get_engine
+
+    for text in ("Talk to a person", "Hablar con una persona"):
+        reply = visit.say(text)["reply"]
+        assert reply["kind"] == "handover" and reply["text"] == HANDOVER_TEXT, text
+        assert "contact_form" in reply["actions"]
+    with Session(get_engine()) as session:
+        said = conversations.get_conversation(session=session, public_id=visit.cid)
+        assert said is not None and said.urgency == "high"
+
+
+def test_the_reply_uses_the_people_dates_and_orders_it_understood(visit: Visit) -> None:
+    reply = visit.say("I'd like to book a service appointment with Dr. Khan on Monday at 3pm")[
+        "reply"
+    ]
+    assert reply["kind"] == "answer" and reply["faq_id"] is not None
+    said = re.match(
+        r"I see: with Dr\. Khan, on Monday (\d+) (\w+) at 15:00\. Book online", reply["text"]
+    )
+    assert said, reply["text"]
+    today = datetime.now(ZoneInfo("America/Halifax")).date()  # the demo business's clock
+    mondays = [today + timedelta(days=n) for n in range(8)]
+    assert (int(said[1]), said[2]) in {(d.day, f"{d:%B}") for d in mondays if d.weekday() == 0}
+
+
+def test_each_visitor_message_stores_its_intent_and_entities(visit: Visit) -> None:
+    from core.db import get_engine
+    from core.models import Message
+
+    turn = visit.say("where is my order #A12345? I paid $40")
+    with Session(get_engine()) as session:
+        stored = session.get(Message, turn["message"]["id"])
+        assert stored is not None
+        assert stored.intent is not None and stored.intent_confidence is not None
+        assert 0.0 < stored.intent_confidence <= 1.0
+        found = {(e["type"], e["value"]) for e in stored.entities}
+        assert ("ORDER_ID", "A12345") in found and ("MONEY", "40.00 USD") in found
 
 
 def test_history_returns_every_message_in_order_decrypted(visit: Visit) -> None:

@@ -276,6 +276,36 @@ def test_transcript_names_the_matched_faq(engine: Engine) -> None:
     assert (answer.faq_id, answer.faq_question, answer.confidence) == (faq.id, faq.question, 0.91)
 
 
+def test_transcript_shows_what_the_bot_read_in_each_visitor_message(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        faq = session.exec(select(FaqEntry).order_by(col(FaqEntry.id))).first()
+        assert faq is not None and faq.id is not None
+        cid = make_conversation(
+            session, ("visitor", "order #A12345 on Monday"), ("visitor", "a person please")
+        )
+        conversation = conv_crud.get_conversation(session=session, public_id=cid)
+        assert conversation is not None
+        first, second = session.exec(
+            select(Message)
+            .where(Message.conversation_id == conversation.id)
+            .order_by(col(Message.id))
+        ).all()
+        first.intent, first.intent_confidence = str(faq.id), 0.93
+        first.entities = [
+            {"type": "ORDER_ID", "text": "#A12345", "value": "A12345"},
+            {"type": "DATE", "text": "Monday", "value": "2026-11-30"},
+        ]
+        second.intent, second.intent_confidence = "_human", 0.99
+        session.add_all([first, second])
+    with session_scope(engine) as session:
+        found = inbox.transcript(session=session, public_id=cid)
+    assert found is not None
+    one, two = found.messages
+    assert (one.intent, one.intent_confidence) == (faq.question, 0.93)
+    assert one.entities == ["ORDER_ID A12345", "DATE 2026-11-30"]
+    assert (two.intent, two.entities) == ("asks for a person", [])
+
+
 def test_urgent_conversations_come_first_until_closed(engine: Engine) -> None:
     with session_scope(engine) as session:
         urgent = make_conversation(session, ("visitor", "You charged me twice. Furious."))

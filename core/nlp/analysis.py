@@ -1,0 +1,105 @@
+"""One analysis per visitor message: every head reads the one embedding the encoder computed.
+
+`Analyzer.analyze(texts)` filters each text (secrets masked, profanity censored: nothing
+unfiltered reaches the encoder or storage), detects its language, encodes the batch once, and
+reads intent, emotion and entities from it. The chat server runs it on micro-batches of
+concurrent messages (chat_server/knowledge.py); benchmarks/nlp_throughput.py measures it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from core.nlp.emotions import EmotionHead, EmotionResult, predict_emotions
+from core.nlp.entities import Entity, extract_entities
+from core.nlp.filters import Filtered, filter_text
+from core.nlp.intents import (
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    IntentModel,
+    IntentResult,
+    predict_intents,
+)
+from core.nlp.language import detect_languages
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    text: str  # after the content filter: what is stored and what the encoder read
+    flags: tuple[str, ...]  # what the filter did ("pii:CREDIT_CARD", "profanity")
+    sensitive: bool  # secrets were masked: the visitor is warned
+    language: str | None  # ISO 639-1; None when the text is too short to tell
+    embedding: np.ndarray  # unit vector
+    intent: IntentResult | None  # None until the business has two intents to tell apart
+    emotion: EmotionResult | None  # None when no emotion head is installed
+    entities: tuple[Entity, ...] = field(default_factory=tuple)
+
+    @property
+    def polarity(self) -> str | None:
+        return None if self.emotion is None else self.emotion.polarity
+
+    @property
+    def urgency(self) -> str | None:
+        return None if self.emotion is None else self.emotion.urgency
+
+
+@dataclass(frozen=True)
+class Heads:
+    """What reads the embedding; replaced as a whole when the FAQs change (no torn reads)."""
+
+    intents: IntentModel | None = None
+    emotions: EmotionHead | None = None
+    products: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    threshold: float = DEFAULT_THRESHOLD
+    margin: float = DEFAULT_MARGIN
+
+
+def analyze(
+    texts: Sequence[str],
+    encode: Encode,
+    heads: Heads,
+    *,
+    now: datetime,
+    emotion_reader: Callable[[Sequence[str]], list[EmotionResult]] | None = None,
+) -> list[Analysis]:
+    """Analyses in the order of `texts`. `emotion_reader` replaces the emotion head (a local
+    Hugging Face classifier, EMOTION_MODEL_PATH); it reads the filtered texts."""
+    filtered: list[Filtered] = [filter_text(t) for t in texts]
+    clean = [f.text for f in filtered]
+    vectors = encode(clean)
+    languages = detect_languages(clean)
+    intents: Sequence[IntentResult | None] = (
+        predict_intents(heads.intents, vectors, threshold=heads.threshold, margin=heads.margin)
+        if heads.intents is not None and len(clean)
+        else [None] * len(clean)
+    )
+    emotions: Sequence[EmotionResult | None]
+    if emotion_reader is not None:
+        emotions = emotion_reader(clean)
+    elif heads.emotions is not None:
+        emotions = predict_emotions(heads.emotions, vectors)
+    else:
+        emotions = [None] * len(clean)
+    entities = extract_entities(clean, now=now, products=heads.products, tz=heads.timezone)
+    return [
+        Analysis(
+            text=f.text,
+            flags=tuple(f.flags),
+            sensitive=f.had_sensitive_data,
+            language=language,
+            embedding=vector,
+            intent=intent,
+            emotion=emotion,
+            entities=tuple(found),
+        )
+        for f, language, vector, intent, emotion, found in zip(
+            filtered, languages, vectors, intents, emotions, entities, strict=True
+        )
+    ]
