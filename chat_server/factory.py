@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
             threshold=settings.ANSWER_THRESHOLD,
             intent_threshold=settings.INTENT_THRESHOLD,
             unknown_threshold=settings.UNKNOWN_THRESHOLD,
+            link_blocklist=tuple(settings.LINK_BLOCKLIST),
             batch_max_size=settings.BATCH_MAX_SIZE,
         )
         await asyncio.to_thread(knowledge.refresh)

@@ -69,16 +69,20 @@ class KnowledgeBase:
         batch_max_size: int,
         intent_threshold: float = 0.7,
         unknown_threshold: float = 0.4,
+        link_blocklist: tuple[str, ...] = (),
     ) -> None:
         self.encoder = encoder
         self.engine = engine
         self.policy = Policy(answer_similarity=threshold, unknown_similarity=unknown_threshold)
         self.intent_threshold = intent_threshold
+        self.link_blocklist = link_blocklist
         # A small head on the same embedding: no second encoder pass.
         self.emotions: EmotionHead | None = _emotion_head()
         self.snapshot = Snapshot(
             build_index([], lambda texts: np.zeros((0, 1))),
-            Heads(emotions=self.emotions, threshold=intent_threshold),
+            Heads(
+                emotions=self.emotions, threshold=intent_threshold, link_blocklist=link_blocklist
+            ),
             {},
             {},
             np.zeros((0, 1), dtype=np.float32),
@@ -133,6 +137,7 @@ class KnowledgeBase:
                 products=products,
                 timezone=timezone,
                 threshold=self.intent_threshold,
+                link_blocklist=self.link_blocklist,
             ),
             questions={doc.faq_id: doc.question for doc in docs},
             media={e.id: tuple(e.media) for e in entries if e.id is not None and e.media},

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     ANSWER_THRESHOLD: float = 0.55
     INTENT_THRESHOLD: float = 0.7
     UNKNOWN_THRESHOLD: float = 0.4
+    # Hosts whose links are flagged as malicious, besides core/nlp/links.py's list (comma-separated).
+    LINK_BLOCKLIST: Annotated[list[str], NoDecode] = []
     FAQ_REFRESH_SECONDS: float = 2.0
     BATCH_MAX_SIZE: int = 64
     # Threads inside one encoder pass (in the encoder's own process). One leaves the other cores
@@ -76,6 +78,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("LINK_BLOCKLIST", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower().rstrip(".") for h in value.split(",") if h.strip()]
         return value
 
     @field_validator("ANSWER_THRESHOLD", "INTENT_THRESHOLD", "UNKNOWN_THRESHOLD")

@@ -59,6 +59,7 @@ class Heads:
     timezone: str = "UTC"
     threshold: float = DEFAULT_THRESHOLD
     margin: float = DEFAULT_MARGIN
+    link_blocklist: tuple[str, ...] = ()  # hosts flagged besides the shipped list
 
 
 def analyze(
@@ -71,7 +72,7 @@ def analyze(
 ) -> list[Analysis]:
     """Analyses in the order of `texts`. `emotion_reader` replaces the emotion head (a local
     Hugging Face classifier, EMOTION_MODEL_PATH); it reads the filtered texts."""
-    filtered: list[Filtered] = [filter_text(t) for t in texts]
+    filtered: list[Filtered] = [filter_text(t, heads.link_blocklist) for t in texts]
     clean = [f.text for f in filtered]
     vectors = encode(clean)
     languages = detect_languages(clean)

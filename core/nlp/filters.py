@@ -1,13 +1,16 @@
 """The content filter every visitor message passes before it is stored, embedded or sent on:
-sensitive numbers are masked, profanity (also obfuscated: f*ck, sh1t, a$$) is censored."""
+sensitive numbers are masked, profanity (also obfuscated: f*ck, sh1t, a$$) is censored, spam and
+malicious links are flagged (core/nlp/links.py)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from core.nlp.links import link_flags
 from core.nlp.pii import SENSITIVE, find_pii, mask
 
 PROFANITY = "profanity"
@@ -73,11 +76,12 @@ def _censor(match: re.Match[str]) -> str:
     return "*" * len(word) if any(c.isalpha() for c in word) else word  # "***" is no word
 
 
-def filter_text(text: str) -> Filtered:
+def filter_text(text: str, link_blocklist: Iterable[str] = ()) -> Filtered:
     sensitive = [span for span in find_pii(text) if span.kind in SENSITIVE]
     flags = [f"{PII_PREFIX}{kind}" for kind in sorted({span.kind for span in sensitive})]
     clean = mask(text, sensitive)
     censored = _profanity().sub(_censor, clean)
     if censored != clean:
         flags.append(PROFANITY)
+    flags.extend(link_flags(text, link_blocklist))
     return Filtered(censored, tuple(flags))

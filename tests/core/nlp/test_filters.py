@@ -41,3 +41,42 @@ def test_secrets_are_masked_and_flagged_but_contact_details_stay() -> None:
     result = filter_text("card 4111 1111 1111 1111, reach me at ada@example.org or 604-696-5272")
     assert result.text == "card [card number removed], reach me at ada@example.org or 604-696-5272"
     assert result.flags == ("pii:CREDIT_CARD",) and result.had_sensitive_data
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("log in at http://192.168.4.20/login.php to fix it", ("link:ip",)),
+        ("the form at http://[2001:db8::1]/x", ("link:ip",)),
+        ("verify at https://xn--pypal-4ve.com/verify", ("link:lookalike",)),
+        ("sign in at https://p\u0430ypal.com/secure", ("link:lookalike",)),  # Cyrillic a
+        ("see https://testsafebrowsing.appspot.com/s/phishing.html", ("link:blocklisted",)),
+        ("my page is kinda.ngrok-free.app", ("link:blocklisted",)),
+        ("BUY NOW cheap backlinks for your site", ("spam",)),
+        ("a.com b.com c.com", ("spam",)),
+        ("free free free free free free free", ("spam",)),
+    ],
+)
+def test_spam_and_malicious_links_are_flagged_and_kept(text: str, flags: tuple[str, ...]) -> None:
+    filtered = filter_text(text)
+    assert filtered.flags == flags
+    assert filtered.text == text  # flagged for the inbox, not removed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I ordered from www.harbourside-bikes.com/shop, where is it?",
+        "email me at ana@example.org",
+        "it cost 3.50 at the shop.example.com store",
+    ],
+)
+def test_ordinary_links_are_not_flagged(text: str) -> None:
+    assert filter_text(text).flags == ()
+
+
+def test_a_business_can_block_more_hosts() -> None:
+    assert filter_text("go to https://shady.example/deal", ["shady.example"]).flags == (
+        "link:blocklisted",
+    )
+    assert filter_text("go to https://shady.example/deal").flags == ()
