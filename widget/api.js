@@ -100,7 +100,10 @@ export class ChatApi {
     return `/api/conversations/${encodeURIComponent(this.session.conversation_id)}${suffix}`;
   }
 
-  /** GET /api/config: {business_name, greeting, default_language, color, position, timezone, hours, open_now, next_opening}. */
+  /**
+   * GET /api/config: {business_name, greeting, default_language, color, position, timezone, hours,
+   * open_now, next_opening, quick_actions?, triggers?, estimated_wait?}.
+   */
   config() {
     return this._request('GET', '/api/config');
   }
@@ -119,9 +122,15 @@ export class ChatApi {
     const body = {};
     if (language) body.language = language;
     if (pageUrl) body.page_url = pageUrl;
+    if (navigator.language) body.browser_language = navigator.language.slice(0, 35);
     const data = await this._request('POST', '/api/conversations', { body, token: previousToken });
     this.setSession(data);
     return data;
+  }
+
+  /** Record the language the visitor chose in the menu: PATCH answers {language}. */
+  setLanguage(language) {
+    return this._request('PATCH', this._conversationPath(), { body: { language }, token: this.session && this.session.visitor_token });
   }
 
   /** The current conversation: {conversation_id, status, messages: [Message, ...]}, oldest first. */

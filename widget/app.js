@@ -191,7 +191,7 @@ class ChatPanel {
 
   /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
   trapFocus(event) {
-    const controls = [...this.panel.querySelectorAll('button, input, select, textarea, [tabindex="0"]')]
+    const controls = [...this.panel.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')]
       .filter((node) => !node.disabled && node.getClientRects().length);
     const first = controls[0];
     const last = controls[controls.length - 1];
@@ -254,9 +254,11 @@ class ChatPanel {
     this.showStatus();
   }
 
+  /** The visitor's pick in the menu, also recorded on the conversation (a failure changes nothing here). */
   chooseLanguage(lang) {
     storage.set(LANGUAGE_KEY, lang);
     this.applyLanguage();
+    if (this.api.session) this.api.setLanguage(lang).catch(() => {});
   }
 
   detected(lang) {
@@ -273,7 +275,7 @@ class ChatPanel {
     } catch {
       config = {};
     }
-    this.config = config;
+    this.useConfig(config);
     this.name = typeof config.business_name === 'string' && config.business_name.trim() ? config.business_name.trim() : DEFAULT_NAME;
     this.showName();
     this.configGreeting = typeof config.greeting === 'string' ? config.greeting : '';
@@ -281,7 +283,20 @@ class ChatPanel {
     const lang = config.default_language;
     this.log.contentLang = typeof lang === 'string' && /^[a-z]{2,3}(-[\w-]+)?$/i.test(lang) ? lang : null;
     this.showStatus();
+    this.showQuickActions(); // the greeting may already show (a slow server)
     return config;
+  }
+
+  useConfig(config) {
+    this.config = config;
+    this.log.wait = config.estimated_wait && typeof config.estimated_wait === 'object' ? config.estimated_wait : null;
+  }
+
+  /** While the business is closed, the owner's after-hours quick actions under the greeting. */
+  showQuickActions() {
+    const { open_now: open, quick_actions: actions } = this.config;
+    const buttons = open === false && actions && Array.isArray(actions.after_hours) ? actions.after_hours : [];
+    if (buttons.length) this.log.greetingRich([{ type: 'buttons', buttons }]);
   }
 
   showName() {
@@ -299,7 +314,7 @@ class ChatPanel {
     if (Date.now() - this.statusAt < STATUS_MAX_AGE_MS) return;
     this.statusAt = Date.now();
     this.api.config().then((config) => {
-      this.config = config;
+      this.useConfig(config);
       this.showStatus();
     }, () => {}); // failed: keep the last line
   }
@@ -338,10 +353,13 @@ class ChatPanel {
     let previousToken = null;
     if (stored) {
       this.api.setSession(stored);
+      const unskeleton = this.log.showSkeleton();
       try {
-        const history = await this.api.history();
+        const history = await this.api.history().finally(unskeleton);
         if (['detected', 'manual'].includes(history.language_source)) this.detected(history.language);
+        this.log.human = history.status === 'human';
         this.log.showGreeting(this.configGreeting);
+        this.showQuickActions();
         const messages = Array.isArray(history.messages) ? history.messages : [];
         for (const message of messages) this.showMessage(message);
         this.openStream(messages.reduce((last, m) => Math.max(last, Number(m.id) || 0), 0));
@@ -358,6 +376,7 @@ class ChatPanel {
     const data = await this.api.startConversation({ language, pageUrl: pageAddress(), previousToken });
     storage.saveConversation(data);
     this.log.showGreeting(typeof data.greeting === 'string' ? data.greeting : this.configGreeting);
+    this.showQuickActions();
     // after=0 catches up on anything stored before the stream connects (e.g. a quick first reply).
     this.openStream(0);
   }
@@ -425,6 +444,16 @@ class ChatPanel {
     if (!this.log.isFinal(id)) check(REPLY_FALLBACK_MS);
   }
 
+  /** A proactive trigger's message (loader.js): the assistant speaks first, after what is shown. */
+  async prompt(text) {
+    try {
+      await this.ensureConversation();
+    } catch {
+      // shown by show(); the message still makes sense without a conversation
+    }
+    this.log.addLocal(text);
+  }
+
   // ----- views --------------------------------------------------------------------------------
 
   showContact() {
@@ -445,7 +474,8 @@ class ChatPanel {
 /**
  * Build the panel inside ctx.root. ctx = {server, root, panelId, close, apply}: close() is the
  * loader's (it updates the launcher and returns focus); apply(config) lets the business settings
- * fill in the colour and position the embed snippet left out. Returns {show(), hide()}.
+ * fill in the colour and position the embed snippet left out. Returns {show(), hide(), prompt(text)}
+ * (prompt shows a proactive trigger's message).
  */
 export async function mount(ctx) {
   const panel = new ChatPanel(ctx);
@@ -463,5 +493,6 @@ export async function mount(ctx) {
   return {
     show: () => panel.show(),
     hide: () => panel.hide(),
+    prompt: (text) => panel.prompt(text),
   };
 }

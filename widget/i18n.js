@@ -21,11 +21,24 @@ export const EN = {
   agent: 'Agent',
   notice: 'Notice',
   typing: 'Assistant is typing',
+  agentTyping: 'Waiting for an agent',
+  waitSeconds: 'Usually replies within {n} seconds',
+  waitMinute: 'Usually replies within a minute',
+  waitMinutes: 'Usually replies within {n} minutes',
   input: 'Type your message',
   placeholder: 'Type your message…',
   send: 'Send',
   suggested: 'Suggested questions',
   contactUs: 'Contact us',
+  human: "I'd like to talk to a person.",
+  talkToPerson: 'Talk to a person',
+  actions: 'Quick actions',
+  carousel: 'carousel',
+  slide: 'slide',
+  slideOf: '{n} of {total}',
+  previous: 'Previous slide',
+  next: 'Next slide',
+  newTab: '(opens in a new tab)',
   notSent: 'Not sent',
   retry: 'Retry',
   intro: 'Leave your details and we will get back to you.',
@@ -89,12 +102,14 @@ export function use(found) {
   strings = found || EN;
 }
 
+/** Redo node's data-t/data-ta; data-tv holds the {placeholders}' values as JSON. */
 export function translate(node) {
-  const { t: key, ta } = node.dataset;
-  if (key) node.textContent = t(key);
+  const { t: key, ta, tv } = node.dataset;
+  const vars = tv ? JSON.parse(tv) : {};
+  if (key) node.textContent = t(key, vars);
   for (const pair of ta ? ta.split(' ') : []) {
     const [name, k] = pair.split('=');
-    node.setAttribute(name, t(k));
+    node.setAttribute(name, t(k, vars));
   }
 }
 

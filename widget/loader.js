@@ -21,7 +21,9 @@
     L + '[aria-expanded=true] .sc-i-chat,' + L + '[aria-expanded=false] .sc-i-x{display:none}';
   // Constant markup only; no data goes through innerHTML.
   var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path class="sc-i-chat" d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/><path class="sc-i-x" d="M6 6l12 12M18 6L6 18"/></svg>';
-  var root, button, app, loading, isOpen = false;
+  var root, button, app, loading, configDone, isOpen = false;
+  var triggers = [], firedHere = {};
+  var configured = new Promise(function (done) { configDone = done; });
 
   // The brand colour, with black or white text on it, whichever gives at least 4.5:1.
   function paint(color) {
@@ -47,6 +49,68 @@
     if (!data.position) place(config.position);
   }
 
+  // ----- proactive triggers (GET /api/config `triggers`) --------------------------------------
+
+  // A glob on the path ("/pricing*"); no pattern means every page.
+  function here(pattern) {
+    return !pattern || new RegExp('^' + String(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*').replace(/\?/g, '.') + '$').test(location.pathname);
+  }
+
+  // Each trigger speaks once per visitor session (sessionStorage, else this page's memory).
+  function firstTime(name) {
+    var key = 'sc-trigger-' + name;
+    try {
+      if (sessionStorage.getItem(key)) return false;
+      sessionStorage.setItem(key, '1');
+    } catch (e) {
+      if (firedHere[key]) return false;
+      firedHere[key] = 1;
+    }
+    return true;
+  }
+
+  // Open the panel (focus moves into it, as on a click) and show the message as the assistant's.
+  function fire(t) {
+    if (isOpen || !firstTime(t.name)) return;
+    open();
+    load().then(function (a) {
+      if (isOpen) a.prompt(t.message);
+    }, function () {});
+  }
+
+  function watch(config) {
+    triggers = (Array.isArray(config.triggers) ? config.triggers : []).filter(function (t) {
+      return t && t.name && typeof t.message === 'string' && t.message;
+    });
+    triggers.forEach(function (t) {
+      function go() {
+        if (here(t.url_pattern)) fire(t);
+      }
+      if (t.kind === 'time_on_page') setTimeout(go, Math.max(0, (+t.seconds || 0) * 1000 - performance.now()));
+      // The pointer leaving through the top of the window (to the tabs or the address bar).
+      if (t.kind === 'exit_intent' && !w.matchMedia('(pointer: coarse)').matches) {
+        d.addEventListener('mouseout', function (e) {
+          if (!e.relatedTarget && e.clientY <= 0) go();
+        });
+      }
+      if (t.kind === 'scroll_bottom') {
+        w.addEventListener('scroll', function () {
+          if (w.innerHeight + w.scrollY >= d.documentElement.scrollHeight - 4) go();
+        }, { passive: true });
+      }
+    });
+  }
+
+  // SupportChat.trigger(name): a single-page app fires any trigger by name, wherever it is.
+  function trigger(name) {
+    configured.then(function () {
+      var t = triggers.filter(function (x) { return x.name === name; })[0];
+      if (t) fire(t);
+      else console.warn('SupportChat: no trigger named', name);
+    });
+  }
+
   function attr(name, value) {
     button.setAttribute(name, value);
   }
@@ -68,8 +132,12 @@
     button.onkeydown = function (e) {
       if (e.key === 'Escape') close();
     };
-    // The launcher shows before app.js loads: it needs the business's colour and side now.
-    if (!data.color || !data.position) fetch(base + '/api/config').then(function (r) { return r.json(); }).then(apply, function () {});
+    // The launcher shows before app.js loads: it needs the business's colour and side now, and
+    // the triggers.
+    fetch(base + '/api/config').then(function (r) { return r.json(); }).then(function (config) {
+      apply(config);
+      watch(config);
+    }).catch(function () {}).then(configDone);
   }
 
   function load() {
@@ -128,7 +196,7 @@
     else open();
   }
 
-  w.SupportChat = { open: open, close: close, toggle: toggle };
+  w.SupportChat = { open: open, close: close, toggle: toggle, trigger: trigger };
   if (d.body) init();
   else d.addEventListener('DOMContentLoaded', init);
 })();

@@ -2,9 +2,24 @@
 // messages, POST responses, optimistic local echo). Rows are keyed by server id and, until the
 // server has answered, by client_id, so nothing is shown twice.
 
-import { el, messageView, setMessageText, typingView } from './ui.js';
+import { buttonsView, markLang } from './actions.js';
+import { keyOf, t, translate } from './i18n.js';
+import { el, messageView, setMessageText, skeletonView, typingView } from './ui.js';
 
 const NEAR_BOTTOM_PX = 80;
+
+let rich = null; // rich.js, imported the first time a message carries blocks
+
+/** "Usually replies within …" for a wait in seconds: [key, vars], or null when unknown. */
+function waitText(seconds) {
+  const s = Number(seconds);
+  if (!(s > 0) || !Number.isFinite(s)) return null;
+  // A few exact seconds, then steps of 5 seconds, then whole minutes: an estimate, not a promise.
+  const n = s <= 10 ? Math.max(2, Math.ceil(s)) : Math.ceil(s / 5) * 5;
+  if (n < 60) return ['waitSeconds', { n }];
+  const minutes = Math.ceil(s / 60);
+  return minutes === 1 ? ['waitMinute', {}] : ['waitMinutes', { n: minutes }];
+}
 
 function clearStatus(row) {
   row.classList.remove('sc-failed');
@@ -13,7 +28,10 @@ function clearStatus(row) {
 }
 
 export class MessageLog {
-  /** onQuickReply(text), onContact() and onRetry() run when the visitor clicks those buttons. */
+  /**
+   * onQuickReply(text), onContact() and onRetry() run when the visitor clicks those buttons (rich
+   * blocks' buttons too: "message" sends its value, "human" asks for a person).
+   */
   constructor({ onQuickReply, onContact, onRetry }) {
     this.rows = new Map(); // message id -> row
     this.pending = new Map(); // client_id -> optimistic visitor row
@@ -25,6 +43,11 @@ export class MessageLog {
     this.lastVisitorId = 0;
     // The language the business writes in (greeting, bot answers); set by the panel from /api/config.
     this.contentLang = null;
+    // Usual reply times from /api/config estimated_wait ({bot_seconds, agent_seconds}), and
+    // whether an agent has the conversation (set by the panel, kept up to date by notices).
+    this.wait = null;
+    this.human = false;
+    this.richOf = new WeakMap(); // row -> its blocks as JSON, so a repeated message is not redrawn
     this.typing = typingView();
     // A polite live region: screen readers announce each message added (a streamed answer once it
     // is complete).
@@ -34,7 +57,12 @@ export class MessageLog {
     this.node.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target : null;
       const reply = target && target.closest('.sc-quick-reply');
-      if (reply) onQuickReply(reply.dataset.text || reply.textContent);
+      const action = target && target.closest('button.sc-action');
+      if (action) {
+        const { action: kind, value } = action.dataset;
+        if (kind === 'contact_form') onContact();
+        else onQuickReply(kind === 'human' ? t('human') : value);
+      } else if (reply) onQuickReply(reply.dataset.text || reply.textContent);
       else if (target && target.closest('.sc-contact-open')) onContact();
       else if (target && target.closest('.sc-retry')) onRetry();
     });
@@ -60,6 +88,26 @@ export class MessageLog {
     row.dataset.greeting = '';
     this.greeting = { row, text };
     this.insert(row, 0);
+  }
+
+  /** Blocks under the greeting, e.g. the owner's after-hours quick actions. */
+  greetingRich(blocks) {
+    if (this.greeting) this.addRich(this.greeting.row, blocks);
+  }
+
+  /** A message the server does not store (a proactive trigger's), after everything shown so far. */
+  addLocal(text) {
+    const row = messageView({ role: 'bot', text, lang: this.contentLang });
+    row.dataset.proactive = '';
+    this.insert(row, Math.max(0, ...this.rows.keys()) + 0.5);
+    this.scrollToBottom();
+  }
+
+  /** Grey placeholders until the history arrives; returns a function that removes them. */
+  showSkeleton() {
+    const node = skeletonView();
+    this.node.insertBefore(node, this.typing);
+    return () => node.remove();
   }
 
   /** Echo a visitor message before the server has stored it. */
@@ -144,11 +192,18 @@ export class MessageLog {
     }
 
     if (message.role === 'bot') {
+      if (typeof message.kind === 'string') row.dataset.kind = message.kind; // answer, clarify, unknown
       this.finalized.add(id);
       this.tokens.delete(id);
       this.lastTokenAt.delete(id);
       row.removeAttribute('aria-busy');
       this.renderExtras(row, message);
+    }
+    if (message.role === 'agent') this.human = true;
+    if (message.role === 'system') {
+      const notice = keyOf(text);
+      if (notice === 'joined') this.human = true;
+      else if (notice === 'handedBack' || notice === 'closed') this.human = false;
     }
     if (message.role !== 'visitor' && id > this.lastVisitorId) this.hideTyping();
     this.pruneQuickReplies();
@@ -176,8 +231,25 @@ export class MessageLog {
     if (stick) this.scrollToBottom();
   }
 
+  /**
+   * Who is answering and how long it usually takes, set once as the row appears: the live region
+   * announces it once per wait, not again while it shows.
+   */
   showTyping() {
-    this.typing.hidden = false;
+    if (this.typing.hidden) {
+      const who = this.typing.querySelector('.sc-typing-who');
+      const wait = this.typing.querySelector('.sc-typing-wait');
+      const estimate = waitText(this.wait && this.wait[this.human ? 'agent_seconds' : 'bot_seconds']);
+      who.dataset.t = this.human ? 'agentTyping' : 'typing';
+      translate(who);
+      wait.hidden = !estimate;
+      if (estimate) {
+        wait.dataset.t = estimate[0];
+        wait.dataset.tv = JSON.stringify(estimate[1]);
+        translate(wait);
+      }
+      this.typing.hidden = false;
+    }
     this.scrollToBottom();
   }
 
@@ -233,17 +305,54 @@ export class MessageLog {
     return row;
   }
 
+  /**
+   * Show blocks (images, videos, cards, carousels, buttons) under a message's bubble. Buttons
+   * alone show at once; for the rest rich.js and its styles load the first time, and until then
+   * (or if they cannot load) the text stands alone.
+   */
+  addRich(row, blocks) {
+    const json = JSON.stringify(blocks);
+    if (this.richOf.get(row) === json) return;
+    this.richOf.set(row, json);
+    const old = row.querySelector('.sc-rich');
+    if (old) old.remove();
+    const slot = el('div', { class: 'sc-rich' });
+    row.querySelector('.sc-bubble').after(slot);
+    const simple = blocks.every((block) => block && block.type === 'buttons');
+    if (!simple && !rich) rich = import('./rich.js').catch((err) => {
+      rich = null; // try again with the next message
+      throw err;
+    });
+    const nodes = simple
+      ? Promise.resolve(blocks.map((block) => markLang(buttonsView(block), this.contentLang)).filter(Boolean))
+      : rich.then((module) => module.renderBlocks(blocks, this.contentLang));
+    nodes.then((found) => {
+      const stick = this.isNearBottom();
+      slot.append(...found);
+      if (stick) {
+        this.scrollToBottom();
+        // Pictures take their height when they arrive.
+        slot.addEventListener('load', () => this.scrollToBottom(), { capture: true, once: true });
+      }
+    }, () => slot.remove());
+  }
+
   renderExtras(row, message) {
+    if (Array.isArray(message.rich) && message.rich.length) this.addRich(row, message.rich);
     const old = row.querySelector('.sc-msg-extras');
     if (old) old.remove();
     const replies = Array.isArray(message.quick_replies) ? message.quick_replies.filter((q) => typeof q === 'string' && q) : [];
-    const contact = Array.isArray(message.actions) && message.actions.includes('contact_form');
-    if (!replies.length && !contact) return;
+    const offers = Array.isArray(message.actions) ? message.actions : [];
+    const contact = offers.includes('contact_form');
+    const human = offers.includes('human');
+    if (!replies.length && !contact && !human) return;
     const extras = el('div', { class: 'sc-msg-extras' });
     if (replies.length) {
       extras.append(el('div', { class: 'sc-quick-replies', role: 'group', ta: 'aria-label=suggested' },
         replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: this.contentLang, dir: 'auto' }, reply))));
     }
+    // The bot's offer of a person: the click sends the widget's own words for it (log's handler).
+    if (human) extras.append(el('button', { type: 'button', class: 'sc-button sc-action sc-human', 'data-action': 'human', t: 'talkToPerson' }));
     if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open', t: 'contactUs' }));
     row.append(extras);
   }

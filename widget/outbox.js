@@ -153,7 +153,8 @@ export class Outbox {
         this.reply(result.reply);
       }
     });
-    if (!replies) this.log.hideTyping();
+    // With an agent in charge no reply comes back: the wait goes on until the agent writes.
+    if (!replies && !this.log.human) this.log.hideTyping();
   }
 
   /** No answer came back: every unsent message stays, marked "Not sent", for a retry. */

@@ -17,7 +17,8 @@ export const ROLE_LABELS = {
  * el('button', {class: 'sc-send', type: 'button', onclick: fn}, 'Send'): attributes go through
  * setAttribute (or the matching property for class/hidden/value/dataset), `on*` functions become
  * listeners, and string children become text nodes. `t` (a string key for the text) and `ta`
- * ("aria-label=close", keys for attributes) are kept as data-t/data-ta and translated (i18n.js).
+ * ("aria-label=close", keys for attributes) are kept as data-t/data-ta and translated (i18n.js);
+ * `tv` ({n: 2}) fills their {placeholders}.
  */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -25,6 +26,7 @@ export function el(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'class') node.className = value;
     else if (name === 't' || name === 'ta') node.dataset[name] = value;
+    else if (name === 'tv') node.dataset.tv = JSON.stringify(value);
     else if (name === 'dataset') Object.assign(node.dataset, value);
     else if (name === 'hidden') node.hidden = Boolean(value);
     else if (name === 'value') node.value = value;
@@ -103,13 +105,23 @@ export function setMessageText(row, text) {
   }
 }
 
-/** The "Assistant is typing" row: three decorative dots plus text for screen readers. */
+/**
+ * The "Assistant is typing" row: three decorative dots, who is typing for screen readers and the
+ * usual reply time (.sc-typing-wait, shown when known). log.js fills them in.
+ */
 export function typingView() {
   return el('div', { class: 'sc-typing', hidden: true },
     el('span', { class: 'sc-typing-dots', 'aria-hidden': 'true' },
       el('span', { class: 'sc-dot' }), el('span', { class: 'sc-dot' }), el('span', { class: 'sc-dot' })),
-    srOnly('typing'),
+    el('span', { class: 'sc-sr-only' }, el('span', { class: 'sc-typing-who', t: 'typing' }), '. '),
+    el('span', { class: 'sc-typing-wait', hidden: true }),
   );
+}
+
+/** Grey message-shaped blocks while the history loads (decorative: the log says aria-busy). */
+export function skeletonView() {
+  return el('div', { class: 'sc-skeleton', 'aria-hidden': 'true' },
+    ['bot', 'visitor', 'bot'].map((role) => el('div', { class: `sc-skeleton-msg sc-skeleton-${role}` })));
 }
 
 /**

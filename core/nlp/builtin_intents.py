@@ -1,8 +1,9 @@
 """Intents every business has, trained beside its own FAQs.
 
-`HUMAN`: the visitor asks for a person. Its examples include the exact words of the widget's
-"Talk to a person" button in each of its languages (widget/strings/*.json), so pressing the
-button and typing the request reach the same place.
+`HUMAN`: the visitor asks for a person. Its examples include the exact words the widget's
+"Talk to a person" button sends in each of its languages (the `human` string of widget/i18n.js
+and widget/strings/*.json; a test keeps them in step), so pressing the button and typing the
+request reach the same place.
 """
 
 from __future__ import annotations
@@ -10,6 +11,14 @@ from __future__ import annotations
 HUMAN = "_human"
 
 HUMAN_EXAMPLES: tuple[str, ...] = (
+    # What the widget's button sends, in its six languages.
+    "I'd like to talk to a person.",
+    "مجھے کسی انسان سے بات کرنی ہے۔",
+    "Quiero hablar con una persona.",
+    "Je voudrais parler à une personne.",
+    "Ich möchte mit einem Menschen sprechen.",
+    "أريد التحدث إلى شخص.",
+    # How people type it.
     "Talk to a person",
     "I want to talk to a person",
     "Can I speak to a human?",

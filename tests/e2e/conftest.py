@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -10,12 +11,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 from sqlalchemy.engine import Engine
 
 from app.serve import admin_command, admin_env
@@ -128,3 +130,124 @@ def sign_in(page: Page, admin: AdminServer, who: tuple[str, str], path: str = "/
     page.get_by_role("button", name="Sign in").click()
     # Production builds serve pages with a trailing slash.
     page.wait_for_url(re.compile(rf"^{re.escape(admin.url + path.rstrip('/'))}/?$"), timeout=20_000)
+
+
+# ----- widget helpers (the visitor's side, in a fresh browser context) ---------------------------
+
+AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+# Every violation, whatever its impact. The whole page is checked, the widget included.
+_AXE_RUN = """
+async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)
+"""
+# Finite animations (the panel's fade-in) done, so colours are checked as a visitor sees them.
+_SETTLED = """
+() => Promise.all(document.getAnimations()
+  .filter((a) => a.effect.getComputedTiming().iterations !== Infinity).map((a) => a.finished))
+  .then(() => true)
+"""
+# A fresh server's first message waits for the language detector to load (about 4 s here).
+FIRST_ANSWER_MS = 30_000
+
+
+@contextlib.contextmanager
+def visitor(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A new visitor (own storage) whose page must end without JavaScript errors."""
+    options.setdefault("viewport", {"width": 1280, "height": 800})
+    options.setdefault("locale", "en-US")
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def open_panel(page: Page, url: str, path: str = "/demo") -> None:
+    """Load the demo page and open the chat with the launcher."""
+    page.goto(f"{url}{path}")
+    page.locator(".sc-launcher").click()
+    expect(page.locator(".sc-panel")).to_be_visible()
+    expect(page.locator(".sc-input")).to_be_focused()
+
+
+def ask(page: Page, text: str) -> None:
+    page.locator(".sc-input").fill(text)
+    page.locator(".sc-input").press("Enter")
+
+
+def axe_violations(page: Page) -> list[str]:
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    page.evaluate(_SETTLED)
+    return list(page.evaluate(_AXE_RUN))
+
+
+def press_until_focused(page: Page, target: Locator, key: str = "Tab", limit: int = 20) -> None:
+    """Press `key` (Tab, Shift+Tab...) until `target` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if target.evaluate("n => n === document.activeElement"):
+            return
+        page.keyboard.press(key)
+    expect(target).to_be_focused()
+
+
+def patch_json(
+    page: Page,
+    pattern: str,
+    change: Callable[[Any], object],
+    *,
+    method: str = "GET",
+) -> None:
+    """Answer requests matching `pattern` with the real server's JSON as `change` leaves it
+    (change edits it in place, or returns a replacement); other methods pass through."""
+
+    def handle(route: Route) -> None:
+        if route.request.method != method:
+            route.fallback()
+            return
+        response = route.fetch()
+        body = response.json()
+        changed = change(body)
+        # The body is re-encoded: the original length and compression no longer apply.
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        }
+        route.fulfill(
+            status=response.status,
+            body=json.dumps(body if changed is None else changed),
+            headers=headers | {"content-type": "application/json"},
+        )
+
+    page.route(pattern, handle)
+
+
+def with_config(page: Page, **fields: object) -> None:
+    """GET /api/config answers with these fields set (as a newer server would)."""
+    patch_json(page, "**/api/config", lambda body: body.update(fields))
+
+
+class Held:
+    """Requests held back (page.route) until the test lets them go: what the page shows while it
+    waits for a slow server can be checked at leisure."""
+
+    def __init__(self, page: Page, pattern: str, method: str = "GET") -> None:
+        self.routes: list[Route] = []
+        self.method = method
+        page.route(pattern, self._hold)
+
+    def _hold(self, route: Route) -> None:
+        if route.request.method == self.method:
+            self.routes.append(route)
+        else:
+            route.fallback()
+
+    def release(self) -> None:
+        """Send every held request on to the server, oldest first."""
+        while self.routes:
+            self.routes.pop(0).fallback()

@@ -103,6 +103,37 @@ def test_unclear_question_offers_suggestions_and_the_contact_form(
     assert mine[0].conversation_id is not None
 
 
+def test_still_unclear_offers_a_person_and_the_button_asks_for_one(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    ask(page, UNCLEAR)
+    expect(page.locator(".sc-quick-reply")).to_have_count(3)
+    ask(page, STILL_UNCLEAR)
+    last_bot = page.locator(".sc-msg[data-role=bot][data-id]").last
+    expect(last_bot).to_contain_text("I'm still not sure I understand.")
+    person = last_bot.get_by_role("button", name="Talk to a person")
+    expect(last_bot.get_by_role("button", name="Contact us")).to_be_visible()
+    person.click()
+    expect(page.locator(".sc-msg[data-role=visitor] .sc-msg-text").last).to_have_text(
+        "I'd like to talk to a person."
+    )
+    expect(page.locator(".sc-msg[data-role=bot][data-id]").last).to_contain_text(
+        "I've asked a person from our team to join this conversation"
+    )
+
+
+def test_out_of_scope_question_gets_an_honest_i_dont_know(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "what's the capital of australia")
+    answer = page.locator(".sc-msg[data-role=bot][data-id]").last
+    expect(answer).to_contain_text("I don't know the answer to that")
+    expect(answer.get_by_role("button", name="Talk to a person")).to_be_visible()
+    expect(page.locator(".sc-quick-reply")).to_have_count(0)
+
+
 def test_clicking_a_suggestion_asks_it(page: Page, live_server: LiveServer) -> None:
     open_widget(page, live_server.url)
     ask(page, UNCLEAR)

@@ -189,7 +189,7 @@ def test_a_whole_conversation_with_the_keyboard_alone(
 
         # Tab goes round the panel's controls and never leaves it; each shows where focus is.
         stops = []
-        for _ in range(14):
+        for _ in range(24):  # twice round, with after-hours quick actions under the greeting
             page.keyboard.press("Tab")
             focused = page.evaluate(FOCUSED)
             assert focused["inside"], f"focus left the panel: {focused}"

@@ -130,7 +130,7 @@ def test_a_spanish_browser_gets_the_spanish_panel(
         greeting = page.locator(".sc-msg[data-greeting] .sc-msg-text")
         expect(greeting).to_contain_text("Harbourside Bikes")
         expect(greeting).to_have_attribute("lang", "en")
-        expect(page.locator(".sc-msg[data-greeting] .sc-sr-only")).to_have_text("Asistente: ")
+        expect(page.locator(".sc-msg[data-greeting] > .sc-sr-only")).to_have_text("Asistente: ")
 
         ask(page, "¿a qué hora abren el sábado?")
         expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(

@@ -60,6 +60,8 @@ def test_the_widget_stays_within_its_weight_budget(
     )
     assert {"/widget/app.js", "/widget/widget.css"} <= widget_files.keys(), widget_files
     assert "/widget/sw.js" not in widget_files and "/chat/sw.js" not in loaded_before
+    # Quick actions under the greeting (after hours) need no rich.js: it comes with rich answers.
+    assert "/widget/rich.js" not in widget_files and "/widget/rich.css" not in widget_files
     before_total, first_open = sum(loaded_before.values()), sum(widget_files.values())
     assert before_total <= BEFORE_OPEN_BUDGET, (
         f"{before_total} bytes before opening: {loaded_before}"

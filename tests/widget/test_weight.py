@@ -85,6 +85,8 @@ def test_the_first_open_files_are_every_module_app_js_needs() -> None:
     # scan stopped working, and the figures below would be too low.
     assert {"app.js", "api.js", "log.js", "outbox.js", "ui.js", "widget.css"} <= names
     assert "loader.js" not in names and "sw.js" not in names and "chat.js" not in names
+    # Images, videos, cards and carousels come with the first answer that has them (import()).
+    assert "actions.js" in names and "rich.js" not in names
 
 
 def test_the_host_page_loads_at_most_5_kb_before_the_panel_opens() -> None:
