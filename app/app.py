@@ -47,6 +47,18 @@ STYLE = {
         "cursor": "pointer",
         "border-bottom": "1px solid var(--gray-a4)",
     },
+    ".settings-row": {
+        "display": "flex",
+        "flex-direction": "column",
+        "align-items": "flex-start",
+        "gap": "0.6em",
+        "width": "100%",
+        "margin": "0.6em 0",
+        "padding": "0.8em",
+        "border": "1px solid var(--gray-a6)",
+        "border-radius": "var(--radius-3)",
+    },
+    ".media-json": {"font-family": "var(--code-font-family, monospace)", "font-size": "0.85em"},
     ".clamp-2": {
         "display": "-webkit-box",
         "-webkit-line-clamp": "2",

@@ -39,6 +39,7 @@ API_ROUTES = [
     Route("/api/health", site.health, methods=["GET"]),
     Route("/api/suggestions", site.suggestions, methods=["GET"]),
     Route("/api/conversations", conversations.start_conversation, methods=["POST"]),
+    Route("/api/conversations/{cid}", conversations.patch_conversation, methods=["PATCH"]),
     Route("/api/conversations/{cid}/messages", conversations.history, methods=["GET"]),
     Route("/api/conversations/{cid}/messages", conversations.post_message, methods=["POST"]),
     Route("/api/conversations/{cid}/messages/batch", conversations.post_batch, methods=["POST"]),
@@ -114,7 +115,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ORIGINS,
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
             expose_headers=["Retry-After"],
             max_age=600,

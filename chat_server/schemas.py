@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt, StrictStr, field_validator
 
 from core.models import MessagePublic
+from core.nlp.language import SUPPORTED
 
 
 class _In(BaseModel):
@@ -44,6 +46,27 @@ class ConversationOut(BaseModel):
     conversation_id: str
     visitor_token: str
     greeting: str
+
+
+class ConversationPatchIn(_In):
+    # The visitor's own choice of language, from the widget's language menu.
+    language: StrictStr
+
+    @field_validator("language")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        code = value.strip().lower()
+        if code not in SUPPORTED:
+            raise ValueError(
+                f"unsupported language {value[:16]!r}; use one of {', '.join(SUPPORTED)}"
+            )
+        return code
+
+
+class ConversationPatchOut(BaseModel):
+    conversation_id: str
+    language: str
+    language_source: str
 
 
 class MessageIn(_In):
@@ -121,6 +144,13 @@ class FeedbackOut(BaseModel):
     id: int
 
 
+class EstimatedWaitOut(BaseModel):
+    # Median seconds to a bot answer (latest 200 measured), null before any was measured.
+    bot_seconds: float | None
+    # Median seconds a visitor waited for an agent's reply over the last 7 days, null if none.
+    agent_seconds: float | None
+
+
 class ConfigOut(BaseModel):
     business_name: str
     greeting: str
@@ -133,6 +163,11 @@ class ConfigOut(BaseModel):
     open_now: bool
     # ISO 8601 with the business's UTC offset, so the widget can show the owner's wall-clock time.
     next_opening: str | None
+    # Proactive messages: [{"name", "kind", "message", "url_pattern"?, "seconds"?}] (core/triggers.py).
+    triggers: list[dict[str, Any]] = []
+    # Context ("after_hours", "product") -> buttons [{"label", "action", "value"?}] (core/rich.py).
+    quick_actions: dict[str, list[dict[str, Any]]] = {}
+    estimated_wait: EstimatedWaitOut = EstimatedWaitOut(bot_seconds=None, agent_seconds=None)
 
 
 class SuggestionOut(BaseModel):
@@ -153,6 +188,8 @@ class ErrorOut(BaseModel):
 SCHEMAS: tuple[type[BaseModel], ...] = (
     ConversationIn,
     ConversationOut,
+    ConversationPatchIn,
+    ConversationPatchOut,
     MessageIn,
     BatchIn,
     TurnOut,
@@ -162,6 +199,7 @@ SCHEMAS: tuple[type[BaseModel], ...] = (
     ContactOut,
     FeedbackIn,
     FeedbackOut,
+    EstimatedWaitOut,
     ConfigOut,
     SuggestionsOut,
     ErrorOut,

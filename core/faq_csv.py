@@ -2,12 +2,14 @@
 
 An import checks the whole file before it writes anything: with one bad row nothing changes, and
 every problem is named by its row as a spreadsheet numbers it (the header is row 1). Entries that
-are not in the file stay as they are, and a column left out of the file keeps its stored values."""
+are not in the file stay as they are, and a column left out of the file keeps its stored values.
+`media` holds the entry's rich blocks as one JSON array (core/rich.py), empty for none."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,7 @@ from sqlmodel import Session
 
 from core.crud import faqs as faq_crud
 from core.models import FaqEntry, FaqEntryCreate, FaqEntryUpdate
+from core.models.faqs import check_media
 
 COLUMNS = (
     "id",
@@ -25,6 +28,7 @@ COLUMNS = (
     "category",
     "language",
     "published",
+    "media",
 )
 REQUIRED = ("question", "answer")
 PHRASING_SEPARATOR = " | "  # a phrasing holding "|" itself would come back split in two
@@ -70,6 +74,9 @@ def export_faqs(*, session: Session, bom: bool = True) -> str:
                 faq.category or "",
                 faq.language,
                 "true" if faq.published else "false",
+                json.dumps(faq.media, ensure_ascii=False, separators=(",", ":"))
+                if faq.media
+                else "",
             ]
         )
     return ("\ufeff" if bom else "") + out.getvalue()
@@ -103,6 +110,14 @@ def _parse(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[str]]:
     published = raw.get("published", "").lower()
     if published and published not in _TRUE | _FALSE:
         problems.append(f"published is {raw['published']!r}; write true or false")
+    media: list[dict[str, Any]] = []
+    if raw.get("media"):
+        try:
+            media = check_media(json.loads(raw["media"]))
+        except json.JSONDecodeError as exc:
+            problems.append(f"media is not valid JSON ({exc.msg} at character {exc.pos + 1})")
+        except ValueError as exc:
+            problems.append(f"media: {exc}")
     if problems:
         return None, [f"row {number}: {p}" for p in problems]
     values: dict[str, Any] = {
@@ -113,6 +128,7 @@ def _parse(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[str]]:
         "language": raw.get("language") or "en",
         "published": published not in _FALSE,
         "phrasings": [p.strip() for p in raw.get("phrasings", "").split("|") if p.strip()],
+        "media": media,
     }
     return _Row(number, faq_id, {k: v for k, v in values.items() if k in raw}), []
 

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from core.crud import faqs as faq_crud
 from core.models import Business, FaqEntryCreate
+from core.quick_actions import validate_quick_actions
+from core.triggers import validate_triggers
 
 
 def seed_demo(*, session: Session, demo_dir: Path) -> bool:
@@ -27,6 +29,9 @@ def seed_demo(*, session: Session, demo_dir: Path) -> bool:
             hours=info.get("hours", {}),
             products=info.get("products", []),
             contact={k: info[k] for k in ("address", "phone", "email") if k in info},
+            # Checked like the settings page checks them: a bad demo file fails loudly.
+            triggers=validate_triggers(info.get("triggers", [])),
+            quick_actions=validate_quick_actions(info.get("quick_actions", {})),
         )
     )
     for raw in json.loads((demo_dir / "faqs.json").read_text(encoding="utf-8")):

@@ -7,6 +7,20 @@ from typing import Any
 import reflex as rx
 
 UPLOAD_ID = "faq-csv"
+MEDIA_EXAMPLE = """[
+  {"type": "image", "url": "/widget/icons/icon-192.png", "alt": "What the picture shows"},
+  {"type": "video", "url": "https://example.com/fit.mp4", "title": "Bike fit in 2 minutes"},
+  {"type": "carousel", "label": "Tune-up plans", "cards": [
+    {"type": "card", "title": "Basic", "price": "$79", "link": {"label": "Details", "url": "/pricing"}},
+    {"type": "card", "title": "Full", "price": "$149", "text": "Everything in Basic and more"}
+  ]},
+  {"type": "buttons", "buttons": [
+    {"label": "Book a tune-up", "action": "message", "value": "How do I book a service?"},
+    {"label": "All prices", "action": "link", "value": "/pricing"},
+    {"label": "Talk to a person", "action": "human"},
+    {"label": "Request a callback", "action": "contact_form"}
+  ]}
+]"""
 
 
 def _field(
@@ -40,6 +54,38 @@ def _field(
     )
 
 
+def _media_field(state: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Media (rich blocks)", html_for="faq-media", font_weight="500"),
+        rx.text_area(
+            id="faq-media",
+            name="faq-media",
+            value=state.form["media"],
+            rows="7",
+            width="100%",
+            spell_check=False,
+            class_name="media-json",
+            aria_describedby="faq-media-hint",
+            on_change=lambda v: state.set_field("media", v),
+        ),
+        rx.text(
+            "Optional: a JSON list of blocks shown with the answer: image (url, alt), video "
+            "(url, title), card (title, text, price, image + alt, link), carousel (label, 2+ "
+            "cards) and buttons (label, action: message, link, contact_form or human, value). "
+            "URLs are https:// or start with /. Leave empty for none.",
+            id="faq-media-hint",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.el.details(
+            rx.el.summary("Example", font_size="0.85em", cursor="pointer"),
+            rx.el.pre(MEDIA_EXAMPLE, class_name="media-json", white_space="pre-wrap"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _editor(state: Any) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -62,6 +108,7 @@ def _editor(state: Any) -> rx.Component:
                         "Short answer",
                         hint="Optional: shown where space is short.",
                     ),
+                    _media_field(state),
                     rx.hstack(
                         _field(state, "category", "Category"),
                         _field(state, "language", "Language (ISO code)"),
@@ -141,7 +188,13 @@ def _table(state: Any) -> rx.Component:
     def row(faq: rx.Var) -> rx.Component:
         return rx.table.row(
             rx.table.row_header_cell(faq["question"]),
-            rx.table.cell(rx.text(faq["answer"], size="2", max_width="32em", class_name="clamp-2")),
+            rx.table.cell(
+                rx.text(faq["answer"], size="2", max_width="32em", class_name="clamp-2"),
+                rx.cond(
+                    faq["media"] != "0",
+                    rx.text("+ ", faq["media"], " media block(s)", size="1", color_scheme="gray"),
+                ),
+            ),
             rx.table.cell(faq["category"]),
             rx.table.cell(faq["language"]),
             rx.table.cell(faq["published"]),
@@ -217,7 +270,8 @@ def _importer(state: Any) -> rx.Component:
         rx.heading("Import from CSV", as_="h2", size="3"),
         rx.text(
             "Columns: id, question, phrasings (separated by |), answer, short_answer, "
-            "category, language, published. Rows with a known id or question are updated; "
+            "category, language, published, media (the rich blocks as JSON). Rows with a known "
+            "id or question are updated; "
             "a file with any bad row imports nothing.",
             size="2",
             color_scheme="gray",

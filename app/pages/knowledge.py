@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
@@ -23,14 +24,32 @@ EMPTY_FORM = {
     "category": "",
     "language": "en",
     "published": "yes",
+    "media": "",
 }
 MAX_CSV_BYTES = 2_000_000
 
 
 def _errors(error: ValidationError) -> str:
     return "; ".join(
-        f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
+        f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in error.errors()
     )
+
+
+def _media_text(media: list[dict[str, Any]]) -> str:
+    return json.dumps(media, indent=2, ensure_ascii=False) if media else ""
+
+
+def _media_of(text: str) -> Any:
+    """The media field as JSON (empty means none); ValueError names where it stops parsing."""
+    if not text.strip():
+        return []
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"media: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
 
 
 def _row(faq: FaqEntry) -> dict[str, str]:
@@ -42,6 +61,7 @@ def _row(faq: FaqEntry) -> dict[str, str]:
         "language": faq.language,
         "published": "yes" if faq.published else "no",
         "phrasings": str(len(faq.phrasings)),
+        "media": str(len(faq.media)),
     }
 
 
@@ -108,6 +128,7 @@ class KnowledgeState(AuthState):
             "category": faq.category or "",
             "language": faq.language,
             "published": "yes" if faq.published else "no",
+            "media": _media_text(faq.media),
         }
         self.editing, self.form_error = faq_id, ""
 
@@ -126,6 +147,11 @@ class KnowledgeState(AuthState):
     @guarded()
     def save(self, _form: dict[str, Any]) -> None:
         f = self.form
+        try:
+            media = _media_of(f.get("media", ""))
+        except ValueError as error:
+            self.form_error = str(error)  # the form keeps what was typed
+            return
         values: dict[str, Any] = {
             "question": f["question"].strip(),
             "answer": f["answer"].strip(),
@@ -134,6 +160,7 @@ class KnowledgeState(AuthState):
             "language": f["language"].strip() or "en",
             "published": f["published"] == "yes",
             "phrasings": [p.strip() for p in f["phrasings"].splitlines() if p.strip()],
+            "media": media,
         }
         try:
             checked = FaqEntryCreate.model_validate(values)

@@ -1,4 +1,5 @@
-"""Settings (owners): business name, hours and time zone, the widget's colour, side and greeting."""
+"""Settings (owners): business name, hours and time zone, the widget's colour, side and greeting,
+its proactive messages (triggers) and quick-action buttons."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from app.auth import AuthState, guarded
+from app.components import widget_rules
 from app.template import page
 from core.crud import business as business_crud
 from core.db import session_scope
@@ -22,10 +24,45 @@ DAY_NAMES = dict(
     )
 )
 FIELDS = ("name", "greeting", "timezone", "color", "position")
+TRIGGER_FIELDS = ("name", "kind", "message", "url_pattern", "seconds")
+BUTTON_FIELDS = ("label", "action", "value")
+CONTEXTS = ("after_hours", "product")
+MAX_ROWS = 20
+
+
+def _trigger_row(trigger: dict[str, Any]) -> dict[str, str]:
+    return {name: str(trigger.get(name) or "") for name in TRIGGER_FIELDS}
+
+
+def _button_row(button: dict[str, Any]) -> dict[str, str]:
+    return {name: str(button.get(name) or "") for name in BUTTON_FIELDS}
+
+
+def _trigger_of(row: dict[str, str]) -> dict[str, Any]:
+    """A form row as BusinessUpdate checks it: empty optional fields left out; seconds only
+    where they apply (a number that does not parse is left for the check to name)."""
+    trigger: dict[str, Any] = {"name": row["name"].strip(), "kind": row["kind"]}
+    trigger["message"] = row["message"]
+    if row["url_pattern"].strip():
+        trigger["url_pattern"] = row["url_pattern"].strip()
+    seconds = row["seconds"].strip()
+    if row["kind"] == "time_on_page" and seconds:
+        trigger["seconds"] = int(seconds) if seconds.isdigit() else seconds
+    return trigger
+
+
+def _button_of(row: dict[str, str]) -> dict[str, Any]:
+    button: dict[str, Any] = {"label": row["label"].strip(), "action": row["action"]}
+    if row["action"] in ("message", "link") and row["value"].strip():
+        button["value"] = row["value"].strip()
+    return button
 
 
 class SettingsState(AuthState):
     form: dict[str, str] = {}
+    triggers: list[dict[str, str]] = []
+    qa_after_hours: list[dict[str, str]] = []
+    qa_product: list[dict[str, str]] = []
     error: str = ""
     saved: str = ""
 
@@ -38,6 +75,60 @@ class SettingsState(AuthState):
         for day in DAYS:
             form[day] = business.hours.get(day) or ""
         self.form, self.error, self.saved = form, "", ""
+        self.triggers = [_trigger_row(t) for t in business.triggers or []]
+        actions = business.quick_actions or {}
+        self.qa_after_hours = [_button_row(b) for b in actions.get("after_hours", [])]
+        self.qa_product = [_button_row(b) for b in actions.get("product", [])]
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def add_trigger(self) -> None:
+        if len(self.triggers) < MAX_ROWS:
+            self.triggers = [*self.triggers, _trigger_row({"kind": "time_on_page"})]
+            self.saved = ""
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def remove_trigger(self, index: int) -> None:
+        self.triggers = [t for i, t in enumerate(self.triggers) if i != index]
+        self.saved = ""
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def set_trigger(self, index: int, name: str, value: str) -> None:
+        if name in TRIGGER_FIELDS and 0 <= index < len(self.triggers):
+            rows = list(self.triggers)
+            rows[index] = {**rows[index], name: value}
+            self.triggers, self.saved = rows, ""
+
+    def _actions(self, context: str) -> list[dict[str, str]]:
+        return list(getattr(self, f"qa_{context}"))
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def add_action(self, context: str) -> None:
+        if context in CONTEXTS and len(self._actions(context)) < MAX_ROWS:
+            rows = [*self._actions(context), _button_row({"action": "message"})]
+            setattr(self, f"qa_{context}", rows)
+            self.saved = ""
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def remove_action(self, context: str, index: int) -> None:
+        if context in CONTEXTS:
+            rows = [b for i, b in enumerate(self._actions(context)) if i != index]
+            setattr(self, f"qa_{context}", rows)
+            self.saved = ""
+
+    @rx.event
+    @guarded(UserRole.OWNER)
+    def set_action(self, context: str, index: int, name: str, value: str) -> None:
+        if context in CONTEXTS and name in BUTTON_FIELDS:
+            rows = self._actions(context)
+            if 0 <= index < len(rows):
+                rows[index] = {**rows[index], name: value}
+                setattr(self, f"qa_{context}", rows)
+                self.saved = ""
 
     @rx.event
     @guarded(UserRole.OWNER)
@@ -52,7 +143,16 @@ class SettingsState(AuthState):
         values = {name: self.form.get(name, "") for name in FIELDS}
         try:
             update = BusinessUpdate.model_validate(
-                {**values, "hours": {day: self.form.get(day, "") for day in DAYS}}
+                {
+                    **values,
+                    "hours": {day: self.form.get(day, "") for day in DAYS},
+                    "triggers": [_trigger_of(row) for row in self.triggers],
+                    "quick_actions": {
+                        context: [_button_of(row) for row in self._actions(context)]
+                        for context in CONTEXTS
+                        if self._actions(context)
+                    },
+                }
             )
         except ValidationError as error:
             self.error = "; ".join(
@@ -128,6 +228,8 @@ def settings_page() -> rx.Component:
                 padding="0",
                 width="100%",
             ),
+            widget_rules.triggers_editor(SettingsState),
+            widget_rules.quick_actions_editor(SettingsState),
             rx.cond(
                 SettingsState.error != "",
                 rx.callout(SettingsState.error, color_scheme="red", role="alert", width="100%"),

@@ -17,6 +17,8 @@ from chat_server.schemas import (
     BatchOut,
     ConversationIn,
     ConversationOut,
+    ConversationPatchIn,
+    ConversationPatchOut,
     FeedbackIn,
     FeedbackOut,
     HistoryOut,
@@ -122,6 +124,56 @@ async def history(request: Request) -> JSONResponse:
     visitor = visitor_of(request)
     out = await run_in_threadpool(_history, chat.engine, request.path_params["cid"], visitor)
     return JSONResponse(out.model_dump(mode="json"))
+
+
+def _choose_language(
+    engine: Engine, cid: str, visitor: str, body: ConversationPatchIn
+) -> ConversationPatchOut:
+    with session_scope(engine) as session:
+        conversation = owned_conversation(session, cid, visitor)
+        previous = conversation.language
+        # "manual" wins over detection: later messages in another language do not switch it.
+        conversation.language, conversation.language_source = body.language, "manual"
+        session.add(conversation)
+        event_crud.record_event(
+            session=session,
+            name="language_chosen",
+            conversation_id=conversation.id,
+            language=body.language,
+            previous=previous,
+        )
+        return ConversationPatchOut(
+            conversation_id=conversation.public_id,
+            language=body.language,
+            language_source="manual",
+        )
+
+
+async def patch_conversation(request: Request) -> JSONResponse:
+    """
+    summary: Record the visitor's own choice of language for this conversation
+    description: Sets the conversation's language with source "manual", which language detection
+      never overrides. Supported codes are en, ur, es, fr, de and ar.
+    security: [{visitorToken: []}]
+    parameters: [{$ref: '#/components/parameters/cid'}]
+    requestBody:
+      required: true
+      content: {application/json: {schema: {$ref: '#/components/schemas/ConversationPatchIn'}}}
+    responses:
+      200: {description: Saved, content: {application/json: {schema: {$ref: '#/components/schemas/ConversationPatchOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
+      401: {$ref: '#/components/responses/Unauthorized'}
+      403: {$ref: '#/components/responses/Forbidden'}
+      404: {$ref: '#/components/responses/NotFound'}
+      422: {$ref: '#/components/responses/Invalid'}
+    """
+    chat = context(request)
+    visitor = visitor_of(request)
+    body = await read_json(request, ConversationPatchIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    out = await run_in_threadpool(
+        _choose_language, chat.engine, request.path_params["cid"], visitor, body
+    )
+    return JSONResponse(out.model_dump())
 
 
 def _with_languages(turns: Sequence[TurnOut]) -> list[TurnOut]:

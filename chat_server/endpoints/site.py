@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,15 +16,44 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from chat_server.context import context
 from chat_server.errors import ApiError
-from chat_server.schemas import ConfigOut, SuggestionOut, SuggestionsOut
+from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, SuggestionsOut
 from core import business_hours
 from core.crud import business as business_crud
+from core.response_times import EstimatedWait, estimated_wait
+
+WAIT_TTL_SECONDS = 30.0
 
 
-def _config(engine: Engine) -> ConfigOut:
-    # Read on every request (no cache): a settings change in the admin shows on the next load.
+class WaitCache:
+    """The estimated waits, recomputed at most every WAIT_TTL_SECONDS: they move slowly, and
+    /api/config is on every widget load. One request recomputes while the others wait for it."""
+
+    def __init__(self, ttl: float = WAIT_TTL_SECONDS) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._value: EstimatedWait | None = None
+        self._at = 0.0
+
+    def get(self, session: Session) -> EstimatedWait:
+        with self._lock:
+            now = time.monotonic()
+            if self._value is None or now - self._at >= self.ttl:
+                self._value, self._at = estimated_wait(session=session), now
+            return self._value
+
+
+def _wait_cache(request: Request) -> WaitCache:
+    cache = getattr(request.app.state, "wait_cache", None)
+    if cache is None:
+        cache = request.app.state.wait_cache = WaitCache()
+    return cache  # type: ignore[no-any-return]
+
+
+def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
+    # The settings are read on every request: a change in the admin shows on the next load.
     with Session(engine) as session:
         business = business_crud.get_business(session=session)
+        wait = waits.get(session)
     now = datetime.now(UTC)
     opening = business_hours.next_opening(business.hours, business.timezone, now)
     return ConfigOut(
@@ -35,16 +66,21 @@ def _config(engine: Engine) -> ConfigOut:
         hours=business.hours,
         open_now=business_hours.open_now(business.hours, business.timezone, now),
         next_opening=opening.isoformat() if opening else None,
+        triggers=list(business.triggers or []),
+        quick_actions=dict(business.quick_actions or {}),
+        estimated_wait=EstimatedWaitOut(
+            bot_seconds=wait.bot_seconds, agent_seconds=wait.agent_seconds
+        ),
     )
 
 
 async def config(request: Request) -> JSONResponse:
     """
-    summary: What the widget shows before the first message (business name, greeting, colours, opening hours)
+    summary: What the widget shows before the first message (business name, greeting, colours, opening hours, triggers, quick actions, estimated waits)
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """
-    out = await run_in_threadpool(_config, context(request).engine)
+    out = await run_in_threadpool(_config, context(request).engine, _wait_cache(request))
     return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
 
 

@@ -17,7 +17,11 @@ def update_business(*, session: Session, business_in: BusinessUpdate) -> Busines
     business = session.exec(select(Business).limit(1)).first()
     if business is None:
         business = Business(name=business_in.name, greeting=business_in.greeting)
-    business.sqlmodel_update(business_in.model_dump())
+    values = business_in.model_dump()
+    for name in ("triggers", "quick_actions"):
+        if values[name] is None:
+            del values[name]  # not part of this update: keep what is stored
+    business.sqlmodel_update(values)
     session.add(business)
     session.flush()
     return business

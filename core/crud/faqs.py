@@ -17,7 +17,10 @@ def create_faq(*, session: Session, faq_in: FaqEntryCreate) -> FaqEntry:
 
 
 def update_faq(*, session: Session, faq: FaqEntry, faq_in: FaqEntryUpdate) -> FaqEntry:
-    faq.sqlmodel_update(faq_in.model_dump(exclude_unset=True))
+    values = faq_in.model_dump(exclude_unset=True)
+    if "media" in values and values["media"] is None:
+        del values["media"]  # None means "leave as it is", like an absent field
+    faq.sqlmodel_update(values)
     faq.updated_at = utcnow()
     session.add(faq)
     session.flush()

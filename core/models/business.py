@@ -9,6 +9,9 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from core.models._types import json_list_field
+from core.quick_actions import validate_quick_actions
+from core.rich import RichError
+from core.triggers import TriggerError, validate_triggers
 
 
 class BusinessBase(SQLModel):
@@ -50,6 +53,9 @@ class BusinessUpdate(SQLModel):
     position: str = Field(max_length=8)
     # Day -> "HH:MM-HH:MM", or None when closed that day.
     hours: dict[str, str | None]
+    # None keeps what is stored (core/triggers.py, core/quick_actions.py describe the shapes).
+    triggers: list[dict[str, Any]] | None = None
+    quick_actions: dict[str, Any] | None = None
 
     @field_validator("name", "greeting")
     @classmethod
@@ -92,3 +98,23 @@ class BusinessUpdate(SQLModel):
                 raise ValueError(f"{day}: closing time must be after opening time")
             hours[day] = text or None
         return hours
+
+    @field_validator("triggers", mode="before")
+    @classmethod
+    def _triggers(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return validate_triggers(value)
+        except TriggerError as error:
+            raise ValueError(str(error).replace("Value error, ", "")) from None
+
+    @field_validator("quick_actions", mode="before")
+    @classmethod
+    def _quick_actions(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return validate_quick_actions(value)
+        except RichError as error:
+            raise ValueError(str(error).replace("Value error, ", "")) from None

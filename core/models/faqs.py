@@ -1,12 +1,40 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
+from pydantic import field_validator
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
 from core.models._types import created_at_field, json_list_field, utcnow
+from core.rich import RichError, validate_blocks
+
+_WHERE = re.compile(r"^(\d+)(?:\.(image|video|card|carousel|buttons))?\.?")
+
+
+def _readable(problem: str) -> str:
+    # "0.card.link.url: Value error, must be ..." -> "block 1 (card) link.url: must be ..."
+    problem = problem.replace("Value error, ", "")
+    found = _WHERE.match(problem)
+    if found is None:
+        return problem
+    kind = f" ({found.group(2)})" if found.group(2) else ""
+    rest = problem[found.end() :]
+    where = f"block {int(found.group(1)) + 1}{kind}"
+    return f"{where}{rest}" if rest.startswith(":") else f"{where} {rest}"
+
+
+def check_media(value: Any) -> Any:
+    """FAQ media as stored (core.rich.validate_blocks), or ValueError naming each problem by
+    block ("block 2 (card) link.url: ..."). None passes through (an update that keeps it)."""
+    if value is None:
+        return None
+    try:
+        return validate_blocks(value)
+    except RichError as error:
+        raise ValueError("; ".join(_readable(p) for p in str(error).split("; "))) from None
 
 
 class FaqEntryBase(SQLModel):
@@ -31,6 +59,10 @@ class FaqEntry(FaqEntryBase, table=True):
 
 class FaqEntryCreate(FaqEntryBase):
     phrasings: list[str] = []
+    # Rich blocks shown with the answer, checked by core.rich.validate_blocks.
+    media: list[dict[str, Any]] = []
+
+    _media = field_validator("media", mode="before")(classmethod(lambda cls, v: check_media(v)))
 
 
 class FaqEntryUpdate(SQLModel):
@@ -41,3 +73,6 @@ class FaqEntryUpdate(SQLModel):
     language: str | None = None
     published: bool | None = None
     phrasings: list[str] | None = None
+    media: list[dict[str, Any]] | None = None
+
+    _media = field_validator("media", mode="before")(classmethod(lambda cls, v: check_media(v)))

@@ -405,3 +405,63 @@ def test_an_angry_complaint_is_flagged_urgent_and_listed_first(
         assert next(r for r in rows if r.public_id == visit.cid).urgency == "high"
         said = inbox.transcript(session=session, public_id=visit.cid)
         assert said is not None and said.messages[0].emotion == "angry"
+
+
+def test_the_visitor_chooses_a_language_and_detection_no_longer_switches_it(
+    client: TestClient, engine: Engine
+) -> None:
+    visit = Visit(client, {"browser_language": "en-US"})
+    url = f"/api/conversations/{visit.cid}"
+    response = client.patch(url, json={"language": "FR"}, headers=visit.headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "conversation_id": visit.cid,
+        "language": "fr",
+        "language_source": "manual",
+    }
+    visit.say("¿a qué hora abren el sábado?")  # Spanish, but the visitor chose French
+    history = client.get(f"{url}/messages", headers=visit.headers).json()
+    assert (history["language"], history["language_source"]) == ("fr", "manual")
+    # Choosing again changes it again.
+    assert (
+        client.patch(url, json={"language": "ar"}, headers=visit.headers).json()["language"] == "ar"
+    )
+    assert client.get(f"{url}/messages", headers=visit.headers).json()["language"] == "ar"
+
+
+def test_choosing_a_language_is_checked(client: TestClient) -> None:
+    visit, other = Visit(client), Visit(client)
+    url = f"/api/conversations/{visit.cid}"
+    unsupported = client.patch(url, json={"language": "xx"}, headers=visit.headers)
+    assert unsupported.status_code == 422
+    assert (
+        "unsupported language 'xx'; use one of en, ur, es, fr, de, ar"
+        in unsupported.json()["error"]
+    )
+    assert client.patch(url, json={}, headers=visit.headers).status_code == 422
+    assert (
+        client.patch(url, json={"language": "en", "x": 1}, headers=visit.headers).status_code == 422
+    )
+    assert client.patch(url, json={"language": 5}, headers=visit.headers).status_code == 422
+    assert client.patch(url, content=b"{", headers=visit.headers).status_code == 400
+    assert client.patch(url, json={"language": "de"}).status_code == 401
+    assert client.patch(url, json={"language": "de"}, headers=other.headers).status_code == 403
+    missing = client.patch(
+        "/api/conversations/" + "0" * 32, json={"language": "de"}, headers=visit.headers
+    )
+    assert missing.status_code == 404
+    history = client.get(f"{url}/messages", headers=visit.headers).json()
+    assert history["language_source"] != "manual"  # nothing above changed it
+
+
+def test_the_widget_on_another_origin_may_patch(client: TestClient) -> None:
+    preflight = client.options(
+        "/api/conversations/abc",
+        headers={
+            "Origin": "http://localhost:8080",
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "PATCH" in preflight.headers["access-control-allow-methods"]

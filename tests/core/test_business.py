@@ -133,3 +133,49 @@ def test_saved_settings_are_read_back_by_a_new_session(
         assert saved.default_language == "en"
         assert saved.products, "the demo products were lost"
         assert original_business.name == "Harbourside Bikes"
+
+
+def test_triggers_and_quick_actions_are_checked_with_the_settings() -> None:
+    loc, msg = error_of(triggers=[{"name": "x", "kind": "time_on_page", "message": "Hi"}])
+    assert loc == ("triggers",)
+    assert "trigger 1 (x): a time_on_page trigger needs seconds (1 to 3600)" in msg
+    assert "Value error, Value error" not in msg
+    loc, msg = error_of(quick_actions={"evening": []})
+    assert loc == ("quick_actions",)
+    assert "unknown context 'evening' (use after_hours, product)" in msg
+    loc, msg = error_of(
+        quick_actions={"product": [{"label": "Plans", "action": "link", "value": "ftp://x"}]}
+    )
+    assert "product: 0: must be an http(s) URL or a path starting with /" in msg
+
+
+def test_triggers_and_quick_actions_are_saved_and_kept_when_not_sent(
+    engine: Engine, original_business: BusinessUpdate
+) -> None:
+    assert original_business.triggers, "the demo triggers were not seeded"
+    assert original_business.quick_actions, "the demo quick actions were not seeded"
+    triggers = [{"name": "bye", "kind": "exit_intent", "message": " Leaving already? "}]
+    actions = {"after_hours": [{"label": "Call me back", "action": "contact_form"}]}
+    with session_scope(engine) as session:
+        business_crud.update_business(
+            session=session,
+            business_in=BusinessUpdate.model_validate(
+                GOOD | {"triggers": triggers, "quick_actions": actions}
+            ),
+        )
+    with Session(engine) as session:
+        saved = business_crud.get_business(session=session)
+        assert saved.triggers == [
+            {"name": "bye", "kind": "exit_intent", "message": "Leaving already?"}
+        ]
+        assert saved.quick_actions == actions
+
+    # A form that does not send them (None) leaves them as they are.
+    with session_scope(engine) as session:
+        business_crud.update_business(
+            session=session, business_in=BusinessUpdate.model_validate(GOOD)
+        )
+    with Session(engine) as session:
+        saved = business_crud.get_business(session=session)
+        assert saved.triggers[0]["name"] == "bye"
+        assert saved.quick_actions == actions

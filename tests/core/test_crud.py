@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -65,3 +66,27 @@ def test_faq_version_changes_on_every_edit(engine: Engine) -> None:
         faq_crud.delete_faq(session=session, faq=session.merge(faq))
     with session_scope(engine) as session:
         assert faq_crud.faq_version(session=session) not in (created, edited)
+
+
+def test_faq_media_is_checked_and_saved_and_a_bad_block_saves_nothing(engine: Engine) -> None:
+    card = {"type": "card", "title": "Full Tune-Up", "price": "$149", "text": None}
+    with session_scope(engine) as session:
+        faq = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(question="Media test?", answer="Yes.", media=[card]),
+        )
+        assert faq.media == [{"type": "card", "title": "Full Tune-Up", "price": "$149"}]
+    with pytest.raises(ValidationError) as caught:
+        FaqEntryUpdate(media=[card, {"type": "image", "url": "/a.png", "alt": ""}])
+    assert "block 2 (image) alt: String should have at least 1 character" in str(caught.value)
+    with pytest.raises(ValidationError, match="block 1: Input tag 'gif'"):
+        FaqEntryCreate(question="Q?", answer="A.", media=[{"type": "gif", "url": "/a.gif"}])
+    with session_scope(engine) as session:
+        faq = session.merge(faq)
+        # Leaving media out, or None, keeps it; a list replaces it.
+        faq_crud.update_faq(session=session, faq=faq, faq_in=FaqEntryUpdate(answer="No."))
+        faq_crud.update_faq(session=session, faq=faq, faq_in=FaqEntryUpdate(media=None))
+        assert faq.media[0]["title"] == "Full Tune-Up"
+        faq_crud.update_faq(session=session, faq=faq, faq_in=FaqEntryUpdate(media=[]))
+        assert faq.media == []
+        faq_crud.delete_faq(session=session, faq=faq)

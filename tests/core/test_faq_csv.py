@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 
 from sqlalchemy.engine import Engine
@@ -26,6 +27,7 @@ def snapshot(session: Session) -> list[tuple[object, ...]]:
             f.category,
             f.language,
             f.published,
+            f.media,
         )
         for f in faq_crud.list_faqs(session=session)
     ]
@@ -52,6 +54,10 @@ def test_export_then_import_leaves_the_knowledge_base_unchanged(engine: Engine) 
             phrasings=["same day, really?", "urgent repair"],
             language="fr",
             published=False,
+            media=[
+                {"type": "image", "url": "/widget/icons/icon-192.png", "alt": 'A "chat", bubble'},
+                {"type": "buttons", "buttons": [{"label": "Book, now", "action": "human"}]},
+            ],
         )
     with session_scope(engine) as session:
         before = snapshot(session)
@@ -133,7 +139,7 @@ def test_files_that_cannot_be_read_are_refused_clearly(engine: Engine) -> None:
         missing = import_faqs(session=session, data="question,reply\nHi?,Hello.\n").errors
         assert missing == [
             "row 1: unknown column 'reply' (columns: id, question, phrasings, answer, "
-            "short_answer, category, language, published)",
+            "short_answer, category, language, published, media)",
             "row 1: missing column 'answer'",
         ]
         twice = [["question", "answer"], [faq.question, "One."], [faq.question, "Two."]]
@@ -174,3 +180,40 @@ def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue()
+
+
+def test_media_travels_as_a_json_column_and_bad_media_imports_nothing(engine: Engine) -> None:
+    media = [{"type": "video", "url": "https://example.com/fit.mp4", "title": "Bike fit – 2 min"}]
+    with session_scope(engine) as session:
+        faq = make_faq(session, media=media)
+        plain = make_faq(session)
+        exported = export_faqs(session=session, bom=False)
+    records = {r["id"]: r for r in csv.DictReader(io.StringIO(exported))}
+    assert json.loads(records[str(faq.id)]["media"]) == media
+    assert records[str(plain.id)]["media"] == ""
+
+    new_media = [{"type": "image", "url": "/img/fit.png", "alt": "A rider on a fitting jig"}]
+    header = ["id", "question", "answer", "media"]
+    good = [header, [str(faq.id), faq.question, faq.answer, json.dumps(new_media)]]
+    with session_scope(engine) as session:
+        result = import_faqs(session=session, data=_csv(good))
+    assert (result.ok, result.updated) == (True, 1), result.errors
+    with session_scope(engine) as session:
+        stored = session.get(FaqEntry, faq.id)
+        assert stored is not None and stored.media == new_media
+        before = snapshot(session)
+
+    bad = [
+        header,
+        [str(faq.id), faq.question, faq.answer, ""],  # fine: clears the media
+        [str(plain.id), plain.question, plain.answer, '[{"type": "image", "url": "/x.png"}'],
+        ["", "New question with media?", "Yes.", '[{"type": "image", "url": "javascript:x"}]'],
+    ]
+    with session_scope(engine) as session:
+        result = import_faqs(session=session, data=_csv(bad))
+    assert not result.ok
+    assert result.errors[0].startswith("row 3: media is not valid JSON")
+    assert result.errors[1].startswith("row 4: media: block 1 (image) url: must be an http(s) URL")
+    assert "; block 1 (image) alt: Field required" in result.errors[1]
+    with session_scope(engine) as session:
+        assert snapshot(session) == before

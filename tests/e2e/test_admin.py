@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from core.crud import business as business_crud
+from core.db import session_scope
+from core.models.business import BusinessUpdate
 from tests.conftest import ROOT, LiveServer
 from tests.e2e.conftest import AdminServer, sign_in
 from tests.e2e.test_widget import ask, open_widget
@@ -37,6 +43,26 @@ def visitor(browser: Browser) -> Iterator[Page]:
 def conversation_id(page: Page) -> str:
     stored = page.evaluate("localStorage.getItem('sc-conversation')")
     return str(json.loads(stored)["conversation_id"])
+
+
+def wait_until_the_bot_answers(server: LiveServer, question: str, expected: str) -> None:
+    """The chat server reloads FAQs and retrains its intent head a moment after an edit: ask (in
+    a fresh conversation each time, so no clarification is pending) until the answer is there."""
+    deadline = time.monotonic() + 30
+    text = ""
+    while time.monotonic() < deadline:
+        start = httpx.post(f"{server.url}/api/conversations", json={}).json()
+        turn = httpx.post(
+            f"{server.url}/api/conversations/{start['conversation_id']}/messages",
+            json={"text": question},
+            headers={"Authorization": f"Bearer {start['visitor_token']}"},
+            timeout=30,
+        ).json()
+        text = (turn.get("reply") or {}).get("text", "")
+        if expected in text:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the bot still answers {text!r} to {question!r}")
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -140,6 +166,7 @@ def test_a_faq_edited_in_the_admin_changes_the_bots_next_answer(
     dialog.get_by_label("Answer", exact=True).fill(f"Kayaks for the {marker} regatta: no, sorry.")
     dialog.get_by_role("button", name="Save").click()
     expect(page.get_by_role("rowheader", name=question)).to_be_visible()
+    wait_until_the_bot_answers(live_server, question, "no, sorry")
 
     open_widget(visitor, live_server.url)
     ask(visitor, question)
@@ -184,6 +211,144 @@ def test_settings_reach_the_widget_configuration(
         page.get_by_label("Colour").fill(before["color"])
         page.get_by_role("button", name="Save settings").click()
         expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+
+def test_proactive_messages_and_quick_actions_edited_in_settings_reach_the_widget_config(
+    page: Page, admin: AdminServer, live_server: LiveServer, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        original = BusinessUpdate.model_validate(
+            business_crud.get_business(session=session), from_attributes=True
+        )
+    before = httpx.get(f"{live_server.url}/api/config").json()
+    count = len(before["triggers"])
+    assert count >= 3, "the demo triggers were not seeded"
+    marker = uuid.uuid4().hex[:6]
+    sign_in(page, admin, admin.OWNER, "/settings")
+    try:
+        first = page.get_by_role("group", name="Trigger 1", exact=True)
+        expect(first.get_by_label("Name", exact=True)).to_have_value("pricing-help")
+        expect(page.get_by_test_id("trigger-row")).to_have_count(count)
+
+        # A wrong value is named, and what the owner typed stays in the form.
+        first.get_by_label("Seconds on the page").fill("0")
+        page.get_by_role("button", name="Add a proactive message").click()
+        added = page.get_by_role("group", name=f"Trigger {count + 1}", exact=True)
+        added.get_by_label("Name", exact=True).fill(f"blog-{marker}")
+        added.get_by_label("When").select_option("scroll_bottom")
+        expect(added.get_by_label("Seconds on the page")).to_be_disabled()
+        added.get_by_label("Pages").fill("/blog*")
+        added.get_by_label("Message").fill("Enjoying the blog? Ask me anything.")
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "trigger 1 (pricing-help), seconds: Input should be greater than or equal to 1"
+        )
+        expect(first.get_by_label("Seconds on the page")).to_have_value("0")
+        expect(added.get_by_label("Message")).to_have_value("Enjoying the blog? Ask me anything.")
+
+        first.get_by_label("Seconds on the page").fill("45")
+        product = page.get_by_test_id("quick-actions-product")
+        rows = len(before["quick_actions"]["product"])
+        product.get_by_role("button", name="Add a button").click()
+        button = product.get_by_role("group", name=f"Button {rows + 1}", exact=True)
+        button.get_by_label("Label").fill(f"Gift cards {marker}")
+        button.get_by_label("Action").select_option("link")
+        button.get_by_label("Message or link").fill("/gift-cards")
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+        config = httpx.get(f"{live_server.url}/api/config").json()
+        assert config["triggers"][0]["seconds"] == 45
+        assert config["triggers"][-1] == {
+            "name": f"blog-{marker}",
+            "kind": "scroll_bottom",
+            "message": "Enjoying the blog? Ask me anything.",
+            "url_pattern": "/blog*",
+        }
+        assert config["quick_actions"]["product"][-1] == {
+            "label": f"Gift cards {marker}",
+            "action": "link",
+            "value": "/gift-cards",
+        }
+        assert config["quick_actions"]["after_hours"] == before["quick_actions"]["after_hours"]
+
+        # Removing them in the form removes them from the widget's configuration.
+        page.get_by_role("button", name=f"Remove trigger {count + 1}").click()
+        product.get_by_role("button", name=f"Remove button {rows + 1}").click()
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+        config = httpx.get(f"{live_server.url}/api/config").json()
+        assert [t["name"] for t in config["triggers"]] == [t["name"] for t in before["triggers"]]
+        assert config["quick_actions"]["product"] == before["quick_actions"]["product"]
+    finally:
+        with session_scope(engine) as session:
+            business_crud.update_business(session=session, business_in=original)
+
+
+def test_media_attached_to_an_faq_comes_with_the_bots_answer(
+    page: Page, visitor: Page, admin: AdminServer, live_server: LiveServer
+) -> None:
+    marker = uuid.uuid4().hex[:6]
+    question = f"Do you sell {marker} saddle bags?"
+    media = [
+        {"type": "image", "url": "/widget/icons/icon-192.png", "alt": f"A {marker} saddle bag"},
+        {"type": "buttons", "buttons": [{"label": "Talk to a person", "action": "human"}]},
+    ]
+    sign_in(page, admin, admin.OWNER, "/knowledge")
+
+    # A demo entry shows its stored media as JSON.
+    page.get_by_role("button", name="Edit: How much does a tune-up cost?").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Media (rich blocks)")).to_have_value(re.compile("Tune-up plans"))
+    assert serious_violations(page) == []
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+
+    page.get_by_role("button", name="New entry").click()
+    dialog.get_by_label("Question").fill(question)
+    dialog.get_by_label("Other ways to ask it").fill(
+        f"Can I buy a {marker} saddle bag?\nDo you stock {marker} bike bags?\n"
+        f"{marker} saddle bag price\nWhere can I get a {marker} saddle bag?"
+    )
+    dialog.get_by_label("Answer", exact=True).fill(f"Yes, {marker} saddle bags are $39.")
+    field = dialog.get_by_label("Media (rich blocks)")
+    field.fill('[{"type": "image", "url": "/widget/icons/icon-192.png"')
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("media: not valid JSON")
+    field.fill(json.dumps([{**media[0], "alt": ""}]))
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "media: block 1 (image) alt: String should have at least 1 character"
+    )
+    expect(dialog.get_by_label("Question")).to_have_value(question)  # nothing typed is lost
+    field.fill(json.dumps(media))
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("rowheader", name=question)).to_be_visible()
+
+    try:
+        wait_until_the_bot_answers(live_server, question, f"{marker} saddle bags are $39")
+        open_widget(visitor, live_server.url)
+        with visitor.expect_response(
+            lambda r: r.url.endswith("/messages") and r.request.method == "POST", timeout=15_000
+        ) as answered:
+            ask(visitor, question)
+        turn = answered.value.json()
+        assert turn["reply"]["text"].startswith(f"Yes, {marker} saddle bags")
+        assert turn["reply"]["rich"] == media
+        history = httpx.get(
+            f"{live_server.url}/api/conversations/{conversation_id(visitor)}/messages",
+            headers={
+                "Authorization": "Bearer "
+                + json.loads(visitor.evaluate("localStorage.getItem('sc-conversation')"))[
+                    "visitor_token"
+                ]
+            },
+        ).json()
+        assert history["messages"][-1]["rich"] == media  # stored with the answer
+    finally:
+        page.get_by_role("button", name=f"Delete: {question}").click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+        expect(page.get_by_role("rowheader", name=question)).to_have_count(0)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
