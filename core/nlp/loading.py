@@ -66,6 +66,63 @@ class Encoder:
             pooled = torch.nn.functional.normalize(pooled, dim=-1)
         return pooled.numpy().astype(np.float32, copy=False)
 
+    def train_contrastive(
+        self,
+        batches: Sequence[Sequence[tuple[str, str, str]]],
+        *,
+        learning_rate: float,
+        scale: float,
+        seed: int,
+    ) -> list[float]:
+        """Fine-tune in place on (anchor, positive, group) batches with the multiple-negatives
+        ranking loss: each anchor must pick its own positive out of the batch; a positive of
+        the same group (another text of the same FAQ) is never counted as a negative. AdamW,
+        10% linear warm-up. Returns the loss of each step."""
+        torch.manual_seed(seed)
+        model = self.model
+        model.train()
+        optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate)
+        warmup = max(1, len(batches) // 10)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: min(1.0, (step + 1) / warmup)
+        )
+        losses = []
+        try:
+            for chunk in batches:
+                anchors = self._pooled([a for a, _, _ in chunk])
+                positives = self._pooled([p for _, p, _ in chunk])
+                group = [g for _, _, g in chunk]
+                same = torch.tensor(
+                    [
+                        [group[i] == group[j] and i != j for j in range(len(chunk))]
+                        for i in range(len(chunk))
+                    ]
+                )
+                logits = (scale * anchors @ positives.T).masked_fill(same, float("-inf"))
+                loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(chunk)))
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                losses.append(float(loss.detach()))
+        finally:
+            model.eval()
+        return losses
+
+    def _pooled(self, texts: list[str]) -> torch.Tensor:
+        batch = self.tokenizer(
+            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        hidden = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    def save(self, path: Path) -> None:
+        """Weights and tokenizer, loadable by Encoder(path)."""
+        self.model.save_pretrained(str(path))
+        self.tokenizer.save_pretrained(str(path))
+
 
 @lru_cache(maxsize=4)
 def load_encoder(path: Path) -> Encoder:

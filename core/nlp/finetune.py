@@ -1,0 +1,297 @@
+"""Fine-tune the sentence encoder on the business's own questions, phrasings and answers.
+
+    python -m core.nlp.finetune                      # the business's published FAQs
+    python -m core.nlp.finetune --faqs FAQS.csv --queries QUERIES.csv   # `faq_id,question,answer`
+                                                      # and `text,faq_id` (e.g. StackFAQ)
+
+Each FAQ's phrasings are split: a held-out share (--holdout, 0.3) is only ever used to evaluate;
+the rest trains. Training is contrastive (the multiple-negatives ranking loss of
+sentence-transformers, written out here in a few lines of torch): each anchor must pick its own
+positive out of the batch; pairs are phrasing -> question, phrasing -> answer and question ->
+answer; another text of the same FAQ in the batch is never counted as a negative. One epoch of
+about 1,000 pairs takes a few minutes on one CPU core.
+
+Before and after, retrieval is measured the way the chat server answers: every FAQ indexed by
+its question and its training phrasings, each held-out phrasing a query (top-1 accuracy, MRR).
+The new model is saved as the next version beside the old ones (DATA_DIR/models/encoder.vN,
+with finetune.json and a model card); it is adopted (DATA_DIR/models/ADOPTED names it and the
+chat server loads it at its next start) only if its top-1 is higher, or equal with a higher MRR,
+and the shipped emotion head, which reads the same embeddings, keeps its polarity accuracy on the
+support-style test set within two points.
+Every run is appended to DATA_DIR/models/finetune-history.jsonl. Prints one JSON object last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.nlp.loading import Encoder, load_encoder
+from core.nlp.retrieval import FaqDoc, build_index, search
+
+ADOPTED = "ADOPTED"
+HISTORY = "finetune-history.jsonl"
+ANSWER_CHARS = 400  # answers are cut here: the question's topic is in their opening
+
+
+@dataclass(frozen=True)
+class Faq:
+    faq_id: str
+    question: str
+    answer: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    faqs: tuple[Faq, ...]  # phrasings: the training share only
+    held_out: tuple[tuple[str, str], ...]  # (text, faq_id)
+
+
+def split_phrasings(faqs: Sequence[Faq], holdout: float, seed: int) -> Split:
+    """Per FAQ with at least two phrasings, hold out `holdout` of them (at least one)."""
+    rng = random.Random(seed)
+    kept, held = [], []
+    for faq in faqs:
+        phrasings = list(dict.fromkeys(p for p in faq.phrasings if p != faq.question))
+        rng.shuffle(phrasings)
+        n = max(1, round(len(phrasings) * holdout)) if len(phrasings) >= 2 else 0
+        held += [(p, faq.faq_id) for p in phrasings[:n]]
+        kept.append(Faq(faq.faq_id, faq.question, faq.answer, tuple(phrasings[n:])))
+    return Split(tuple(kept), tuple(held))
+
+
+def training_pairs(faqs: Sequence[Faq]) -> list[tuple[str, str, str]]:
+    """(anchor, positive, faq_id) triples."""
+    pairs = []
+    for faq in faqs:
+        answer = faq.answer[:ANSWER_CHARS]
+        pairs.append((faq.question, answer, faq.faq_id))
+        for phrasing in faq.phrasings:
+            pairs.append((phrasing, faq.question, faq.faq_id))
+            pairs.append((phrasing, answer, faq.faq_id))
+    return pairs
+
+
+def retrieval_scores(
+    encoder: Encoder, split: Split, *, questions_only: bool = False
+) -> dict[str, Any]:
+    """Top-1 and MRR of the held-out phrasings against question + training phrasings (as the
+    chat server indexes FAQs), or against the questions alone (the published StackFAQ setup)."""
+    ids = {faq.faq_id: i for i, faq in enumerate(split.faqs)}
+    docs = [
+        FaqDoc(
+            i,
+            f.question,
+            f.answer,
+            (f.question,) if questions_only else tuple(dict.fromkeys([f.question, *f.phrasings])),
+        )
+        for i, f in enumerate(split.faqs)
+    ]
+    index = build_index(docs, lambda texts: _encode(encoder, texts))
+    queries = [text for text, _ in split.held_out]
+    ranked = search(index, _encode(encoder, queries), k=len(docs))
+    top1, rr = 0, 0.0
+    for (_, faq_id), matches in zip(split.held_out, ranked, strict=True):
+        order = [m.faq_id for m in matches]
+        want = ids[faq_id]
+        top1 += order[0] == want
+        rr += 1 / (order.index(want) + 1)
+    n = max(1, len(queries))
+    return {"top1": round(top1 / n, 4), "mrr": round(rr / n, 4), "queries": len(queries)}
+
+
+def _encode(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    return np.concatenate([encoder.encode(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+
+
+def train(
+    encoder: Encoder,
+    pairs: Sequence[tuple[str, str, str]],
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    scale: float,
+    seed: int,
+) -> dict[str, Any]:
+    """Contrastive fine-tuning of the encoder in place (the torch part is in loading.py)."""
+    rng = random.Random(seed)
+    batches = []
+    for _ in range(epochs):
+        order = list(pairs)
+        rng.shuffle(order)
+        batches += [
+            order[i : i + batch_size] for i in range(0, len(order) - batch_size + 1, batch_size)
+        ]
+    started = time.perf_counter()
+    losses = encoder.train_contrastive(batches, learning_rate=learning_rate, scale=scale, seed=seed)
+    return {
+        "steps": len(losses),
+        "first_loss": round(float(np.mean(losses[:5])), 4) if losses else None,
+        "last_loss": round(float(np.mean(losses[-5:])), 4) if losses else None,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+EMOTION_TOLERANCE = 0.02  # polarity accuracy the emotion head may lose on a new encoder
+
+
+def better(after: dict[str, Any], before: dict[str, Any]) -> bool:
+    if (after["top1"], after["mrr"]) <= (before["top1"], before["mrr"]):
+        return False
+    emotion_before, emotion_after = before.get("emotion_polarity"), after.get("emotion_polarity")
+    if emotion_before is None or emotion_after is None:
+        return True
+    return bool(emotion_after >= emotion_before - EMOTION_TOLERANCE)
+
+
+def next_version(models_dir: Path) -> Path:
+    taken = [int(p.name.rsplit(".v", 1)[1]) for p in models_dir.glob("encoder.v*") if p.is_dir()]
+    return models_dir / f"encoder.v{max(taken, default=1) + 1}"
+
+
+def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
+    """The shipped emotion head reads this encoder's embeddings: its polarity accuracy on the
+    held-out support-style set, so a fine-tune that shifts the embedding space too far for it
+    is not adopted."""
+    from core.nlp.emotions import head_dir, load_head, predict_emotions
+
+    try:
+        head = load_head()
+    except FileNotFoundError:
+        return None
+    with open(head_dir() / "support_test.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    readings = predict_emotions(head, _encode(encoder, [r["text"] for r in rows]))
+    right = sum(r.polarity == row["polarity"] for r, row in zip(readings, rows, strict=True))
+    return round(right / max(1, len(rows)), 4)
+
+
+def faqs_from_csv(faqs_csv: Path, queries_csv: Path) -> list[Faq]:
+    with open(faqs_csv, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(queries_csv, newline="", encoding="utf-8") as fh:
+        queries = list(csv.DictReader(fh))
+    missing = {"faq_id", "question", "answer"} - set(rows[0] if rows else {})
+    if missing or not queries or {"text", "faq_id"} - set(queries[0]):
+        raise ValueError("need faq_id,question,answer and text,faq_id columns")
+    phrasings: dict[str, list[str]] = {}
+    for query in queries:
+        phrasings.setdefault(query["faq_id"], []).append(query["text"])
+    return [
+        Faq(r["faq_id"], r["question"], r["answer"], tuple(phrasings.get(r["faq_id"], ())))
+        for r in rows
+    ]
+
+
+def faqs_from_database() -> list[Faq]:
+    from sqlmodel import Session
+
+    from core.crud import faqs as faq_crud
+    from core.db import get_engine
+
+    with Session(get_engine()) as session:
+        entries = faq_crud.list_faqs(session=session, published_only=True)
+        return [
+            Faq(str(e.id), e.question, e.answer, tuple(e.phrasings))
+            for e in entries
+            if e.id is not None
+        ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.nlp.finetune", description=__doc__)
+    parser.add_argument("--faqs", type=Path)
+    parser.add_argument("--queries", type=Path)
+    parser.add_argument("--holdout", type=float, default=0.3)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--learning-rate", type=float, default=2e-5)
+    parser.add_argument("--scale", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models-dir", type=Path, help="default: DATA_DIR/models")
+    parser.add_argument(
+        "--index",
+        choices=("all", "questions"),
+        default="all",
+        help="evaluate against question + training phrasings (as the chat server) or questions only",
+    )
+    parser.add_argument("--no-adopt", action="store_true", help="measure and save, never adopt")
+    args = parser.parse_args(argv)
+    from core.settings import get_settings
+
+    settings = get_settings()
+    if (args.faqs is None) != (args.queries is None):
+        parser.error("--faqs and --queries go together")
+    faqs = faqs_from_csv(args.faqs, args.queries) if args.faqs else faqs_from_database()
+    split = split_phrasings(faqs, args.holdout, args.seed)
+    if len(split.faqs) < 2 or not split.held_out:
+        print("need at least two FAQs with two or more phrasings each", file=sys.stderr)
+        return 2
+    base = settings.encoder_path
+    questions_only = args.index == "questions"
+    before: dict[str, Any] = retrieval_scores(
+        load_encoder(base), split, questions_only=questions_only
+    )
+    before["emotion_polarity"] = emotion_polarity_accuracy(load_encoder(base))
+    encoder = Encoder(base)  # a fresh copy: the cached one keeps serving "before"
+    encoder.use_threads(settings.ENCODER_THREADS)
+    pairs = training_pairs(split.faqs)
+    run = train(
+        encoder,
+        pairs,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        scale=args.scale,
+        seed=args.seed,
+    )
+    after: dict[str, Any] = retrieval_scores(encoder, split, questions_only=questions_only)
+    after["emotion_polarity"] = emotion_polarity_accuracy(encoder)
+    models_dir = args.models_dir or settings.DATA_DIR / "models"
+    models_dir.mkdir(parents=True, exist_ok=True)
+    out = next_version(models_dir)
+    encoder.save(out)
+    adopt = better(after, before) and not args.no_adopt
+    record = {
+        "task": "finetune",
+        "model": out.name,
+        "base": str(base),
+        "faqs": len(split.faqs),
+        "pairs": len(pairs),
+        "held_out_queries": len(split.held_out),
+        "index": args.index,
+        "before": before,
+        "after": after,
+        "training": run,
+        "adopted": adopt,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (out / "finetune.json").write_text(json.dumps(record, indent=2) + "\n")
+    (out / "MODEL_CARD.md").write_text(
+        f"# {out.name}\n\nall-MiniLM-L6-v2 ({base}) fine-tuned contrastively on {len(pairs)} "
+        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.finetune`.\n\n"
+        f"Held-out phrasings ({len(split.held_out)}): top-1 {before['top1']} -> {after['top1']}, "
+        f"MRR {before['mrr']} -> {after['mrr']}. Adopted: {'yes' if adopt else 'no'}.\n"
+    )
+    with open(models_dir / HISTORY, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
+    if adopt:
+        (models_dir / ADOPTED).write_text(out.name + "\n")
+    print(json.dumps(record))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
