@@ -14,8 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from chat_server.batcher import MicroBatcher
+from core.bot_texts import say
 from core.crud import business as business_crud
 from core.crud import faqs as faq_crud
+from core.models import FaqEntry
 from core.models._types import utcnow
 from core.nlp.analysis import Analysis, Heads, analyze
 from core.nlp.builtin_intents import HUMAN, HUMAN_EXAMPLES
@@ -24,6 +26,7 @@ from core.nlp.encoder_process import EncoderProcess
 from core.nlp.intents import IntentModel, train_intents
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
 from core.nlp.suggest import SuggestionIndex
+from core.quick_actions import product_buttons
 from core.replies import Policy, Reply, acknowledge, compose_reply, empathize
 
 log = logging.getLogger(__name__)
@@ -39,14 +42,60 @@ def _emotion_head() -> EmotionHead | None:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One language's version of an FAQ: a published entry."""
+
+    faq_id: int
+    language: str
+    question: str
+    answer: str
+    category: str | None
+    media: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """Everything one reply reads, swapped as a whole when the FAQs or settings change."""
+    """Everything one reply reads, swapped as a whole when the FAQs or settings change.
+
+    An FAQ and its translations form one group: one intent, one retrieval document (the texts of
+    every language), keyed by the source FAQ's id; the answer comes from the visitor's language."""
 
     index: FaqIndex
     heads: Heads
-    questions: dict[int, str]
-    media: dict[int, tuple[dict[str, Any], ...]]  # FAQ id -> its rich blocks
+    groups: dict[int, dict[str, Version]]  # group id -> language -> version
+    sources: dict[int, Version]  # group id -> the version answered when the language is missing
     human: np.ndarray  # (n, dim) unit vectors of the built-in examples of asking for a person
+    quick_actions: dict[str, Any]
+
+
+def faq_groups(
+    entries: Sequence[FaqEntry],
+) -> tuple[dict[int, dict[str, Version]], dict[int, Version], list[FaqDoc]]:
+    """Group published FAQs with their translations. A translation whose source is unpublished
+    or gone stands alone; two versions in one language keep the source's (or the oldest)."""
+    published = {e.id: e for e in entries if e.id is not None}
+    members: dict[int, list[FaqEntry]] = {}
+    for entry in published.values():
+        key = entry.translation_of if entry.translation_of in published else entry.id
+        assert key is not None
+        members.setdefault(key, []).append(entry)
+    groups: dict[int, dict[str, Version]] = {}
+    sources: dict[int, Version] = {}
+    docs = []
+    for key, group in members.items():
+        group.sort(key=lambda e: (e.id != key, e.id))  # the source first, then oldest
+        versions: dict[str, Version] = {}
+        for e in group:
+            assert e.id is not None
+            versions.setdefault(
+                e.language,
+                Version(e.id, e.language, e.question, e.answer, e.category, tuple(e.media or ())),
+            )
+        groups[key] = versions
+        sources[key] = versions[group[0].language]
+        texts = tuple(dict.fromkeys(t for e in group for t in (e.question, *e.phrasings)))
+        docs.append(FaqDoc(key, group[0].question, group[0].answer, texts))
+    return groups, sources, docs
 
 
 def train_intent_head(docs: Sequence[FaqDoc], vectors: dict[str, np.ndarray]) -> IntentModel | None:
@@ -86,6 +135,7 @@ class KnowledgeBase:
             {},
             {},
             np.zeros((0, 1), dtype=np.float32),
+            {},
         )
         self.version: object = None
         self.suggestions = SuggestionIndex([])
@@ -114,16 +164,14 @@ class KnowledgeBase:
                 faq_crud.faq_version(session=session),
                 business.timezone,
                 tuple(business.products),
+                repr(business.quick_actions),
             )
             if version == self.version:
                 return False
             entries = faq_crud.list_faqs(session=session, published_only=True)
-            docs = [
-                FaqDoc(e.id, e.question, e.answer, tuple(dict.fromkeys([e.question, *e.phrasings])))
-                for e in entries
-                if e.id is not None
-            ]
+            groups, sources, docs = faq_groups(entries)
             timezone, products = business.timezone, tuple(business.products)
+            quick_actions = dict(business.quick_actions or {})
         self.suggestions = SuggestionIndex(
             [(e.id, e.question, e.phrasings) for e in entries if e.id is not None]
         )
@@ -139,9 +187,10 @@ class KnowledgeBase:
                 threshold=self.intent_threshold,
                 link_blocklist=self.link_blocklist,
             ),
-            questions={doc.faq_id: doc.question for doc in docs},
-            media={e.id: tuple(e.media) for e in entries if e.id is not None and e.media},
+            groups=groups,
+            sources=sources,
             human=np.stack([vectors[t] for t in HUMAN_EXAMPLES]),
+            quick_actions=quick_actions,
         )
         self.version = version
         log.info("knowledge rebuilt: %d FAQs, %d new texts encoded", len(docs), encoded)
@@ -154,30 +203,64 @@ class KnowledgeBase:
     async def analyze(self, text: str) -> Analysis:
         return await self.batcher.submit(text)
 
-    def compose(self, analysis: Analysis, *, previous_kind: str | None = None) -> Reply:
-        """The bot's reply to an analysed message (cheap: the encoder already ran)."""
+    def compose(
+        self,
+        analysis: Analysis,
+        *,
+        previous_kind: str | None = None,
+        language: str | None = None,
+    ) -> Reply:
+        """The bot's reply to an analysed message (cheap: the encoder already ran), in
+        `language` (the visitor's, by precedence; None: the language of the message)."""
         snapshot = self.snapshot
+        language = language or analysis.language or "en"
         matches = search(snapshot.index, analysis.embedding[None, :], k=3)[0]
+        questions = {
+            key: (versions.get(language) or snapshot.sources[key]).question
+            for key, versions in snapshot.groups.items()
+        }
         reply = compose_reply(
             matches,
             analysis.intent,
             policy=self.policy,
             previous_kind=previous_kind,
-            questions=snapshot.questions,
+            questions=questions,
             human_similarity=float((snapshot.human @ analysis.embedding).max(initial=0.0))
             if len(snapshot.human)
             else 0.0,
+            language=language,
         )
-        media = snapshot.media.get(reply.faq_id) if reply.faq_id is not None else None
-        if media:
-            reply = replace(reply, rich=media)
-        reply = acknowledge(reply, analysis.entities)
+        if reply.faq_id is not None and reply.faq_id in snapshot.groups:
+            reply = self._in_language(reply, snapshot, language, analysis)
+        reply = acknowledge(reply, analysis.entities, language)
         if analysis.emotion is None:
             return reply
         emotion = analysis.emotion
         return empathize(
-            reply, emotion=emotion.label, polarity=emotion.polarity, urgency=emotion.urgency
+            reply,
+            emotion=emotion.label,
+            polarity=emotion.polarity,
+            urgency=emotion.urgency,
+            language=language,
         )
+
+    @staticmethod
+    def _in_language(reply: Reply, snapshot: Snapshot, language: str, analysis: Analysis) -> Reply:
+        """The answer from the FAQ's version in `language`, else the source's with a note;
+        its media, and the owner's product buttons when it concerns a product."""
+        assert reply.faq_id is not None
+        found = snapshot.groups[reply.faq_id].get(language)
+        version = found or snapshot.sources[reply.faq_id]
+        text = version.answer if found else f"{version.answer} {say('untranslated', language)}"
+        rich = list(version.media)
+        buttons = product_buttons(
+            snapshot.quick_actions,
+            faq_category=version.category,
+            entity_labels=[e.type for e in analysis.entities],
+        )
+        if buttons and not any(b.get("type") == "buttons" for b in rich):
+            rich.append(buttons)
+        return replace(reply, text=text, faq_id=version.faq_id, rich=tuple(rich))
 
     async def reply(self, text: str, previous_kind: str | None = None) -> Reply:
         return self.compose(await self.analyze(text), previous_kind=previous_kind)

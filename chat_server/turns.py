@@ -87,36 +87,31 @@ class Owners:
         return owner[0]
 
 
-class LastKinds:
-    """The kind of the bot's last answer per conversation ("clarify" makes the next unclear
-    message a fallback to a person): remembered here, read from the database once."""
+def reply_context(engine: Engine, conversation_id: int) -> tuple[str | None, str, str]:
+    """The kind of the bot's last answer ("clarify" makes the next unclear message a fallback to
+    a person) and the conversation's language with where it came from. Read on every turn: an
+    agent, the widget's language menu or another process may have changed either."""
+    with Session(engine) as session:
+        kind = session.exec(
+            select(Message.kind)
+            .where(Message.conversation_id == conversation_id, Message.role == Role.BOT)
+            .order_by(col(Message.id).desc())
+            .limit(1)
+        ).first()
+        row = session.exec(
+            select(Conversation.language, Conversation.language_source).where(
+                Conversation.id == conversation_id
+            )
+        ).one()
+    return kind, row[0] or "en", row[1]
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._cache: OrderedDict[int, str | None] = OrderedDict()
 
-    def _load(self, conversation_id: int) -> str | None:
-        with Session(self.engine) as session:
-            return session.exec(
-                select(Message.kind)
-                .where(Message.conversation_id == conversation_id, Message.role == Role.BOT)
-                .order_by(col(Message.id).desc())
-                .limit(1)
-            ).first()
-
-    async def last(self, conversation_id: int) -> str | None:
-        if conversation_id in self._cache:
-            self._cache.move_to_end(conversation_id)
-            return self._cache[conversation_id]
-        kind = await run_in_threadpool(self._load, conversation_id)
-        self.remember(conversation_id, kind)
-        return kind
-
-    def remember(self, conversation_id: int, kind: str | None) -> None:
-        self._cache[conversation_id] = kind
-        self._cache.move_to_end(conversation_id)
-        if len(self._cache) > OWNER_CACHE_SIZE:
-            self._cache.popitem(last=False)
+def reply_language(analysis: Analysis, language: str, source: str) -> str:
+    """The precedence of the issue: the visitor's own choice, then the language of this message
+    (detected from 10 characters on), then what the conversation had (browser or default)."""
+    if source == "manual":
+        return language
+    return analysis.language or language
 
 
 @dataclass
@@ -308,7 +303,7 @@ class Turns:
         self.hub = hub
         self.max_chars = max_chars
         self.owners = Owners(engine)
-        self.kinds = LastKinds(engine)
+        self.engine = engine
         self.writer: MicroBatcher[TurnGroup, TurnGroup] = MicroBatcher(
             lambda groups: store_groups(engine, groups), max_size=256
         )
@@ -325,10 +320,16 @@ class Turns:
             item.model_copy(update={"text": a.text})
             for item, a in zip(items, analyses, strict=True)
         ]
-        previous = await self.kinds.last(conversation_id)
+        previous, language, source = await run_in_threadpool(
+            reply_context, self.engine, conversation_id
+        )
         replies = []
         for analysis in analyses:
-            reply = self.knowledge.compose(analysis, previous_kind=previous)
+            reply = self.knowledge.compose(
+                analysis,
+                previous_kind=previous,
+                language=reply_language(analysis, language, source),
+            )
             replies.append(
                 with_notices(
                     reply, sensitive=analysis.sensitive, profane=PROFANITY in analysis.flags
@@ -338,7 +339,6 @@ class Turns:
         group = await self.writer.submit(
             TurnGroup(conversation_id, clean, replies, started, analyses=analyses)
         )
-        self.kinds.remember(conversation_id, previous)
         if group.publication is not None:
             # Groups of one conversation share a publication; streams skip what they have sent.
             self.hub.publish(conversation_id, group.publication)

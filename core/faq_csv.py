@@ -29,6 +29,7 @@ COLUMNS = (
     "language",
     "published",
     "media",
+    "translation_of",
 )
 REQUIRED = ("question", "answer")
 PHRASING_SEPARATOR = " | "  # a phrasing holding "|" itself would come back split in two
@@ -77,6 +78,7 @@ def export_faqs(*, session: Session, bom: bool = True) -> str:
                 json.dumps(faq.media, ensure_ascii=False, separators=(",", ":"))
                 if faq.media
                 else "",
+                faq.translation_of or "",
             ]
         )
     return ("\ufeff" if bom else "") + out.getvalue()
@@ -107,6 +109,12 @@ def _parse(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[str]]:
         for name, limit in _LIMITS.items()
         if len(raw.get(name, "")) > limit
     ]
+    translation_of = None
+    if raw.get("translation_of"):
+        if raw["translation_of"].isdigit():
+            translation_of = int(raw["translation_of"])
+        else:
+            problems.append(f"translation_of {raw['translation_of']!r} is not an entry id")
     published = raw.get("published", "").lower()
     if published and published not in _TRUE | _FALSE:
         problems.append(f"published is {raw['published']!r}; write true or false")
@@ -129,6 +137,7 @@ def _parse(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[str]]:
         "published": published not in _FALSE,
         "phrasings": [p.strip() for p in raw.get("phrasings", "").split("|") if p.strip()],
         "media": media,
+        "translation_of": translation_of,
     }
     return _Row(number, faq_id, {k: v for k, v in values.items() if k in raw}), []
 
@@ -202,6 +211,19 @@ def _plan(
                     f"as row {claimed[target.id]}"
                 )
             claimed.setdefault(target.id, row.number)
+        source_id = row.values.get("translation_of")
+        if source_id is not None:
+            source = by_id.get(source_id)
+            language = row.values.get("language") or (target.language if target else "en")
+            if source is None:
+                errors.append(f"row {row.number}: translation_of {source_id} is no entry's id")
+                continue
+            if source.translation_of is not None or source.language == language:
+                errors.append(
+                    f"row {row.number}: translation_of {source_id} must be a source entry "
+                    "in another language"
+                )
+                continue
         plan.append((row, target))
     return plan, errors
 

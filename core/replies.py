@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from core.bot_texts import say
 from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
 from core.nlp.entities import Entity
 from core.nlp.intents import IntentResult
@@ -14,19 +15,10 @@ from core.nlp.retrieval import Match
 
 CONTACT_FORM = "contact_form"
 HUMAN = "human"  # the widget offers "Talk to a person"
-CLARIFY_TEXT = "I want to make sure I understand. Are you asking about:"
-FALLBACK_TEXT = (
-    "I'm still not sure I understand. I can ask a person from our team to join, or you can "
-    "leave your details and we'll get back to you."
-)
-UNKNOWN_TEXT = (
-    "I'm sorry, I don't know the answer to that. I can ask a person from our team to join, or "
-    "you can leave your details and we'll get back to you."
-)
-HANDOVER_TEXT = (
-    "I've asked a person from our team to join this conversation; they'll reply here as soon as "
-    "they can. You can also leave your details and we'll get back to you."
-)
+CLARIFY_TEXT = say("clarify")
+FALLBACK_TEXT = say("fallback")
+UNKNOWN_TEXT = say("unknown")
+HANDOVER_TEXT = say("handover")
 
 
 @dataclass(frozen=True)
@@ -78,6 +70,7 @@ def compose_reply(
     previous_kind: str | None = None,
     questions: Mapping[int, str] | None = None,
     human_similarity: float = 1.0,
+    language: str = "en",
 ) -> Reply:
     """What the bot says to one message.
 
@@ -101,7 +94,7 @@ def compose_reply(
         and human_similarity >= policy.answer_similarity
     ):
         return Reply(
-            HANDOVER_TEXT,
+            say("handover", language),
             confidence=intent.confidence,
             actions=(CONTACT_FORM,),
             kind="handover",
@@ -110,7 +103,10 @@ def compose_reply(
     if not matches or matches[0].score < policy.unknown_similarity:
         confidence = matches[0].score if matches else None
         return Reply(
-            UNKNOWN_TEXT, confidence=confidence, actions=(HUMAN, CONTACT_FORM), kind="unknown"
+            say("unknown", language),
+            confidence=confidence,
+            actions=(HUMAN, CONTACT_FORM),
+            kind="unknown",
         )
     by_id = {m.faq_id: m for m in matches}
     best = matches[0]
@@ -137,10 +133,16 @@ def compose_reply(
         confidence = intent.confidence
     if previous_kind == "clarify":
         return Reply(
-            FALLBACK_TEXT, confidence=confidence, actions=(HUMAN, CONTACT_FORM), kind="fallback"
+            say("fallback", language),
+            confidence=confidence,
+            actions=(HUMAN, CONTACT_FORM),
+            kind="fallback",
         )
     return Reply(
-        CLARIFY_TEXT, confidence=confidence, quick_replies=tuple(suggestions), kind="clarify"
+        say("clarify", language),
+        confidence=confidence,
+        quick_replies=tuple(suggestions),
+        kind="clarify",
     )
 
 
@@ -148,25 +150,25 @@ def _faq_id(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
-SORRY_TEXT = "I'm sorry about the trouble."
-ANGRY_TEXT = (
-    "I'm sorry about this. I've flagged your conversation for our team, so a person can pick it "
-    "up here; you can also leave your details and we'll get back to you."
-)
+SORRY_TEXT = say("sorry")
+ANGRY_TEXT = say("angry")
 
 
-def empathize(reply: Reply, *, emotion: str, polarity: str, urgency: str) -> Reply:
+def empathize(
+    reply: Reply, *, emotion: str, polarity: str, urgency: str, language: str = "en"
+) -> Reply:
     """Carry the message's reading, and let the wording follow it: an apology for a frustrated
     visitor, and a person right away (flagged urgent in the inbox, plus the contact form) for an
     angry one."""
     reply = replace(reply, emotion=emotion, polarity=polarity, urgency=urgency)
     if emotion == "angry" and reply.needs_human:  # already handed to a person: no second offer
-        return replace(reply, text=f"{SORRY_TEXT} {reply.text}")
+        return replace(reply, text=f"{say('sorry', language)} {reply.text}")
     if emotion == "angry":
         actions = reply.actions if CONTACT_FORM in reply.actions else (*reply.actions, CONTACT_FORM)
-        return replace(reply, text=f"{ANGRY_TEXT} {reply.text}", actions=actions, needs_human=True)
+        text = f"{say('angry', language)} {reply.text}"
+        return replace(reply, text=text, actions=actions, needs_human=True)
     if emotion == "frustrated":
-        return replace(reply, text=f"{SORRY_TEXT} {reply.text}")
+        return replace(reply, text=f"{say('sorry', language)} {reply.text}")
     return reply
 
 
@@ -180,11 +182,12 @@ def _when(value: str) -> str:
     return f"{day} at {moment:%H:%M}" if "T" in value else day
 
 
-def acknowledge(reply: Reply, entities: Sequence[Entity]) -> Reply:
+def acknowledge(reply: Reply, entities: Sequence[Entity], language: str = "en") -> Reply:
     """An answer that shows what the bot understood: "I see: with Dr. Khan, on Monday 30
     November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer. Only
-    answers get it (a clarifying question or an "I don't know" should not sound sure)."""
-    if reply.kind != "answer":
+    answers in English get it (a clarifying question or an "I don't know" should not sound sure,
+    and a sentence half in another language reads worse than none)."""
+    if reply.kind != "answer" or language != "en":
         return reply
     parts: list[str] = []
     for entity in entities:

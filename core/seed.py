@@ -34,6 +34,11 @@ def seed_demo(*, session: Session, demo_dir: Path) -> bool:
             quick_actions=validate_quick_actions(info.get("quick_actions", {})),
         )
     )
+    ids: dict[str, int | None] = {}  # question -> id: a translation names its source's question
     for raw in json.loads((demo_dir / "faqs.json").read_text(encoding="utf-8")):
-        faq_crud.create_faq(session=session, faq_in=FaqEntryCreate.model_validate(raw))
+        source = raw.pop("translation_of", None)
+        if source is not None:
+            raw["translation_of"] = ids[source]
+        faq = faq_crud.create_faq(session=session, faq_in=FaqEntryCreate.model_validate(raw))
+        ids[faq.question] = faq.id
     return True

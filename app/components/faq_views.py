@@ -86,6 +86,27 @@ def _media_field(state: Any) -> rx.Component:
     )
 
 
+def _translation_field(state: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Translation of", html_for="faq-translation-of", font_weight="500"),
+        rx.el.select(
+            rx.el.option("Not a translation", value=""),
+            rx.foreach(state.sources, lambda s: rx.el.option(s["label"], value=s["id"])),
+            id="faq-translation-of",
+            value=state.form["translation_of"],
+            on_change=lambda v: state.set_field("translation_of", v),
+            class_name="native-select",
+        ),
+        rx.text(
+            "Visitors writing in this entry's language get its answer instead of the source's.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _editor(state: Any) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -114,6 +135,7 @@ def _editor(state: Any) -> rx.Component:
                         _field(state, "language", "Language (ISO code)"),
                         width="100%",
                     ),
+                    _translation_field(state),
                     rx.hstack(
                         rx.el.input(
                             type="checkbox",

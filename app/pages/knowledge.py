@@ -25,6 +25,7 @@ EMPTY_FORM = {
     "language": "en",
     "published": "yes",
     "media": "",
+    "translation_of": "",
 }
 MAX_CSV_BYTES = 2_000_000
 
@@ -68,6 +69,7 @@ def _row(faq: FaqEntry) -> dict[str, str]:
 class KnowledgeState(AuthState):
     faqs: list[dict[str, str]] = []
     categories: list[str] = []
+    sources: list[dict[str, str]] = []  # entries another may translate (not translations)
     search: str = ""
     category: str = "all"
     editing: str = ""  # "" closed, "new", or the id being edited
@@ -87,6 +89,11 @@ class KnowledgeState(AuthState):
             )
             self.faqs = [_row(f) for f in found]
             self.categories = faq_crud.list_categories(session=session)
+            self.sources = [
+                {"id": str(f.id), "label": f"#{f.id} {f.question} ({f.language})"}
+                for f in faq_crud.list_faqs(session=session)
+                if f.translation_of is None
+            ]
 
     @rx.event
     @guarded()
@@ -129,6 +136,7 @@ class KnowledgeState(AuthState):
             "language": faq.language,
             "published": "yes" if faq.published else "no",
             "media": _media_text(faq.media),
+            "translation_of": str(faq.translation_of or ""),
         }
         self.editing, self.form_error = faq_id, ""
 
@@ -161,6 +169,7 @@ class KnowledgeState(AuthState):
             "published": f["published"] == "yes",
             "phrasings": [p.strip() for p in f["phrasings"].splitlines() if p.strip()],
             "media": media,
+            "translation_of": int(f["translation_of"]) if f["translation_of"].isdigit() else None,
         }
         try:
             checked = FaqEntryCreate.model_validate(values)
@@ -179,7 +188,7 @@ class KnowledgeState(AuthState):
         except ValidationError as error:
             self.form_error = _errors(error)
             return
-        except LookupError as error:
+        except (LookupError, ValueError) as error:  # ValueError: core's translation check
             self.form_error = str(error)
             return
         self.editing, self.form_error = "", ""

@@ -9,7 +9,44 @@ from core.models import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models._types import utcnow
 
 
+def check_translation(
+    *, session: Session, faq_id: int | None, translation_of: int | None, language: str
+) -> None:
+    """A translation points at its source: an existing entry in another language that is not
+    itself a translation. ValueError says what is wrong."""
+    if translation_of is None:
+        return
+    if translation_of == faq_id:
+        raise ValueError("translation_of: an entry cannot be a translation of itself")
+    source = session.get(FaqEntry, translation_of)
+    if source is None:
+        raise ValueError(f"translation_of: there is no FAQ entry {translation_of}")
+    if source.translation_of is not None:
+        raise ValueError(
+            f"translation_of: entry {translation_of} is itself a translation; "
+            f"choose its source, entry {source.translation_of}"
+        )
+    if source.language == language:
+        raise ValueError(f"translation_of: entry {translation_of} is already in {language!r}")
+    if (
+        faq_id is not None
+        and session.exec(
+            select(FaqEntry.id).where(FaqEntry.translation_of == faq_id).limit(1)
+        ).first()
+    ):
+        raise ValueError("translation_of: this entry has translations of its own")
+
+
+def translations(*, session: Session, faq_id: int) -> Sequence[FaqEntry]:
+    return session.exec(
+        select(FaqEntry).where(FaqEntry.translation_of == faq_id).order_by(col(FaqEntry.id))
+    ).all()
+
+
 def create_faq(*, session: Session, faq_in: FaqEntryCreate) -> FaqEntry:
+    check_translation(
+        session=session, faq_id=None, translation_of=faq_in.translation_of, language=faq_in.language
+    )
     faq = FaqEntry.model_validate(faq_in)
     session.add(faq)
     session.flush()
@@ -20,6 +57,12 @@ def update_faq(*, session: Session, faq: FaqEntry, faq_in: FaqEntryUpdate) -> Fa
     values = faq_in.model_dump(exclude_unset=True)
     if "media" in values and values["media"] is None:
         del values["media"]  # None means "leave as it is", like an absent field
+    check_translation(
+        session=session,
+        faq_id=faq.id,
+        translation_of=values.get("translation_of", faq.translation_of),
+        language=values.get("language") or faq.language,
+    )
     faq.sqlmodel_update(values)
     faq.updated_at = utcnow()
     session.add(faq)

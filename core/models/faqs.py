@@ -44,6 +44,11 @@ class FaqEntryBase(SQLModel):
     category: str | None = Field(default=None, max_length=64, index=True)
     language: str = Field(default="en", max_length=16)
     published: bool = True
+    # The FAQ this one translates (its source, in the business's default language): the bot
+    # answers a visitor in their language from the translation when there is one.
+    translation_of: int | None = Field(
+        default=None, foreign_key="faqentry.id", ondelete="SET NULL", index=True
+    )
 
 
 class FaqEntry(FaqEntryBase, table=True):
@@ -72,6 +77,7 @@ class FaqEntryUpdate(SQLModel):
     category: str | None = None
     language: str | None = None
     published: bool | None = None
+    translation_of: int | None = None
     phrasings: list[str] | None = None
     media: list[dict[str, Any]] | None = None
 

@@ -25,6 +25,11 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("faqentry", schema=None) as batch_op:
         batch_op.add_column(sa.Column("media", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("translation_of", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_faqentry_translation_of", "faqentry", ["translation_of"], ["id"], ondelete="SET NULL"
+        )
+        batch_op.create_index("ix_faqentry_translation_of", ["translation_of"])
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rich", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("kind", sa.String(length=16), nullable=True))
@@ -38,6 +43,9 @@ def downgrade() -> None:
         for column in ("entities", "intent_confidence", "intent", "kind", "rich"):
             batch_op.drop_column(column)
     with op.batch_alter_table("faqentry", schema=None) as batch_op:
+        batch_op.drop_index("ix_faqentry_translation_of")
+        batch_op.drop_constraint("fk_faqentry_translation_of", type_="foreignkey")
+        batch_op.drop_column("translation_of")
         batch_op.drop_column("media")
     with op.batch_alter_table("business", schema=None) as batch_op:
         batch_op.drop_column("quick_actions")

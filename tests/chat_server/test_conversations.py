@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from core.crud import business as business_crud
 from core.db import session_scope
 from core.models.business import DAYS, BusinessUpdate
-from core.replies import CLARIFY_TEXT, FALLBACK_TEXT, HANDOVER_TEXT, UNKNOWN_TEXT
+from core.replies import CLARIFY_TEXT, FALLBACK_TEXT, UNKNOWN_TEXT
 from core.settings import Settings
 from tests.conftest import Visit
 
@@ -80,13 +80,14 @@ def test_out_of_scope_gets_an_honest_i_dont_know_never_a_wrong_faq(visit: Visit)
 
 
 def test_asking_for_a_person_flags_the_conversation_for_the_team(visit: Visit) -> None:
+    from core.bot_texts import say
     from core.crud import conversations
     from core.db import get_engine
 
-    for text in ("Talk to a person", "Hablar con una persona"):
+    for text, language in (("Talk to a person", "en"), ("Quiero hablar con un agente", "es")):
         reply = visit.say(text)["reply"]
-        assert reply["kind"] == "handover" and reply["text"] == HANDOVER_TEXT, text
-        assert "contact_form" in reply["actions"]
+        assert reply["kind"] == "handover", text
+        assert reply["text"] == say("handover", language) and "contact_form" in reply["actions"]
     with Session(get_engine()) as session:
         said = conversations.get_conversation(session=session, public_id=visit.cid)
         assert said is not None and said.urgency == "high"
@@ -465,3 +466,38 @@ def test_the_widget_on_another_origin_may_patch(client: TestClient) -> None:
     )
     assert preflight.status_code == 200
     assert "PATCH" in preflight.headers["access-control-allow-methods"]
+
+
+URDU_HOURS = "ہم پیر سے جمعہ صبح 9 بجے سے شام 6 بجے تک کھلے ہیں"
+
+
+def test_a_visitor_writing_urdu_gets_the_urdu_translation_of_the_faq(visit: Visit) -> None:
+    turn = visit.say("آپ کی دکان کتنے بجے کھلتی ہے؟")
+    assert turn["language"] == "ur"
+    reply = turn["reply"]
+    assert reply["kind"] == "answer" and reply["text"].startswith(URDU_HOURS)
+    # The same question in English keeps English: the answer follows the message's language.
+    english = visit.say("what time do you open on saturday?")["reply"]
+    assert "We're open Monday to Friday" in english["text"]
+
+
+def test_the_visitors_choice_of_language_picks_the_translation_or_adds_a_note(
+    client: TestClient,
+) -> None:
+    from core.bot_texts import say
+
+    visit = Visit(client)
+    url = f"/api/conversations/{visit.cid}"
+    assert client.patch(url, json={"language": "es"}, headers=visit.headers).status_code == 200
+    hours = visit.say("what time do you open?")["reply"]
+    assert hours["text"].startswith("Abrimos de lunes a viernes")
+    password = visit.say("how do I reset my password?")["reply"]
+    assert password["kind"] == "answer"
+    assert password["text"].endswith(say("untranslated", "es"))
+    unclear = visit.say("do you take trade ins")["reply"]
+    assert unclear["text"] == say("clarify", "es")
+
+    urdu = Visit(client)
+    url = f"/api/conversations/{urdu.cid}"
+    assert client.patch(url, json={"language": "ur"}, headers=urdu.headers).status_code == 200
+    assert urdu.say("what's the capital of australia")["reply"]["text"] == say("unknown", "ur")

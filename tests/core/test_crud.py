@@ -90,3 +90,45 @@ def test_faq_media_is_checked_and_saved_and_a_bad_block_saves_nothing(engine: En
         faq_crud.update_faq(session=session, faq=faq, faq_in=FaqEntryUpdate(media=[]))
         assert faq.media == []
         faq_crud.delete_faq(session=session, faq=faq)
+
+
+def test_a_translation_must_point_at_a_source_in_another_language(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        source = faq_crud.create_faq(
+            session=session, faq_in=FaqEntryCreate(question="Gift wrap?", answer="Yes, free.")
+        )
+        urdu = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(
+                question="تحفے کی پیکنگ؟",
+                answer="جی ہاں، مفت۔",
+                language="ur",
+                translation_of=source.id,
+            ),
+        )
+        assert [t.id for t in faq_crud.translations(session=session, faq_id=source.id)] == [urdu.id]
+        refused = {
+            "same language": FaqEntryCreate(
+                question="Wrapping?", answer="Yes.", translation_of=source.id
+            ),
+            "a translation of a translation": FaqEntryCreate(
+                question="¿Envoltorio?", answer="Sí.", language="es", translation_of=urdu.id
+            ),
+            "no such entry": FaqEntryCreate(
+                question="¿Envoltorio?", answer="Sí.", language="es", translation_of=999_999
+            ),
+        }
+        for _why, faq_in in refused.items():
+            with pytest.raises(ValueError, match="translation_of"):
+                faq_crud.create_faq(session=session, faq_in=faq_in)
+        # A source with translations cannot become a translation itself.
+        other = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(question="Emballage ?", answer="Oui.", language="fr"),
+        )
+        with pytest.raises(ValueError, match="has translations of its own"):
+            faq_crud.update_faq(
+                session=session, faq=source, faq_in=FaqEntryUpdate(translation_of=other.id)
+            )
+        for faq in (urdu, source, other):
+            faq_crud.delete_faq(session=session, faq=faq)

@@ -139,7 +139,7 @@ def test_files_that_cannot_be_read_are_refused_clearly(engine: Engine) -> None:
         missing = import_faqs(session=session, data="question,reply\nHi?,Hello.\n").errors
         assert missing == [
             "row 1: unknown column 'reply' (columns: id, question, phrasings, answer, "
-            "short_answer, category, language, published, media)",
+            "short_answer, category, language, published, media, translation_of)",
             "row 1: missing column 'answer'",
         ]
         twice = [["question", "answer"], [faq.question, "One."], [faq.question, "Two."]]

@@ -1,0 +1,142 @@
+"""The bot's own sentences in the widget's six languages (FAQ answers come from the owners).
+
+`say(key, language)` falls back to English for a language not listed here.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "clarify": "I want to make sure I understand. Are you asking about:",
+        "fallback": (
+            "I'm still not sure I understand. I can ask a person from our team to join, or you "
+            "can leave your details and we'll get back to you."
+        ),
+        "unknown": (
+            "I'm sorry, I don't know the answer to that. I can ask a person from our team to "
+            "join, or you can leave your details and we'll get back to you."
+        ),
+        "handover": (
+            "I've asked a person from our team to join this conversation; they'll reply here as "
+            "soon as they can. You can also leave your details and we'll get back to you."
+        ),
+        "sorry": "I'm sorry about the trouble.",
+        "angry": (
+            "I'm sorry about this. I've flagged your conversation for our team, so a person can "
+            "pick it up here; you can also leave your details and we'll get back to you."
+        ),
+        "untranslated": "(Sorry, this answer isn't available in your language yet.)",
+    },
+    "ur": {
+        "clarify": "میں یقینی بنانا چاہتا ہوں کہ میں سمجھ گیا ہوں۔ کیا آپ اس بارے میں پوچھ رہے ہیں:",
+        "fallback": (
+            "مجھے ابھی بھی یقین نہیں کہ میں سمجھ گیا ہوں۔ میں ہماری ٹیم کے کسی فرد کو بلا سکتا ہوں، "
+            "یا آپ اپنی تفصیلات چھوڑ دیں اور ہم آپ سے رابطہ کریں گے۔"
+        ),
+        "unknown": (
+            "معذرت، مجھے اس کا جواب معلوم نہیں۔ میں ہماری ٹیم کے کسی فرد کو بلا سکتا ہوں، "
+            "یا آپ اپنی تفصیلات چھوڑ دیں اور ہم آپ سے رابطہ کریں گے۔"
+        ),
+        "handover": (
+            "میں نے ہماری ٹیم کے ایک فرد کو اس گفتگو میں شامل ہونے کا کہا ہے؛ وہ جلد از جلد یہیں "
+            "جواب دیں گے۔ آپ اپنی تفصیلات بھی چھوڑ سکتے ہیں اور ہم آپ سے رابطہ کریں گے۔"
+        ),
+        "sorry": "اس پریشانی کے لیے معذرت۔",
+        "angry": (
+            "اس کے لیے معذرت۔ میں نے آپ کی گفتگو ہماری ٹیم کے لیے نشان زد کر دی ہے تاکہ کوئی فرد "
+            "یہیں بات آگے بڑھائے؛ آپ اپنی تفصیلات بھی چھوڑ سکتے ہیں اور ہم آپ سے رابطہ کریں گے۔"
+        ),
+        "untranslated": "(معذرت، یہ جواب ابھی آپ کی زبان میں دستیاب نہیں ہے۔)",
+    },
+    "es": {
+        "clarify": "Quiero asegurarme de entenderte. ¿Preguntas por:",
+        "fallback": (
+            "Sigo sin estar seguro de entenderte. Puedo pedir a una persona de nuestro equipo que "
+            "se una, o puedes dejar tus datos y te contactaremos."
+        ),
+        "unknown": (
+            "Lo siento, no sé la respuesta a eso. Puedo pedir a una persona de nuestro equipo que "
+            "se una, o puedes dejar tus datos y te contactaremos."
+        ),
+        "handover": (
+            "He pedido a una persona de nuestro equipo que se una a esta conversación; responderá "
+            "aquí en cuanto pueda. También puedes dejar tus datos y te contactaremos."
+        ),
+        "sorry": "Siento las molestias.",
+        "angry": (
+            "Lo siento mucho. He marcado tu conversación para nuestro equipo, para que una persona "
+            "la atienda aquí; también puedes dejar tus datos y te contactaremos."
+        ),
+        "untranslated": "(Lo sentimos, esta respuesta aún no está disponible en tu idioma.)",
+    },
+    "fr": {
+        "clarify": "Je veux être sûr de bien comprendre. Votre question porte-t-elle sur :",
+        "fallback": (
+            "Je ne suis toujours pas sûr de comprendre. Je peux demander à une personne de notre "
+            "équipe de nous rejoindre, ou vous pouvez laisser vos coordonnées et nous vous "
+            "recontacterons."
+        ),
+        "unknown": (
+            "Désolé, je ne connais pas la réponse. Je peux demander à une personne de notre "
+            "équipe de nous rejoindre, ou vous pouvez laisser vos coordonnées et nous vous "
+            "recontacterons."
+        ),
+        "handover": (
+            "J'ai demandé à une personne de notre équipe de rejoindre cette conversation ; elle "
+            "répondra ici dès que possible. Vous pouvez aussi laisser vos coordonnées."
+        ),
+        "sorry": "Désolé pour ce désagrément.",
+        "angry": (
+            "Je suis désolé. J'ai signalé votre conversation à notre équipe pour qu'une personne "
+            "la reprenne ici ; vous pouvez aussi laisser vos coordonnées."
+        ),
+        "untranslated": "(Désolé, cette réponse n'est pas encore disponible dans votre langue.)",
+    },
+    "de": {
+        "clarify": "Ich möchte sichergehen, dass ich Sie richtig verstehe. Geht es um:",
+        "fallback": (
+            "Ich bin mir immer noch nicht sicher, was Sie meinen. Ich kann eine Person aus unserem "
+            "Team dazuholen, oder Sie hinterlassen Ihre Kontaktdaten und wir melden uns."
+        ),
+        "unknown": (
+            "Das weiß ich leider nicht. Ich kann eine Person aus unserem Team dazuholen, oder Sie "
+            "hinterlassen Ihre Kontaktdaten und wir melden uns."
+        ),
+        "handover": (
+            "Ich habe eine Person aus unserem Team gebeten, dazuzukommen; sie antwortet hier, so "
+            "bald sie kann. Sie können auch Ihre Kontaktdaten hinterlassen."
+        ),
+        "sorry": "Das tut mir leid.",
+        "angry": (
+            "Das tut mir sehr leid. Ich habe Ihr Gespräch für unser Team markiert, damit eine "
+            "Person es hier übernimmt; Sie können auch Ihre Kontaktdaten hinterlassen."
+        ),
+        "untranslated": "(Diese Antwort gibt es leider noch nicht in Ihrer Sprache.)",
+    },
+    "ar": {
+        "clarify": "أريد التأكد من أنني فهمتك. هل تسأل عن:",
+        "fallback": (
+            "ما زلت غير متأكد من أنني فهمتك. يمكنني أن أطلب من أحد أعضاء فريقنا الانضمام، "
+            "أو يمكنك ترك بياناتك وسنتواصل معك."
+        ),
+        "unknown": (
+            "عذرًا، لا أعرف الإجابة عن ذلك. يمكنني أن أطلب من أحد أعضاء فريقنا الانضمام، "
+            "أو يمكنك ترك بياناتك وسنتواصل معك."
+        ),
+        "handover": (
+            "طلبت من أحد أعضاء فريقنا الانضمام إلى هذه المحادثة؛ سيرد هنا في أقرب وقت ممكن. "
+            "يمكنك أيضًا ترك بياناتك وسنتواصل معك."
+        ),
+        "sorry": "نأسف على هذا الإزعاج.",
+        "angry": (
+            "نأسف لذلك. لقد أبلغت فريقنا بمحادثتك ليتابعها أحدهم هنا؛ "
+            "يمكنك أيضًا ترك بياناتك وسنتواصل معك."
+        ),
+        "untranslated": "(عذرًا، هذه الإجابة غير متوفرة بلغتك بعد.)",
+    },
+}
+
+
+def say(key: str, language: str | None = None) -> str:
+    """The sentence `key` in `language`, or in English when it has no translation here."""
+    return TEXTS.get(language or "en", TEXTS["en"]).get(key) or TEXTS["en"][key]
