@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from chat_server.batcher import MicroBatcher
-from core.bot_texts import say
+from core.bot_texts import TEXTS, say
 from core.crud import business as business_crud
 from core.crud import faqs as faq_crud
 from core.models import FaqEntry
@@ -230,6 +230,7 @@ class KnowledgeBase:
             else 0.0,
             language=language,
         )
+        reply = replace(reply, language=language if language in TEXTS else "en")
         if reply.faq_id is not None and reply.faq_id in snapshot.groups:
             reply = self._in_language(reply, snapshot, language, analysis)
         reply = acknowledge(reply, analysis.entities, language)
@@ -260,7 +261,9 @@ class KnowledgeBase:
         )
         if buttons and not any(b.get("type") == "buttons" for b in rich):
             rich.append(buttons)
-        return replace(reply, text=text, faq_id=version.faq_id, rich=tuple(rich))
+        return replace(
+            reply, text=text, faq_id=version.faq_id, rich=tuple(rich), language=version.language
+        )
 
     async def reply(self, text: str, previous_kind: str | None = None) -> Reply:
         return self.compose(await self.analyze(text), previous_kind=previous_kind)

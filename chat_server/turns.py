@@ -182,6 +182,7 @@ def _answer(group: TurnGroup, reply: Reply, live: set[int | None], now: datetime
         flags=[],
         rich=list(reply.rich),
         kind=reply.kind,
+        language=reply.language,
     )
 
 

@@ -35,6 +35,8 @@ class Reply:
     kind: str = "answer"
     # The conversation needs a person: the inbox lists it first.
     needs_human: bool = False
+    # The language the answer is written in (ISO 639-1), for the widget's lang attribute.
+    language: str | None = None
     # How the visitor's message read; stored on it (not on the reply) for the inbox and analytics.
     emotion: str | None = None
     polarity: str | None = None

@@ -282,10 +282,10 @@ export class MessageLog {
     if (stick) this.scrollToBottom();
   }
 
-  /** A visitor message's detected language; the business's for bot answers; unknown for the rest. */
+  /** The language the server says a message is in; else the business's for bot answers. */
   langOf(message) {
-    if (message.role === 'bot') return this.contentLang;
-    return typeof message.language === 'string' ? message.language : null;
+    const lang = typeof message.language === 'string' && /^[a-z]{2,3}$/.test(message.language) ? message.language : null;
+    return lang || (message.role === 'bot' ? this.contentLang : null);
   }
 
   /** Find (and forget) the optimistic row for a visitor message, by client_id or else by text. */
@@ -349,7 +349,7 @@ export class MessageLog {
     const extras = el('div', { class: 'sc-msg-extras' });
     if (replies.length) {
       extras.append(el('div', { class: 'sc-quick-replies', role: 'group', ta: 'aria-label=suggested' },
-        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: this.contentLang, dir: 'auto' }, reply))));
+        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: this.langOf(message), dir: 'auto' }, reply))));
     }
     // The bot's offer of a person: the click sends the widget's own words for it (log's handler).
     if (human) extras.append(el('button', { type: 'button', class: 'sc-button sc-action sc-human', 'data-action': 'human', t: 'talkToPerson' }));

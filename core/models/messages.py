@@ -80,6 +80,8 @@ class MessagePublic(SQLModel):
     flags: list[str]
     rich: list[dict[str, Any]] = []
     kind: str | None = None
+    # The language a message is written in: detected for a visitor's, chosen for a bot answer.
+    language: str | None = None
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
@@ -98,4 +100,5 @@ class MessagePublic(SQLModel):
             flags=list(message.flags),
             rich=list(message.rich or []),
             kind=message.kind,
+            language=message.language,
         )

@@ -134,6 +134,31 @@ def test_out_of_scope_question_gets_an_honest_i_dont_know(
     expect(page.locator(".sc-quick-reply")).to_have_count(0)
 
 
+def test_the_answer_names_who_and_when_it_understood(page: Page, live_server: LiveServer) -> None:
+    open_widget(page, live_server.url)
+    ask(page, "I'd like to book a service appointment with Dr. Khan on Monday at 3pm")
+    answer = page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text").last
+    expect(answer).to_contain_text(
+        re.compile(r"^I see: with Dr\. Khan, on Monday \d+ \w+ at 15:00\.")
+    )
+    expect(answer).to_contain_text("Book online")
+
+
+def test_an_angry_visitor_gets_an_apology_and_a_person_offered_at_once(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_widget(page, live_server.url)
+    ask(
+        page,
+        "This is outrageous! You charged me twice, nobody answers and I am absolutely furious.",
+    )
+    answer = page.locator(".sc-msg[data-role=bot][data-id]").last
+    expect(answer.locator(".sc-msg-text")).to_contain_text(
+        "I'm sorry about this. I've flagged your conversation for our team"
+    )
+    expect(answer.get_by_role("button", name="Contact us")).to_be_visible()
+
+
 def test_clicking_a_suggestion_asks_it(page: Page, live_server: LiveServer) -> None:
     open_widget(page, live_server.url)
     ask(page, UNCLEAR)

@@ -169,11 +169,12 @@ def test_writing_in_urdu_switches_the_panel_to_urdu_right_to_left(
         expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(
             1, timeout=FIRST_ANSWER_MS
         )
-        # The greeting and the bot's answers stay in the business's language, marked as English.
+        # The greeting stays in the business's language, marked as English; the answer comes
+        # from the Urdu translation of the opening-hours FAQ, marked as Urdu.
         expect(page.locator(".sc-msg[data-greeting] .sc-msg-text")).to_have_attribute("lang", "en")
-        expect(page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text")).to_have_attribute(
-            "lang", "en"
-        )
+        answer = page.locator(".sc-msg[data-role=bot][data-id] .sc-msg-text")
+        expect(answer).to_have_attribute("lang", "ur")
+        expect(answer).to_contain_text("ہم پیر سے جمعہ صبح 9 بجے سے شام 6 بجے تک کھلے ہیں")
 
         # Mirrored: the visitor's bubbles on the left, the bot's on the right, the close button
         # at the header's left end.
