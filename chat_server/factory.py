@@ -55,7 +55,10 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         encoder = await asyncio.to_thread(
-            EncoderProcess, settings.encoder_path, settings.ENCODER_THREADS
+            EncoderProcess,
+            settings.encoder_path,
+            settings.ENCODER_THREADS,
+            settings.EMOTION_MODEL_PATH,
         )
         knowledge = KnowledgeBase(
             encoder=encoder,

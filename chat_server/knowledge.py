@@ -198,7 +198,10 @@ class KnowledgeBase:
 
     def analyze_batch(self, texts: Sequence[str]) -> list[Analysis]:
         """One encoder pass for every text in the batch, every head on its embeddings."""
-        return analyze(texts, self.encoder.encode, self.snapshot.heads, now=utcnow())
+        reader = self.encoder.classify if getattr(self.encoder, "has_classifier", False) else None
+        return analyze(
+            texts, self.encoder.encode, self.snapshot.heads, now=utcnow(), emotion_reader=reader
+        )
 
     async def analyze(self, text: str) -> Analysis:
         return await self.batcher.submit(text)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     MAX_BATCH_MESSAGES: int = 20
 
     ENCODER_PATH: Path | None = None
+    # A local Hugging Face text-classification model read for emotion instead of the shipped
+    # head (its labels are mapped onto happy/frustrated/angry/confused/neutral).
+    EMOTION_MODEL_PATH: Path | None = None
     # The bot answers with an FAQ when the intent head is at least INTENT_THRESHOLD sure (and
     # its runner-up more than 0.1 behind) and the FAQ's texts are at least ANSWER_THRESHOLD
     # similar; below UNKNOWN_THRESHOLD similarity it says it doesn't know; in between it asks.

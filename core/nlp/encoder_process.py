@@ -17,16 +17,25 @@ from typing import Any
 
 import numpy as np
 
+from core.nlp.emotions import EmotionResult, predict_emotions_with_model
+
 _encoder: Any = None  # the loaded Encoder, inside the worker process only
+_classifier: Any = None  # EMOTION_MODEL_PATH's pipeline, inside the worker process only
 
 
-def _load(path: str, threads: int) -> None:
+def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
     os.environ["OMP_NUM_THREADS"] = str(threads)  # before torch loads
-    from core.nlp.loading import load_encoder
+    from core.nlp.loading import load_encoder, load_text_classifier
 
-    global _encoder
+    global _encoder, _classifier
     _encoder = load_encoder(Path(path))
     _encoder.use_threads(threads)
+    if classifier_path is not None:
+        _classifier = load_text_classifier(Path(classifier_path))
+
+
+def _classify(texts: list[str]) -> list[EmotionResult]:
+    return predict_emotions_with_model(_classifier, texts)
 
 
 def _dim() -> int:
@@ -40,8 +49,11 @@ def _encode(texts: list[str]) -> np.ndarray:
 class EncoderProcess:
     """Same interface as core.nlp.loading.Encoder; the model lives in a child process."""
 
-    def __init__(self, path: Path, threads: int = 1) -> None:
-        self._args = (str(path), threads)
+    def __init__(self, path: Path, threads: int = 1, classifier_path: Path | None = None) -> None:
+        # A text-classification model for emotions (EMOTION_MODEL_PATH) runs here too, so the
+        # web process never imports torch.
+        self.has_classifier = classifier_path is not None
+        self._args = (str(path), threads, None if classifier_path is None else str(classifier_path))
         self._lock = threading.Lock()
         self._pool = self._start()
         self.dim = self._pool.submit(_dim).result()  # also waits until the model is loaded
@@ -65,6 +77,12 @@ class EncoderProcess:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._start()
             return self._pool.submit(_encode, list(texts)).result()
+
+    def classify(self, texts: Sequence[str]) -> list[EmotionResult]:
+        """Emotion readings from EMOTION_MODEL_PATH's model (only when it was given)."""
+        if not texts:
+            return []
+        return self._pool.submit(_classify, list(texts)).result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
