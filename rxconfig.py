@@ -14,6 +14,11 @@ config = rx.Config(
     backend_port=PORT,
     # The websocket URL baked into the build; set ADMIN_PUBLIC_URL behind a proxy.
     api_url=os.environ.get("ADMIN_PUBLIC_URL", f"http://localhost:{PORT}"),
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    # The theme (indigo accent, light/dark following the system) lives here since Reflex 0.9.
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="inherit", accent_color="indigo", radius="medium")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -78,7 +78,6 @@ STYLE = {
 }
 
 app = rx.App(
-    theme=rx.theme(appearance="inherit", accent_color="indigo", radius="medium"),
     style=STYLE,
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )

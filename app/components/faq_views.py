@@ -93,6 +93,7 @@ def _translation_field(state: Any) -> rx.Component:
             rx.el.option("Not a translation", value=""),
             rx.foreach(state.sources, lambda s: rx.el.option(s["label"], value=s["id"])),
             id="faq-translation-of",
+            name="faq-translation-of",
             value=state.form["translation_of"],
             on_change=lambda v: state.set_field("translation_of", v),
             class_name="native-select",
