@@ -26,6 +26,7 @@ from core.models import (
 )
 from core.models._types import as_utc
 from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
+from core.rich import plain_text
 
 PREVIEW_CHARS = 120
 SEARCH_WINDOW = 500  # newest conversations a search reads: message text is encrypted
@@ -249,7 +250,8 @@ def transcript_message(
     return TranscriptMessage(
         id=message.id,
         role=message.role,
-        text=message.text,
+        # Agents read rich answers (cards, carousels, buttons) in their plain-text form.
+        text=plain_text(message.text, message.rich or []),
         created_at=as_utc(message.created_at),
         confidence=message.confidence,
         faq_id=message.faq_id,

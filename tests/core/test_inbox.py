@@ -327,3 +327,22 @@ def test_urgent_conversations_come_first_until_closed(engine: Engine) -> None:
     with session_scope(engine) as session:
         handover.close(session=session, public_id=urgent)
     assert rows()[urgent][1] == "normal"  # dealt with: back among the others
+
+
+def test_agents_read_a_rich_answer_as_plain_text(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        cid = make_conversation(session, ("visitor", "what does a tune-up cost"))
+        conversation = conv_crud.get_conversation(session=session, public_id=cid)
+        assert conversation is not None
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                role="bot",
+                text="Our tune-ups:",
+                rich=[{"type": "image", "url": "/t.png", "alt": "A bike on a stand"}],
+            )
+        )
+    with session_scope(engine) as session:
+        found = inbox.transcript(session=session, public_id=cid)
+    assert found is not None
+    assert found.messages[-1].text == "Our tune-ups:\n[Image: A bike on a stand] /t.png"
