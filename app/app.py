@@ -84,33 +84,19 @@ app = rx.App(
 app.add_page(
     login_page, route=routes.LOGIN, title="Sign in · CustomerAgent", on_load=LoginState.open_page
 )
-app.add_page(
-    overview_page,
-    route=routes.OVERVIEW,
-    title="Overview · CustomerAgent",
-    on_load=[AuthState.check_session, OverviewState.load],
+# Page, route, title, who may open it (checked on load), what it loads.
+SIGNED_IN_PAGES = (
+    (overview_page, routes.OVERVIEW, "Overview", AuthState.check_session, OverviewState.load),
+    (inbox_page, routes.INBOX, "Inbox", AuthState.check_session, InboxState.load),
+    (
+        knowledge_page,
+        routes.KNOWLEDGE,
+        "Knowledge base",
+        AuthState.check_session,
+        KnowledgeState.load,
+    ),
+    (settings_page, routes.SETTINGS, "Settings", AuthState.check_owner, SettingsState.load),
+    (users_page, routes.USERS, "Users", AuthState.check_owner, UsersState.load),
 )
-app.add_page(
-    inbox_page,
-    route=routes.INBOX,
-    title="Inbox · CustomerAgent",
-    on_load=[AuthState.check_session, InboxState.load],
-)
-app.add_page(
-    knowledge_page,
-    route=routes.KNOWLEDGE,
-    title="Knowledge base · CustomerAgent",
-    on_load=[AuthState.check_session, KnowledgeState.load],
-)
-app.add_page(
-    settings_page,
-    route=routes.SETTINGS,
-    title="Settings · CustomerAgent",
-    on_load=[AuthState.check_owner, SettingsState.load],
-)
-app.add_page(
-    users_page,
-    route=routes.USERS,
-    title="Users · CustomerAgent",
-    on_load=[AuthState.check_owner, UsersState.load],
-)
+for page, route, title, check, load in SIGNED_IN_PAGES:
+    app.add_page(page, route=route, title=f"{title} · CustomerAgent", on_load=[check, load])

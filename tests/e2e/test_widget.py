@@ -16,6 +16,7 @@ from core.crud import business as business_crud
 from core.models import ContactRequest
 from core.settings import Settings
 from tests.conftest import LiveServer, make_app
+from tests.e2e.conftest import ask
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -44,12 +45,6 @@ def open_widget(page: Page, url: str) -> None:
     expect(
         page.get_by_role("dialog", name=re.compile("Chat with Harbourside Bikes"))
     ).to_be_visible()
-
-
-def ask(page: Page, text: str) -> None:
-    box = page.locator(".sc-input")
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_reworded_question_gets_a_streamed_answer_that_survives_a_reload(

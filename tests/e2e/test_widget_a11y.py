@@ -5,10 +5,6 @@ Screenshots of both themes go to test-results/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
@@ -16,16 +12,12 @@ from sqlalchemy.engine import Engine
 from core.crud import handover
 from core.db import session_scope
 from tests.conftest import ROOT, LiveServer
+from tests.e2e.conftest import FIRST_ANSWER_MS, ask, open_panel, visitor
+from tests.e2e.conftest import axe_violations as violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-results"
-# Every violation, whatever its impact. The whole demo page is checked, the widget included.
-AXE_RUN = """
-async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)
-"""
 # WCAG contrast ratio of two computed CSS colours (opaque rgb()/rgba() strings).
 CONTRAST = """
 ([a, b]) => {
@@ -48,50 +40,6 @@ FOCUSED = """
           outline: s.outlineStyle, width: parseFloat(s.outlineWidth)};
 }
 """
-# A fresh server's first message waits for the language detector to load (about 4 s here).
-FIRST_ANSWER_MS = 30_000
-
-
-@contextmanager
-def visitor(browser: Browser, **options: Any) -> Iterator[Page]:
-    options.setdefault("viewport", {"width": 1280, "height": 800})
-    options.setdefault("locale", "en-US")
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
-# The panel fades in (0.18 s): colours are checked once it is opaque.
-SETTLED = """
-() => Promise.all(document.getAnimations()
-  .filter((a) => a.effect.getComputedTiming().iterations !== Infinity).map((a) => a.finished))
-  .then(() => true)
-"""
-
-
-def violations(page: Page) -> list[str]:
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))
-    page.evaluate(SETTLED)
-    return list(page.evaluate(AXE_RUN))
-
-
-def open_panel(page: Page, url: str) -> None:
-    page.goto(f"{url}/demo")
-    page.locator(".sc-launcher").click()
-    expect(page.locator(".sc-panel")).to_be_visible()
-    expect(page.locator(".sc-input")).to_be_focused()
-
-
-def ask(page: Page, text: str) -> None:
-    page.locator(".sc-input").fill(text)
-    page.locator(".sc-input").press("Enter")
 
 
 def color(page: Page, selector: str, prop: str) -> str:

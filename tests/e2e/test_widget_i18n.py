@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ROOT, LiveServer
+from tests.e2e.conftest import FIRST_ANSWER_MS, ask, open_panel, visitor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WIDGET = ROOT / "widget"
 URDU_QUESTION = "کیا آپ ہفتے کے دن دکان کھولتے ہیں؟"  # "Do you open the shop on Saturdays?"
-# A fresh server's first message waits for the language detector to load (about 4 s here).
-FIRST_ANSWER_MS = 30_000
 
 
 def english_strings() -> dict[str, str]:
@@ -29,19 +26,6 @@ def english_strings() -> dict[str, str]:
     return {key: text for key, _, text in pairs}
 
 
-@contextmanager
-def visitor(browser: Browser, locale: str) -> Iterator[Page]:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
 def strings_requested(page: Page) -> list[str]:
     asked: list[str] = []
     page.on(
@@ -49,18 +33,6 @@ def strings_requested(page: Page) -> list[str]:
         lambda r: asked.append(r.url.rsplit("/", 1)[-1]) if "/strings/" in r.url else None,
     )
     return asked
-
-
-def open_panel(page: Page, url: str) -> None:
-    page.goto(f"{url}/demo")
-    page.locator(".sc-launcher").click()
-    expect(page.locator(".sc-panel")).to_be_visible()
-    expect(page.locator(".sc-input")).to_be_focused()
-
-
-def ask(page: Page, text: str) -> None:
-    page.locator(".sc-input").fill(text)
-    page.locator(".sc-input").press("Enter")
 
 
 def expect_language(page: Page, lang: str, direction: str) -> None:
@@ -109,7 +81,7 @@ def test_every_language_has_every_string_with_the_same_placeholders() -> None:
 def test_a_spanish_browser_gets_the_spanish_panel(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    with visitor(browser, "es-ES") as page:
+    with visitor(browser, locale="es-ES") as page:
         asked = strings_requested(page)
         open_panel(page, live_server.url)
         expect_language(page, "es", "ltr")
@@ -147,7 +119,7 @@ def test_a_spanish_browser_gets_the_spanish_panel(
 def test_writing_in_urdu_switches_the_panel_to_urdu_right_to_left(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    with visitor(browser, "en-US") as page:
+    with visitor(browser, locale="en-US") as page:
         asked = strings_requested(page)
         open_panel(page, live_server.url)
         expect_language(page, "en", "ltr")
@@ -199,7 +171,7 @@ def test_writing_in_urdu_switches_the_panel_to_urdu_right_to_left(
 def test_a_language_chosen_in_the_menu_wins_over_detection_and_is_remembered(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    with visitor(browser, "en-US") as page:
+    with visitor(browser, locale="en-US") as page:
         open_panel(page, live_server.url)
         menu = page.get_by_role("combobox", name="Language")
         expect(menu).to_have_value("en")
@@ -237,7 +209,7 @@ def test_a_language_chosen_in_the_menu_wins_over_detection_and_is_remembered(
 def test_the_business_default_applies_when_the_browser_language_is_not_spoken(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    with visitor(browser, "ja-JP") as page:
+    with visitor(browser, locale="ja-JP") as page:
         open_panel(page, live_server.url)
         expect_language(page, "en", "ltr")  # the demo business's default language
         expect(page.locator(".sc-send")).to_have_text("Send")
@@ -246,7 +218,7 @@ def test_the_business_default_applies_when_the_browser_language_is_not_spoken(
 def test_known_notices_and_errors_are_shown_in_the_visitors_language(
     browser: Browser, live_server: LiveServer
 ) -> None:
-    with visitor(browser, "de-DE") as page:
+    with visitor(browser, locale="de-DE") as page:
         open_panel(page, live_server.url)
         expect_language(page, "de", "ltr")
         page.context.set_offline(True)
