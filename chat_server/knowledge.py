@@ -236,7 +236,7 @@ class KnowledgeBase:
         reply = replace(reply, language=language if language in TEXTS else "en")
         if reply.faq_id is not None and reply.faq_id in snapshot.groups:
             reply = self._in_language(reply, snapshot, language, analysis)
-        reply = acknowledge(reply, analysis.entities, language)
+        reply = acknowledge(reply, analysis.entities, reply.language or language)
         if analysis.emotion is None:
             return reply
         emotion = analysis.emotion

@@ -245,15 +245,23 @@ def import_faqs(*, session: Session, data: str | bytes) -> ImportResult:
             errors=errors[:MAX_ERRORS] + ([f"… and {more} more"] if more > 0 else [])
         )
     created = updated = unchanged = 0
+    # Rows are checked again as they are written (a translation's source may change earlier in
+    # the same file); the first refusal undoes every row, so nothing is half imported.
+    savepoint = session.begin_nested()
     for row, target in plan:
-        if target is None:
-            faq_crud.create_faq(session=session, faq_in=FaqEntryCreate(**row.values))
-            created += 1
-            continue
-        changes = {k: v for k, v in row.values.items() if getattr(target, k) != v}
-        if changes:
-            faq_crud.update_faq(session=session, faq=target, faq_in=FaqEntryUpdate(**changes))
-            updated += 1
-        else:
-            unchanged += 1
+        try:
+            if target is None:
+                faq_crud.create_faq(session=session, faq_in=FaqEntryCreate(**row.values))
+                created += 1
+                continue
+            changes = {k: v for k, v in row.values.items() if getattr(target, k) != v}
+            if changes:
+                faq_crud.update_faq(session=session, faq=target, faq_in=FaqEntryUpdate(**changes))
+                updated += 1
+            else:
+                unchanged += 1
+        except ValueError as exc:
+            savepoint.rollback()
+            return ImportResult(errors=[f"row {row.number}: {exc}"])
+    savepoint.commit()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)

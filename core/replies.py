@@ -115,7 +115,8 @@ def compose_reply(
     if intent is None:
         if best.score >= policy.answer_similarity:
             return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
-        suggestions = [m.question for m in matches[:3]]
+        names = dict(questions or {})
+        suggestions = [names.get(m.faq_id, m.question) for m in matches[:3]]
         confidence = best.score
     else:
         chosen = _faq_id(intent.label)
@@ -126,8 +127,8 @@ def compose_reply(
         ):
             match = by_id[chosen]
             return Reply(match.answer, faq_id=match.faq_id, confidence=intent.confidence)
-        names = dict(questions or {})
-        names.update({m.faq_id: m.question for m in matches})
+        # The caller's questions are in the visitor's language; retrieval's fill the gaps.
+        names = {m.faq_id: m.question for m in matches} | dict(questions or {})
         ranked = [_faq_id(label) for label, _ in intent.top3] + [m.faq_id for m in matches]
         suggestions = list(dict.fromkeys(names[i] for i in ranked if i is not None and i in names))[
             :3

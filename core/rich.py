@@ -30,7 +30,13 @@ def _safe_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.netloc:
         return value
-    if not parts.scheme and not parts.netloc and value.startswith("/"):
+    # "/\\evil.example" and "//evil.example" are another host to a browser, not a path here.
+    if (
+        not parts.scheme
+        and not parts.netloc
+        and value.startswith("/")
+        and value[1:2] not in ("/", "\\")
+    ):
         return value
     raise ValueError("must be an http(s) URL or a path starting with /")
 

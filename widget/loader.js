@@ -58,13 +58,21 @@
   }
 
   // Each trigger speaks once per visitor session (sessionStorage, else this page's memory).
-  function firstTime(name) {
+  function spoken(name) {
     var key = 'sc-trigger-' + name;
     try {
-      if (sessionStorage.getItem(key)) return false;
+      return !!sessionStorage.getItem(key);
+    } catch (e) {
+      return !!firedHere[key];
+    }
+  }
+
+  function firstTime(name) {
+    if (spoken(name)) return false;
+    var key = 'sc-trigger-' + name;
+    try {
       sessionStorage.setItem(key, '1');
     } catch (e) {
-      if (firedHere[key]) return false;
       firedHere[key] = 1;
     }
     return true;
@@ -87,17 +95,21 @@
       function go() {
         if (here(t.url_pattern)) fire(t);
       }
+      // A listener goes away once its trigger has spoken (here or in an earlier page).
+      function on(target, type, test) {
+        function handler(e) {
+          if (test(e)) go();
+          if (spoken(t.name)) target.removeEventListener(type, handler);
+        }
+        if (!spoken(t.name)) target.addEventListener(type, handler, { passive: true });
+      }
       if (t.kind === 'time_on_page') setTimeout(go, Math.max(0, (+t.seconds || 0) * 1000 - performance.now()));
       // The pointer leaving through the top of the window (to the tabs or the address bar).
       if (t.kind === 'exit_intent' && !w.matchMedia('(pointer: coarse)').matches) {
-        d.addEventListener('mouseout', function (e) {
-          if (!e.relatedTarget && e.clientY <= 0) go();
-        });
+        on(d, 'mouseout', function (e) { return !e.relatedTarget && e.clientY <= 0; });
       }
       if (t.kind === 'scroll_bottom') {
-        w.addEventListener('scroll', function () {
-          if (w.innerHeight + w.scrollY >= d.documentElement.scrollHeight - 4) go();
-        }, { passive: true });
+        on(w, 'scroll', function () { return w.innerHeight + w.scrollY >= d.documentElement.scrollHeight - 4; });
       }
     });
   }

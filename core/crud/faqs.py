@@ -15,6 +15,15 @@ def check_translation(
     """A translation points at its source: an existing entry in another language that is not
     itself a translation. ValueError says what is wrong."""
     if translation_of is None:
+        if (
+            faq_id is not None
+            and session.exec(
+                select(FaqEntry.id).where(
+                    FaqEntry.translation_of == faq_id, FaqEntry.language == language
+                )
+            ).first()
+        ):
+            raise ValueError(f"language: a translation of this entry is already in {language!r}")
         return
     if translation_of == faq_id:
         raise ValueError("translation_of: an entry cannot be a translation of itself")

@@ -203,11 +203,21 @@ def faqs_from_database() -> list[Faq]:
 
     with Session(get_engine()) as session:
         entries = faq_crud.list_faqs(session=session, published_only=True)
-        return [
-            Faq(str(e.id), e.question, e.answer, tuple(e.phrasings))
-            for e in entries
-            if e.id is not None
-        ]
+    # A translation and its source are one FAQ (as the chat server groups them): the loss must
+    # never push them apart, and finding the translation is finding the FAQ.
+    published = {e.id for e in entries}
+    groups: dict[int, list[Any]] = {}
+    for e in entries:
+        key = e.translation_of if e.translation_of in published else e.id
+        if key is not None:
+            groups.setdefault(key, []).append(e)
+    faqs = []
+    for key, group in groups.items():
+        group.sort(key=lambda e: (e.id != key, e.id))
+        source = group[0]
+        texts = [t for e in group for t in (e.question, *e.phrasings) if t != source.question]
+        faqs.append(Faq(str(key), source.question, source.answer, tuple(dict.fromkeys(texts))))
+    return faqs
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,10 @@ SPAM_PHRASES = re.compile(
 MANY_LINKS = 3
 _URL = re.compile(
     r"(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"  # with a scheme or www.
-    r"|\b(?:[\w-]+\.)+(?:com|net|org|io|co|info|biz|xyz|top|ru|cn|app|link|ly|me)\b[^\s<>\"']*",
+    # a bare host name (at most 10 labels, starting where a word starts: linear, not quadratic)
+    r"|(?<![\w.-])(?:[\w-]+\.){1,10}(?:com|net|org|io|co|info|biz|xyz|top|ru|cn|app|link|ly|me)\b"
+    r"[^\s<>\"']*"
+    r"|(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?/[^\s<>\"']*",  # a bare IPv4 with a path
     re.IGNORECASE,
 )
 _HOST = re.compile(r"^(?:[a-z]+://)?(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)", re.IGNORECASE)
@@ -64,11 +67,17 @@ def _hosts(text: str) -> list[str]:
 
 
 def _is_ip(host: str) -> bool:
+    """Also the forms browsers accept for IPv4: 3232235777, 0x7f000001, 127.1, 0177.0.0.1."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return True
+        pass
+    else:
+        return True
+    parts = host.split(".")
+    return 1 <= len(parts) <= 4 and all(
+        re.fullmatch(r"0x[0-9a-f]+|\d+", part, re.IGNORECASE) for part in parts
+    )
 
 
 def _scripts(label: str) -> set[str]:

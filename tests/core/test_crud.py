@@ -132,3 +132,20 @@ def test_a_translation_must_point_at_a_source_in_another_language(engine: Engine
             )
         for faq in (urdu, source, other):
             faq_crud.delete_faq(session=session, faq=faq)
+
+
+def test_a_source_cannot_move_into_a_language_its_translation_has(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        source = faq_crud.create_faq(
+            session=session, faq_in=FaqEntryCreate(question="Parking?", answer="Behind the shop.")
+        )
+        spanish = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(
+                question="¿Aparcamiento?", answer="Detrás.", language="es", translation_of=source.id
+            ),
+        )
+        with pytest.raises(ValueError, match="already in 'es'"):
+            faq_crud.update_faq(session=session, faq=source, faq_in=FaqEntryUpdate(language="es"))
+        faq_crud.delete_faq(session=session, faq=spanish)
+        faq_crud.delete_faq(session=session, faq=source)

@@ -217,3 +217,32 @@ def test_media_travels_as_a_json_column_and_bad_media_imports_nothing(engine: En
     assert "; block 1 (image) alt: Field required" in result.errors[1]
     with session_scope(engine) as session:
         assert snapshot(session) == before
+
+
+def test_translations_travel_by_id_and_a_bad_one_imports_nothing(engine: Engine) -> None:
+    header = ["id", "question", "answer", "language", "translation_of"]
+    with session_scope(engine) as session:
+        source = make_faq(session)
+        before = snapshot(session)
+    marker = uuid.uuid4().hex[:6]
+    good = [header, ["", f"¿Pregunta {marker}?", "Respuesta.", "es", str(source.id)]]
+    with session_scope(engine) as session:
+        result = import_faqs(session=session, data=_csv(good))
+    assert result.ok and result.created == 1
+    with session_scope(engine) as session:
+        (spanish,) = faq_crud.translations(session=session, faq_id=source.id)
+        assert spanish.language == "es" and f"{spanish.id}" in export_faqs(session=session)
+        before = snapshot(session)
+    # Row 2 is fine on its own; row 3 then makes the source a translation of the Spanish entry,
+    # which already translates it: refused as the rows are written, and row 2 is undone too.
+    bad = [
+        header,
+        ["", f"Neue Frage {marker}?", "Antwort.", "de", str(source.id)],
+        [str(source.id), source.question, source.answer, "fr", str(spanish.id)],
+    ]
+    with session_scope(engine) as session:
+        result = import_faqs(session=session, data=_csv(bad))
+    assert not result.ok and result.created == 0
+    assert result.errors and result.errors[0].startswith("row 3: translation_of")
+    with session_scope(engine) as session:
+        assert snapshot(session) == before

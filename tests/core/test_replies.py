@@ -60,6 +60,19 @@ def test_below_the_intent_threshold_the_bot_asks_with_the_likeliest_faqs() -> No
     assert reply.actions == ()
 
 
+def test_suggestions_are_in_the_visitors_language() -> None:
+    urdu = {
+        1: "آپ کب کھلتے ہیں؟",
+        2: "آپ کہاں ہیں؟",
+        3: "کیا آپ سائیکلیں کرائے پر دیتے ہیں؟",
+        4: "تحفے؟",
+    }
+    reply = compose_reply(MATCHES, UNSURE, policy=POLICY, questions=urdu, language="ur")
+    assert reply.quick_replies == (urdu[4], urdu[2], urdu[1])
+    without_head = compose_reply(MATCHES[1:], policy=POLICY, questions=urdu, language="ur")
+    assert without_head.quick_replies == (urdu[2], urdu[3])
+
+
 def test_two_intents_within_the_margin_are_ambiguous_even_when_both_are_likely() -> None:
     reply = compose_reply(MATCHES, CLOSE, policy=POLICY, questions=QUESTIONS)
     assert reply.kind == "clarify" and reply.quick_replies[:2] == (QUESTIONS[1], QUESTIONS[2])

@@ -50,6 +50,7 @@ def test_good_blocks_are_kept_as_plain_json() -> None:
     [
         ({"type": "image", "url": "javascript:alert(1)", "alt": "x"}, "http(s) URL or a path"),
         ({"type": "image", "url": "//evil.example/x.png", "alt": "x"}, "http(s) URL or a path"),
+        ({"type": "image", "url": "/\\evil.example/x.png", "alt": "x"}, "http(s) URL or a path"),
         ({"type": "image", "url": "/a.png", "alt": ""}, "at least 1 character"),
         ({"type": "card", "title": "x", "image": "/a.png"}, "needs alt text"),
         ({"type": "carousel", "label": "One", "cards": [{"title": "x"}]}, "at least 2"),

@@ -48,6 +48,9 @@ def test_secrets_are_masked_and_flagged_but_contact_details_stay() -> None:
     [
         ("log in at http://192.168.4.20/login.php to fix it", ("link:ip",)),
         ("the form at http://[2001:db8::1]/x", ("link:ip",)),
+        ("http://3232235777/login", ("link:ip",)),  # the same address as one number
+        ("http://0x7f000001/ and http://127.1/", ("link:ip",)),
+        ("log in at 192.0.2.7/login now", ("link:ip",)),
         ("verify at https://xn--pypal-4ve.com/verify", ("link:lookalike",)),
         ("sign in at https://p\u0430ypal.com/secure", ("link:lookalike",)),  # Cyrillic a
         ("see https://testsafebrowsing.appspot.com/s/phishing.html", ("link:blocklisted",)),
@@ -69,6 +72,7 @@ def test_spam_and_malicious_links_are_flagged_and_kept(text: str, flags: tuple[s
         "I ordered from www.harbourside-bikes.com/shop, where is it?",
         "email me at ana@example.org",
         "it cost 3.50 at the shop.example.com store",
+        "we run version 1.2.3.4 of the app",
     ],
 )
 def test_ordinary_links_are_not_flagged(text: str) -> None:

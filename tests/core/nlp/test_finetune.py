@@ -114,3 +114,35 @@ def test_the_chat_server_loads_the_adopted_encoder(tmp_path: Path) -> None:
     (tmp_path / "models" / "encoder.v2" / "config.json").write_text("{}")
     assert settings.encoder_path == tmp_path / "models" / "encoder.v2"
     assert Settings(DATA_DIR=tmp_path, ENCODER_PATH=shipped).encoder_path == shipped
+
+
+def test_a_translation_trains_as_its_source_faq(engine: object) -> None:
+    from core.crud import faqs as faq_crud
+    from core.db import session_scope
+    from core.models import FaqEntryCreate
+    from core.nlp.finetune import faqs_from_database
+
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        source = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(question="Bike wash?", answer="Yes, $10.", phrasings=["wash"]),
+        )
+        urdu = faq_crud.create_faq(
+            session=session,
+            faq_in=FaqEntryCreate(
+                question="سائیکل دھلائی؟",
+                answer="جی ہاں",
+                language="ur",
+                translation_of=source.id,
+                phrasings=["دھلائی"],
+            ),
+        )
+    try:
+        mine = [f for f in faqs_from_database() if f.faq_id == str(source.id)]
+        assert len(mine) == 1 and mine[0].question == "Bike wash?"
+        assert set(mine[0].phrasings) == {"wash", "سائیکل دھلائی؟", "دھلائی"}
+        assert all(f.faq_id != str(urdu.id) for f in faqs_from_database())
+    finally:
+        with session_scope(engine) as session:  # type: ignore[arg-type]
+            faq_crud.delete_faq(session=session, faq=session.merge(urdu))
+            faq_crud.delete_faq(session=session, faq=session.merge(source))
