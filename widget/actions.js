@@ -12,19 +12,23 @@ export const text = (value) => (typeof value === 'string' ? value.trim() : '');
  * An http(s) URL or a path on the host page's site, resolved; null for anything else. The server
  * checks too, but a javascript: link must never reach the page, whatever the server sent.
  */
-export function safeUrl(value) {
+export function safeUrl(value, base = window.location.href) {
   const raw = text(value);
   let url;
   try {
-    url = new URL(raw, window.location.href);
+    url = new URL(raw, base);
   } catch {
     return null;
   }
   if (!raw || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
   // "/\evil.example" and "/\t/evil.example" are other hosts to a browser: a path must stay here.
-  const ok = raw.startsWith('/') ? url.origin === window.location.origin : /^https?:\/\/[^/]/i.test(raw);
+  const ok = raw.startsWith('/') ? url.origin === new URL(base).origin : /^https?:\/\/[^/]/i.test(raw);
   return ok ? url.href : null;
 }
+
+/** Pictures and videos given as a path live on the chat server (this module's origin); links
+ * given as a path are pages of the site the widget is on. */
+export const MEDIA_BASE = import.meta.url;
 
 /** A link that opens in a new tab and says so. */
 export function linkView(label, url, className) {

@@ -3,7 +3,7 @@
 // other than buttons, so it weighs nothing at first open. Server data reaches the DOM only as text
 // nodes and attributes; every URL goes through safeUrl.
 
-import { buttonsView, linkView, markLang, safeUrl, text } from './actions.js';
+import { MEDIA_BASE, buttonsView, linkView, markLang, safeUrl, text } from './actions.js';
 import { el, icon, uniqueId } from './ui.js';
 
 const STYLES = new URL('rich.css', import.meta.url).href;
@@ -23,7 +23,7 @@ function styles() {
 }
 
 function imageView(block) {
-  const src = safeUrl(block.url);
+  const src = safeUrl(block.url, MEDIA_BASE);
   const alt = text(block.alt);
   // Without a description a screen reader could only read the address.
   if (!src || !alt) return null;
@@ -31,19 +31,19 @@ function imageView(block) {
 }
 
 function videoView(block) {
-  const src = safeUrl(block.url);
+  const src = safeUrl(block.url, MEDIA_BASE);
   const title = text(block.title);
   if (!src || !title) return null;
   return el('video', {
     class: 'sc-rich-video', src, controls: true, preload: 'none', title, 'aria-label': title,
-    poster: block.poster ? safeUrl(block.poster) : null,
+    poster: block.poster ? safeUrl(block.poster, MEDIA_BASE) : null,
   });
 }
 
 function cardView(block) {
   const title = text(block.title);
   if (!title) return null;
-  const image = block.image ? safeUrl(block.image) : null;
+  const image = block.image ? safeUrl(block.image, MEDIA_BASE) : null;
   const alt = text(block.alt);
   const link = block.link && typeof block.link === 'object' ? block.link : null;
   const href = link && text(link.label) ? safeUrl(link.url) : null;
