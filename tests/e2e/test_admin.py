@@ -186,6 +186,46 @@ def test_a_faq_edited_in_the_admin_changes_the_bots_next_answer(
     expect(page.get_by_role("rowheader", name=question)).to_have_count(0)
 
 
+def test_a_translation_added_in_the_admin_answers_visitors_in_its_language(
+    page: Page, admin: AdminServer, live_server: LiveServer
+) -> None:
+    marker = uuid.uuid4().hex[:6]
+    question = f"Wie setze ich mein Passwort zurück ({marker})?"
+    answer = f"Klicken Sie beim Anmelden auf „Passwort vergessen“ ({marker})."
+    sign_in(page, admin, admin.OWNER, "/knowledge")
+    page.get_by_role("button", name="New entry").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Question").fill(question)
+    dialog.get_by_label("Answer", exact=True).fill(answer)
+    dialog.get_by_label("Language (ISO code)").fill("de")
+    source = dialog.get_by_label("Translation of")
+    option = source.locator("option", has_text="How do I reset my password?")
+    source.select_option(option.get_attribute("value"))
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("rowheader", name=question)).to_be_visible()
+    try:
+        # A visitor who chose German asks in English and gets the German version.
+        deadline, text = time.monotonic() + 30, ""
+        while answer not in text and time.monotonic() < deadline:
+            start = httpx.post(f"{live_server.url}/api/conversations", json={}).json()
+            auth = {"Authorization": f"Bearer {start['visitor_token']}"}
+            url = f"{live_server.url}/api/conversations/{start['conversation_id']}"
+            assert httpx.patch(url, json={"language": "de"}, headers=auth).status_code == 200
+            turn = httpx.post(
+                f"{url}/messages",
+                json={"text": "how do I reset my password?"},
+                headers=auth,
+                timeout=30,
+            ).json()
+            text = (turn.get("reply") or {}).get("text", "")
+            time.sleep(0.5)
+        assert answer in text, text
+    finally:
+        page.get_by_role("button", name=f"Delete: {question}").click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+        expect(page.get_by_role("rowheader", name=question)).to_have_count(0)
+
+
 def test_settings_reach_the_widget_configuration(
     page: Page, admin: AdminServer, live_server: LiveServer
 ) -> None:
