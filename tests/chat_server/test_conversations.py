@@ -501,3 +501,16 @@ def test_the_visitors_choice_of_language_picks_the_translation_or_adds_a_note(
     url = f"/api/conversations/{urdu.cid}"
     assert client.patch(url, json={"language": "ur"}, headers=urdu.headers).status_code == 200
     assert urdu.say("what's the capital of australia")["reply"]["text"] == say("unknown", "ur")
+
+
+def test_an_answer_about_prices_offers_the_owners_product_quick_actions(visit: Visit) -> None:
+    reply = visit.say("How much do common repairs like a flat tire cost?")["reply"]
+    assert reply["kind"] == "answer"
+    (block,) = [b for b in reply["rich"] if b["type"] == "buttons"]
+    assert [b["label"] for b in block["buttons"]] == ["Compare plans", "Pricing", "Book a demo"]
+    # An FAQ with buttons of its own keeps them instead.
+    tune_up = visit.say("How much does a tune-up cost?")["reply"]
+    assert [b["type"] for b in tune_up["rich"]] == ["carousel", "buttons"]
+    assert "Compare plans" not in str(tune_up["rich"])
+    # Opening hours are not about a product.
+    assert visit.say("when do you open on saturday?")["reply"]["rich"] == []
