@@ -326,14 +326,16 @@ class Turns:
         )
         replies = []
         for analysis in analyses:
+            visitor_language = reply_language(analysis, language, source)
             reply = self.knowledge.compose(
-                analysis,
-                previous_kind=previous,
-                language=reply_language(analysis, language, source),
+                analysis, previous_kind=previous, language=visitor_language
             )
             replies.append(
                 with_notices(
-                    reply, sensitive=analysis.sensitive, profane=PROFANITY in analysis.flags
+                    reply,
+                    sensitive=analysis.sensitive,
+                    profane=PROFANITY in analysis.flags,
+                    language=visitor_language,
                 )
             )
             previous = reply.kind

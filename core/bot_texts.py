@@ -7,6 +7,8 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "sensitive": "Please don't share sensitive information in chat.",
+        "profanity": "Please keep the conversation professional.",
         "clarify": "I want to make sure I understand. Are you asking about:",
         "fallback": (
             "I'm still not sure I understand. I can ask a person from our team to join, or you "
@@ -28,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untranslated": "(Sorry, this answer isn't available in your language yet.)",
     },
     "ur": {
+        "sensitive": "براہ کرم چیٹ میں حساس معلومات شیئر نہ کریں۔",
+        "profanity": "براہ کرم گفتگو کو شائستہ رکھیں۔",
         "clarify": "میں یقینی بنانا چاہتا ہوں کہ میں سمجھ گیا ہوں۔ کیا آپ اس بارے میں پوچھ رہے ہیں:",
         "fallback": (
             "مجھے ابھی بھی یقین نہیں کہ میں سمجھ گیا ہوں۔ میں ہماری ٹیم کے کسی فرد کو بلا سکتا ہوں، "
@@ -49,6 +53,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untranslated": "(معذرت، یہ جواب ابھی آپ کی زبان میں دستیاب نہیں ہے۔)",
     },
     "es": {
+        "sensitive": "Por favor, no compartas información sensible en el chat.",
+        "profanity": "Por favor, mantén una conversación respetuosa.",
         "clarify": "Quiero asegurarme de entenderte. ¿Preguntas por:",
         "fallback": (
             "Sigo sin estar seguro de entenderte. Puedo pedir a una persona de nuestro equipo que "
@@ -70,6 +76,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untranslated": "(Lo sentimos, esta respuesta aún no está disponible en tu idioma.)",
     },
     "fr": {
+        "sensitive": "Merci de ne pas partager d'informations sensibles dans le chat.",
+        "profanity": "Merci de garder un ton professionnel.",
         "clarify": "Je veux être sûr de bien comprendre. Votre question porte-t-elle sur :",
         "fallback": (
             "Je ne suis toujours pas sûr de comprendre. Je peux demander à une personne de notre "
@@ -93,6 +101,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untranslated": "(Désolé, cette réponse n'est pas encore disponible dans votre langue.)",
     },
     "de": {
+        "sensitive": "Bitte teilen Sie keine sensiblen Daten im Chat.",
+        "profanity": "Bitte bleiben Sie sachlich.",
         "clarify": "Ich möchte sichergehen, dass ich Sie richtig verstehe. Geht es um:",
         "fallback": (
             "Ich bin mir immer noch nicht sicher, was Sie meinen. Ich kann eine Person aus unserem "
@@ -114,6 +124,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "untranslated": "(Diese Antwort gibt es leider noch nicht in Ihrer Sprache.)",
     },
     "ar": {
+        "sensitive": "يرجى عدم مشاركة معلومات حساسة في الدردشة.",
+        "profanity": "يرجى الحفاظ على لغة مهذبة في المحادثة.",
         "clarify": "أريد التأكد من أنني فهمتك. هل تسأل عن:",
         "fallback": (
             "ما زلت غير متأكد من أنني فهمتك. يمكنني أن أطلب من أحد أعضاء فريقنا الانضمام، "

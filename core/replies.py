@@ -43,13 +43,15 @@ class Reply:
     urgency: str | None = None
 
 
-SENSITIVE_NOTICE = "Please don't share sensitive information in chat."
-PROFANITY_NOTICE = "Please keep the conversation professional."
+SENSITIVE_NOTICE = say("sensitive")
+PROFANITY_NOTICE = say("profanity")
 
 
-def with_notices(reply: Reply, *, sensitive: bool, profane: bool) -> Reply:
+def with_notices(reply: Reply, *, sensitive: bool, profane: bool, language: str = "en") -> Reply:
     """The reply, preceded by what the visitor must know about their own message."""
-    notices = [n for n, on in ((SENSITIVE_NOTICE, sensitive), (PROFANITY_NOTICE, profane)) if on]
+    notices = [
+        say(key, language) for key, on in (("sensitive", sensitive), ("profanity", profane)) if on
+    ]
     if not notices:
         return reply
     return replace(reply, text=" ".join([*notices, reply.text]))

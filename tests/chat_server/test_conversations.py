@@ -514,3 +514,14 @@ def test_an_answer_about_prices_offers_the_owners_product_quick_actions(visit: V
     assert "Compare plans" not in str(tune_up["rich"])
     # Opening hours are not about a product.
     assert visit.say("when do you open on saturday?")["reply"]["rich"] == []
+
+
+def test_the_warning_about_a_card_number_is_in_the_visitors_language(client: TestClient) -> None:
+    from core.bot_texts import say
+
+    visit = Visit(client)
+    url = f"/api/conversations/{visit.cid}"
+    assert client.patch(url, json={"language": "ur"}, headers=visit.headers).status_code == 200
+    turn = visit.say("my card is 4111 1111 1111 1111, where is my order?")
+    assert "4111" not in turn["message"]["text"]
+    assert turn["reply"]["text"].startswith(say("sensitive", "ur"))
