@@ -58,6 +58,7 @@ def shop(engine: Engine, settings: Settings) -> Iterator[Shop]:
         shop.chat_url = chat.url
         yield shop
     shop.server.shutdown()
+    shop.server.server_close()
 
 
 def test_the_script_tag_works_on_another_site(browser: Browser, shop: Shop) -> None:
