@@ -71,6 +71,11 @@ class Owners:
             ).first()
         return None if row is None or row[0] is None else (row[0], row[1])
 
+    def cached(self, cid: str) -> int | None:
+        """The conversation's row id if this process has seen it."""
+        owner = self._cache.get(cid)
+        return None if owner is None else owner[0]
+
     async def conversation_id(self, cid: str, visitor: str) -> int:
         owner = self._cache.get(cid)
         if owner is not None:
@@ -104,6 +109,34 @@ def reply_context(engine: Engine, conversation_id: int) -> tuple[str | None, str
             )
         ).one()
     return kind, row[0] or "en", row[1]
+
+
+class ReplyContexts:
+    """`reply_context` per conversation, read from the database once and then kept up to date
+    by the turns themselves and by the visitor's language choice (only the chat server changes
+    either: an agent's reply or a handback touches neither)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._cache: OrderedDict[int, tuple[str | None, str, str]] = OrderedDict()
+
+    async def get(self, conversation_id: int) -> tuple[str | None, str, str]:
+        found = self._cache.get(conversation_id)
+        if found is None:
+            found = await run_in_threadpool(reply_context, self.engine, conversation_id)
+            self.put(conversation_id, found)
+        else:
+            self._cache.move_to_end(conversation_id)
+        return found
+
+    def put(self, conversation_id: int, value: tuple[str | None, str, str]) -> None:
+        self._cache[conversation_id] = value
+        self._cache.move_to_end(conversation_id)
+        if len(self._cache) > OWNER_CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def forget(self, conversation_id: int) -> None:
+        self._cache.pop(conversation_id, None)
 
 
 def reply_language(analysis: Analysis, language: str, source: str) -> str:
@@ -304,10 +337,16 @@ class Turns:
         self.hub = hub
         self.max_chars = max_chars
         self.owners = Owners(engine)
-        self.engine = engine
+        self.contexts = ReplyContexts(engine)
         self.writer: MicroBatcher[TurnGroup, TurnGroup] = MicroBatcher(
             lambda groups: store_groups(engine, groups), max_size=256
         )
+
+    def chose_language(self, cid: str) -> None:
+        """The visitor picked a language (PATCH): the next reply reads it from the database."""
+        owner = self.owners.cached(cid)
+        if owner is not None:
+            self.contexts.forget(owner)
 
     async def take(self, visitor: str, cid: str, items: Sequence[MessageIn]) -> list[TurnOut]:
         started = time.perf_counter()
@@ -321,9 +360,7 @@ class Turns:
             item.model_copy(update={"text": a.text})
             for item, a in zip(items, analyses, strict=True)
         ]
-        previous, language, source = await run_in_threadpool(
-            reply_context, self.engine, conversation_id
-        )
+        previous, language, source = await self.contexts.get(conversation_id)
         replies = []
         for analysis in analyses:
             visitor_language = reply_language(analysis, language, source)
@@ -342,6 +379,10 @@ class Turns:
         group = await self.writer.submit(
             TurnGroup(conversation_id, clean, replies, started, analyses=analyses)
         )
+        detected = [a.language for a in analyses if a.language]
+        if detected and source != "manual":  # as store_groups wrote it
+            language, source = detected[-1], "detected"
+        self.contexts.put(conversation_id, (previous, language, source))
         if group.publication is not None:
             # Groups of one conversation share a publication; streams skip what they have sent.
             self.hub.publish(conversation_id, group.publication)

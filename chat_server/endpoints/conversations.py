@@ -32,7 +32,7 @@ from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
 from core.models import MessagePublic
-from core.nlp.language import detect_languages, initial_language
+from core.nlp.language import initial_language
 
 
 def _start(
@@ -173,18 +173,14 @@ async def patch_conversation(request: Request) -> JSONResponse:
     out = await run_in_threadpool(
         _choose_language, chat.engine, request.path_params["cid"], visitor, body
     )
+    chat.turns.chose_language(out.conversation_id)
     return JSONResponse(out.model_dump())
 
 
 def _with_languages(turns: Sequence[TurnOut]) -> list[TurnOut]:
-    """Each turn with the language detected in its visitor message (what the widget follows).
-    The stored text is the filtered text turns.py detected on, so the answer is the same; the
-    stored label itself is not in MessagePublic."""
-    found = detect_languages([turn.message.text for turn in turns])
-    return [
-        turn.model_copy(update={"language": language})
-        for turn, language in zip(turns, found, strict=True)
-    ]
+    """Each turn with the language detected in its visitor message (what the widget follows),
+    as the analysis stored it on the message: no second detection."""
+    return [turn.model_copy(update={"language": turn.message.language}) for turn in turns]
 
 
 async def post_message(request: Request) -> JSONResponse:
@@ -212,7 +208,7 @@ async def post_message(request: Request) -> JSONResponse:
     body = await read_json(request, MessageIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     await chat.limiter.check("messages", client_ip(request))
     turns = await chat.turns.take(visitor, request.path_params["cid"], [body])
-    [turn] = await run_in_threadpool(_with_languages, turns)
+    [turn] = _with_languages(turns)
     return JSONResponse(turn.model_dump(mode="json"), status_code=201)
 
 
@@ -241,7 +237,7 @@ async def post_batch(request: Request) -> JSONResponse:
         raise ApiError(413, f"A batch holds at most {chat.settings.MAX_BATCH_MESSAGES} messages")
     await chat.limiter.check("messages", client_ip(request), cost=len(body.messages))
     turns = await chat.turns.take(visitor, request.path_params["cid"], body.messages)
-    turns = await run_in_threadpool(_with_languages, turns)
+    turns = _with_languages(turns)
     return JSONResponse(BatchOut(results=turns).model_dump(mode="json"), status_code=201)
 
 
