@@ -31,7 +31,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 def messages() -> list[str]:
     demo = ROOT / "data" / "demo"
-    support = ROOT / "data" / "models" / "emotion.minilm-head.v1" / "support_test.csv"
+    support = ROOT / "data" / "models" / "emotion.minilm-attn.v2" / "support_test.csv"
     rows: list[str] = []
     for path, column in ((demo / "eval_queries.csv", "text"), (support, "text")):
         with open(path, newline="") as fh:
@@ -89,7 +89,7 @@ def main() -> None:
     now = datetime(2026, 11, 24, 10, 0)
 
     def full(chunk: Sequence[str]) -> object:
-        return analyze(chunk, encoder.encode, heads, now=now)
+        return analyze(chunk, encoder, heads, now=now)
 
     print(
         f"{len(texts)} support-style messages, {args.threads} encoder thread(s), median of "

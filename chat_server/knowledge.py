@@ -125,7 +125,7 @@ class KnowledgeBase:
         self.policy = Policy(answer_similarity=threshold, unknown_similarity=unknown_threshold)
         self.intent_threshold = intent_threshold
         self.link_blocklist = link_blocklist
-        # A small head on the same embedding: no second encoder pass.
+        # A small head on the same encoder pass's token states: no second pass.
         self.emotions: EmotionHead | None = _emotion_head()
         self.snapshot = Snapshot(
             build_index([], lambda texts: np.zeros((0, 1))),
@@ -200,7 +200,7 @@ class KnowledgeBase:
         """One encoder pass for every text in the batch, every head on its embeddings."""
         reader = self.encoder.classify if getattr(self.encoder, "has_classifier", False) else None
         return analyze(
-            texts, self.encoder.encode, self.snapshot.heads, now=utcnow(), emotion_reader=reader
+            texts, self.encoder, self.snapshot.heads, now=utcnow(), emotion_reader=reader
         )
 
     async def analyze(self, text: str) -> Analysis:

@@ -172,7 +172,7 @@ def empathize(
         actions = reply.actions if CONTACT_FORM in reply.actions else (*reply.actions, CONTACT_FORM)
         text = f"{say('angry', language)} {reply.text}"
         return replace(reply, text=text, actions=actions, needs_human=True)
-    if emotion == "frustrated":
+    if emotion == "frustrated" and reply.kind != "unknown":  # "I'm sorry, I don't know" already
         return replace(reply, text=f"{say('sorry', language)} {reply.text}")
     return reply
 

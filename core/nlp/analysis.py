@@ -1,8 +1,8 @@
-"""One analysis per visitor message: every head reads the one embedding the encoder computed.
+"""One analysis per visitor message: every head reads the one encoder pass of the message.
 
 `Analyzer.analyze(texts)` filters each text (secrets masked, profanity censored: nothing
 unfiltered reaches the encoder or storage), detects its language, encodes the batch once, and
-reads intent, emotion and entities from it. The chat server runs it on micro-batches of
+reads intent (from the embedding), emotion (from the same pass's token states) and entities. The chat server runs it on micro-batches of
 concurrent messages (chat_server/knowledge.py); benchmarks/nlp_throughput.py measures it.
 """
 
@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
 import numpy as np
 
-from core.nlp.emotions import EmotionHead, EmotionResult, predict_emotions
+from core.nlp.emotions import EmotionHead, EmotionResult
 from core.nlp.entities import Entity, extract_entities
 from core.nlp.filters import Filtered, filter_text
 from core.nlp.intents import (
@@ -25,8 +26,15 @@ from core.nlp.intents import (
     predict_intents,
 )
 from core.nlp.language import detect_languages
+from core.nlp.token_states import StateReader
 
-Encode = Callable[[Sequence[str]], np.ndarray]
+
+class Encodes(Protocol):
+    """core.nlp.loading.Encoder, or core.nlp.encoder_process.EncoderProcess."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_read(self, texts: Sequence[str], reader: StateReader) -> tuple[np.ndarray, Any]: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +59,7 @@ class Analysis:
 
 @dataclass(frozen=True)
 class Heads:
-    """What reads the embedding; replaced as a whole when the FAQs change (no torn reads)."""
+    """What reads the encoder pass; replaced as a whole when the FAQs change (no torn reads)."""
 
     intents: IntentModel | None = None
     emotions: EmotionHead | None = None
@@ -64,7 +72,7 @@ class Heads:
 
 def analyze(
     texts: Sequence[str],
-    encode: Encode,
+    encoder: Encodes,
     heads: Heads,
     *,
     now: datetime,
@@ -74,20 +82,18 @@ def analyze(
     Hugging Face classifier, EMOTION_MODEL_PATH); it reads the filtered texts."""
     filtered: list[Filtered] = [filter_text(t, heads.link_blocklist) for t in texts]
     clean = [f.text for f in filtered]
-    vectors = encode(clean)
+    emotions: Sequence[EmotionResult | None]
+    if emotion_reader is None and heads.emotions is not None:
+        vectors, emotions = encoder.encode_read(clean, heads.emotions)
+    else:
+        vectors = encoder.encode(clean)
+        emotions = emotion_reader(clean) if emotion_reader is not None else [None] * len(clean)
     languages = detect_languages(clean)
     intents: Sequence[IntentResult | None] = (
         predict_intents(heads.intents, vectors, threshold=heads.threshold, margin=heads.margin)
         if heads.intents is not None and len(clean)
         else [None] * len(clean)
     )
-    emotions: Sequence[EmotionResult | None]
-    if emotion_reader is not None:
-        emotions = emotion_reader(clean)
-    elif heads.emotions is not None:
-        emotions = predict_emotions(heads.emotions, vectors)
-    else:
-        emotions = [None] * len(clean)
     entities = extract_entities(clean, now=now, products=heads.products, tz=heads.timezone)
     return [
         Analysis(

@@ -1,10 +1,13 @@
-"""Emotion, polarity and urgency of a visitor's message, from small heads on the sentence
-embedding the encoder already computed for the message (numpy only: no torch here).
+"""Emotion, polarity and urgency of a visitor's message, from a small network on the token
+states of the encoder pass the bot already makes for every message (numpy only: no torch here).
 
-The shipped head `emotion.minilm-head.v1` holds two softmax layers on the same embedding: the
-product head (happy, frustrated, angry, confused, neutral) that the app uses, and a GoEmotions
-Ekman head kept for the published benchmark figure. Polarity and urgency are derived from the
-product head's probabilities, so they can never contradict the label:
+The shipped head `emotion.minilm-attn.v2` attends over the last layer's token vectors (four
+learned attention queries) beside the mean of every layer, through one shared hidden layer, into
+two softmax outputs: the product labels (happy, frustrated, angry, confused, neutral) that the
+app uses, and GoEmotions' Ekman labels (the published benchmark; same trunk, so the benchmark
+measures what the app reads). The encoder runs it on the states of the pass that computed the
+embedding (`Encoder.encode_read(texts, head)`): no second pass. Polarity and urgency are derived
+from the product probabilities, so they can never contradict the label:
 
 - polarity_score = P(happy) - P(frustrated) - P(angry), in [-1, 1]; the polarity is that of
   the label (happy -> positive, frustrated/angry -> negative, confused/neutral -> neutral).
@@ -26,8 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import erf
 
-HEAD_NAME = "emotion.minilm-head.v1"
+from core.nlp.token_states import TokenStates
+
+HEAD_NAME = "emotion.minilm-attn.v2"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
 WEIGHTS_FILE = "head.npz"
 
@@ -65,18 +71,35 @@ MODEL_LABEL_MAP = {
 }
 
 
-@dataclass(frozen=True)
+# The arrays of a head, as `core.nlp.loading.fit_attention_head` returns them (out0: product,
+# out1: Ekman).
+WEIGHTS = (
+    "pool_w",
+    "pool_b",
+    "centre",
+    "scale",
+    "hidden_w",
+    "hidden_b",
+    "out0_w",
+    "out0_b",
+    "out1_w",
+    "out1_b",
+)
+
+
+@dataclass(frozen=True, eq=False)
 class EmotionHead:
     name: str
-    encoder: str  # the sentence encoder whose embeddings the head was trained on
-    coef: np.ndarray  # (len(LABELS), dim)
-    intercept: np.ndarray  # (len(LABELS),)
-    ekman_coef: np.ndarray  # (len(EKMAN_LABELS), dim)
-    ekman_intercept: np.ndarray
+    encoder: str  # the sentence encoder whose token states the head was trained on
+    weights: dict[str, np.ndarray]  # WEIGHTS; Linear layout y = x @ w.T + b
 
     @property
     def dim(self) -> int:
-        return int(self.coef.shape[1])
+        return int(self.weights["pool_w"].shape[1])
+
+    def read(self, states: TokenStates) -> list[EmotionResult]:
+        """The encoder calls this on the token states of the pass it just made."""
+        return predict_emotions(self, states)
 
 
 @dataclass(frozen=True)
@@ -105,28 +128,23 @@ def load_head(name: str = HEAD_NAME, models_dir: Path | None = None) -> EmotionH
             str(x) for x in data["ekman_labels"]
         ) != (EKMAN_LABELS):
             raise ValueError(f"{path}: labels differ from {LABELS} / {EKMAN_LABELS}")
-        return EmotionHead(
-            name=name,
-            encoder=str(data["encoder"]),
-            coef=data["coef"].astype(np.float32),
-            intercept=data["intercept"].astype(np.float32),
-            ekman_coef=data["ekman_coef"].astype(np.float32),
-            ekman_intercept=data["ekman_intercept"].astype(np.float32),
-        )
+        missing = set(WEIGHTS) - set(data.files)
+        if missing:
+            raise ValueError(f"{path}: not an attention head (missing {sorted(missing)})")
+        weights = {key: data[key].astype(np.float32) for key in WEIGHTS}
+        return EmotionHead(name=name, encoder=str(data["encoder"]), weights=weights)
 
 
 def save_head(head: EmotionHead, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / WEIGHTS_FILE
+    arrays: dict[str, Any] = {key: head.weights[key].astype(np.float32) for key in WEIGHTS}
     np.savez_compressed(
         path,
         labels=np.array(LABELS),
         ekman_labels=np.array(EKMAN_LABELS),
         encoder=np.array(head.encoder),
-        coef=head.coef.astype(np.float32),
-        intercept=head.intercept.astype(np.float32),
-        ekman_coef=head.ekman_coef.astype(np.float32),
-        ekman_intercept=head.ekman_intercept.astype(np.float32),
+        **arrays,
     )
     return path
 
@@ -137,22 +155,33 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
-def _check(head: EmotionHead, embeddings: np.ndarray) -> np.ndarray:
-    embeddings = np.asarray(embeddings, dtype=np.float32)
-    if embeddings.ndim != 2 or embeddings.shape[1] != head.dim:
-        raise ValueError(f"expected embeddings of shape (n, {head.dim}), got {embeddings.shape}")
-    return embeddings
+def head_logits(head: EmotionHead, states: TokenStates) -> tuple[np.ndarray, np.ndarray]:
+    """(product logits (n, 5), Ekman logits (n, 7)): the network of
+    `core.nlp.loading.fit_attention_head` in numpy."""
+    w = head.weights
+    tokens = np.asarray(states.tokens, dtype=np.float32)
+    if tokens.ndim != 3 or tokens.shape[2] != head.dim:
+        raise ValueError(f"expected token states of width {head.dim}, got {tokens.shape}")
+    n = tokens.shape[0]
+    scores = tokens @ w["pool_w"].T + w["pool_b"]  # (n, T, K)
+    scores = np.where(np.asarray(states.mask, dtype=bool)[:, :, None], scores, -1e4)
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    attention = scores / scores.sum(axis=1, keepdims=True)
+    pooled = np.matmul(attention.transpose(0, 2, 1), tokens).reshape(n, -1)  # (n, K * H)
+    means = (np.asarray(states.layer_means, np.float32).reshape(n, -1) - w["centre"]) / w["scale"]
+    z = np.concatenate([pooled, means], axis=1) @ w["hidden_w"].T + w["hidden_b"]
+    z = 0.5 * z * (1.0 + erf(z / np.sqrt(2.0)))  # GELU, as torch computes it
+    return z @ w["out0_w"].T + w["out0_b"], z @ w["out1_w"].T + w["out1_b"]
 
 
-def product_probabilities(head: EmotionHead, embeddings: np.ndarray) -> np.ndarray:
+def product_probabilities(head: EmotionHead, states: TokenStates) -> np.ndarray:
     """(n, len(LABELS)) probabilities."""
-    return _softmax(_check(head, embeddings) @ head.coef.T + head.intercept)
+    return _softmax(head_logits(head, states)[0])
 
 
-def predict_ekman(head: EmotionHead, embeddings: np.ndarray) -> list[str]:
-    """GoEmotions Ekman label per embedding (the benchmark head; the app uses the product one)."""
-    logits = _check(head, embeddings) @ head.ekman_coef.T + head.ekman_intercept
-    return [EKMAN_LABELS[i] for i in logits.argmax(axis=1)]
+def predict_ekman(head: EmotionHead, states: TokenStates) -> list[str]:
+    """GoEmotions Ekman label per text (the benchmark output of the same network)."""
+    return [EKMAN_LABELS[i] for i in head_logits(head, states)[1].argmax(axis=1)]
 
 
 def polarity_score(scores: Mapping[str, float]) -> float:
@@ -186,9 +215,9 @@ def result_from_scores(scores: Mapping[str, float]) -> EmotionResult:
     )
 
 
-def predict_emotions(head: EmotionHead, embeddings: np.ndarray) -> list[EmotionResult]:
-    """One result per row of `embeddings` (the encoder's L2-normalised sentence vectors)."""
-    probs = product_probabilities(head, embeddings)
+def predict_emotions(head: EmotionHead, states: TokenStates) -> list[EmotionResult]:
+    """One result per text of `states` (from `Encoder.token_states` or `encode_read`)."""
+    probs = product_probabilities(head, states)
     return [result_from_scores(dict(zip(LABELS, row.tolist(), strict=True))) for row in probs]
 
 

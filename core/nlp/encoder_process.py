@@ -18,9 +18,11 @@ from typing import Any
 import numpy as np
 
 from core.nlp.emotions import EmotionResult, predict_emotions_with_model
+from core.nlp.token_states import StateReader
 
 _encoder: Any = None  # the loaded Encoder, inside the worker process only
 _classifier: Any = None  # EMOTION_MODEL_PATH's pipeline, inside the worker process only
+_readers: dict[int, StateReader] = {}  # heads sent over by encode_read, by the sender's key
 
 
 def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
@@ -46,6 +48,15 @@ def _encode(texts: list[str]) -> np.ndarray:
     return _encoder.encode(texts)  # type: ignore[no-any-return]
 
 
+def _install(key: int, reader: StateReader) -> None:
+    _readers.clear()  # one head at a time: a new one replaces the old
+    _readers[key] = reader
+
+
+def _encode_read(texts: list[str], key: int) -> tuple[np.ndarray, Any]:
+    return _encoder.encode_read(texts, _readers[key])  # type: ignore[no-any-return]
+
+
 class EncoderProcess:
     """Same interface as core.nlp.loading.Encoder; the model lives in a child process."""
 
@@ -56,6 +67,7 @@ class EncoderProcess:
         self._args = (str(path), threads, None if classifier_path is None else str(classifier_path))
         self._lock = threading.Lock()
         self._pool = self._start()
+        self._installed: StateReader | None = None  # the reader the worker holds
         self.dim = self._pool.submit(_dim).result()  # also waits until the model is loaded
 
     def _start(self) -> ProcessPoolExecutor:
@@ -76,7 +88,27 @@ class EncoderProcess:
             with self._lock:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._start()
+                self._installed = None
             return self._pool.submit(_encode, list(texts)).result()
+
+    def encode_read(self, texts: Sequence[str], reader: StateReader) -> tuple[np.ndarray, Any]:
+        """Embeddings and what `reader` reads from the same pass, run in the worker. The reader
+        (a head of a few MB) is sent once and kept there until another one is asked for."""
+        for attempt in (1, 2):
+            try:
+                with self._lock:
+                    if self._installed is not reader:
+                        self._pool.submit(_install, id(reader), reader).result()
+                        self._installed = reader
+                return self._pool.submit(_encode_read, list(texts), id(reader)).result()
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise
+                with self._lock:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._start()
+                    self._installed = None
+        raise AssertionError("unreachable")
 
     def classify(self, texts: Sequence[str]) -> list[EmotionResult]:
         """Emotion readings from EMOTION_MODEL_PATH's model (only when it was given)."""

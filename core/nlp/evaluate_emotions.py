@@ -106,16 +106,27 @@ def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[li
         seconds = time.perf_counter() - start
     else:
         from core.nlp.loading import load_encoder
-        from core.nlp.train_emotions import encode_in_batches
+        from core.nlp.train_emotions import read_in_batches
         from core.settings import get_settings
 
         head = emotions.load_head(args.head)
-        vectors = encode_in_batches(load_encoder(get_settings().encoder_path).encode, texts)
-        start = time.perf_counter()
+        encoder = load_encoder(get_settings().encoder_path)
+        spent = [0.0]
+
+        def timed(read: Any) -> Any:
+            def run(states: Any) -> Any:
+                start = time.perf_counter()
+                out = read(head, states)
+                spent[0] += time.perf_counter() - start
+                return out
+
+            return run
+
         if space == "ekman":
-            return emotions.predict_ekman(head, vectors), time.perf_counter() - start
-        results = emotions.predict_emotions(head, vectors)
-        seconds = time.perf_counter() - start
+            labels = read_in_batches(encoder, texts, timed(emotions.predict_ekman))
+            return labels, spent[0]
+        results = read_in_batches(encoder, texts, timed(emotions.predict_emotions))
+        seconds = spent[0]
     if space == "polarity":
         return [r.polarity for r in results], seconds
     return [r.label for r in results], seconds

@@ -162,10 +162,11 @@ def next_version(models_dir: Path) -> Path:
 
 
 def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
-    """The shipped emotion head reads this encoder's embeddings: its polarity accuracy on the
+    """The shipped emotion head reads this encoder's token states: its polarity accuracy on the
     held-out support-style set, so a fine-tune that shifts the embedding space too far for it
     is not adopted."""
     from core.nlp.emotions import head_dir, load_head, predict_emotions
+    from core.nlp.train_emotions import read_in_batches
 
     try:
         head = load_head()
@@ -173,7 +174,9 @@ def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
         return None
     with open(head_dir() / "support_test.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    readings = predict_emotions(head, _encode(encoder, [r["text"] for r in rows]))
+    readings = read_in_batches(
+        encoder, [r["text"] for r in rows], lambda states: predict_emotions(head, states)
+    )
     right = sum(r.polarity == row["polarity"] for r, row in zip(readings, rows, strict=True))
     return round(right / max(1, len(rows)), 4)
 

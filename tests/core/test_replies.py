@@ -152,6 +152,12 @@ def test_a_frustrated_visitor_gets_an_apology_before_the_answer() -> None:
     assert reply.actions == ()
 
 
+def test_a_sad_visitor_is_not_told_sorry_twice_when_the_bot_does_not_know() -> None:
+    unknown = compose_reply([], intent(("1", 0.99), ("2", 0.01), ("3", 0.0)), policy=POLICY)
+    reply = empathize(unknown, emotion="frustrated", polarity="negative", urgency="normal")
+    assert reply.text == UNKNOWN_TEXT and reply.polarity == "negative"
+
+
 def test_a_calm_visitor_gets_the_plain_answer() -> None:
     for emotion in ("neutral", "happy", "confused"):
         reply = empathize(

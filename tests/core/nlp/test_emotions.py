@@ -24,6 +24,7 @@ from core.nlp.emotions import (
     urgency_of,
 )
 from core.nlp.evaluate import main
+from core.nlp.token_states import TokenStates
 
 
 def scores(**given: float) -> dict[str, float]:
@@ -54,17 +55,60 @@ def test_questions_are_neutral_polarity_and_normal_urgency() -> None:
         assert -1.0 <= result.polarity_score <= 1.0
 
 
-def test_head_runs_on_numpy_alone() -> None:
-    # A head that reads only the first two dimensions: +x happy, -x angry.
-    coef = np.zeros((len(LABELS), 4), dtype=np.float32)
-    coef[LABELS.index("happy"), 0] = 10
-    coef[LABELS.index("angry"), 0] = -10
-    head = EmotionHead("test.head.v1", "none", coef, np.zeros(len(LABELS)), coef[:1], np.zeros(1))
-    happy, angry = predict_emotions(head, np.array([[1, 0, 0, 0], [-1, 0, 0, 0]], np.float32))
-    assert (happy.label, angry.label, angry.urgency) == ("happy", "angry", "high")
-    assert sum(happy.scores.values()) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="shape"):
-        predict_emotions(head, np.zeros((1, 3), np.float32))
+def _toy_states(rows: int, seed: int) -> tuple[TokenStates, np.ndarray]:
+    """Texts of 3-7 random "words"; a text holding the angry word is angry, one holding the
+    happy word happy, the rest neutral: only attention over the words can tell (the mean of a
+    long text hides one word)."""
+    rng = np.random.default_rng(seed)
+    dim, width = 8, 7
+    happy_word, angry_word = np.eye(dim)[0] * 8, np.eye(dim)[1] * 8
+    tokens = np.zeros((rows, width, dim), dtype=np.float32)
+    mask = np.zeros((rows, width), dtype=bool)
+    labels = np.full((rows, 2), -1)
+    for i in range(rows):
+        length = int(rng.integers(3, width + 1))
+        tokens[i, :length] = rng.normal(0, 1, (length, dim))
+        mask[i, :length] = True
+        kind = i % 3
+        if kind:
+            tokens[i, int(rng.integers(0, length))] += happy_word if kind == 1 else angry_word
+        labels[i, 0] = LABELS.index(("neutral", "happy", "angry")[kind])
+    means = (tokens.sum(1) / mask.sum(1, keepdims=True))[:, None, :]
+    return TokenStates(tokens, mask, means), labels
+
+
+@pytest.mark.slow
+def test_a_trained_head_reads_the_same_in_numpy_as_it_learned_in_torch() -> None:
+    from core.nlp.loading import fit_attention_head
+
+    states, labels = _toy_states(600, seed=1)
+    weights = fit_attention_head(
+        states,
+        labels,
+        outputs=(len(LABELS), len(emotions.EKMAN_LABELS)),
+        boosted=np.zeros(600, dtype=bool),
+        boost_per_batch=0,
+        epochs=10,
+        seed=0,
+        hidden=16,
+        dropout=0.0,
+        batch_size=64,
+        learning_rate=1e-2,
+    )
+    head = EmotionHead("toy.head.v1", "none", weights)
+    test, gold = _toy_states(150, seed=2)
+    results = predict_emotions(head, test)
+    right = np.mean([r.label == LABELS[g] for r, g in zip(results, gold[:, 0], strict=True)])
+    assert right >= 0.95
+    assert all(sum(r.scores.values()) == pytest.approx(1.0) for r in results)
+    angry = [r for r, g in zip(results, gold[:, 0], strict=True) if LABELS[g] == "angry"]
+    assert all(
+        r.urgency == "high" and r.polarity == "negative" for r in angry if r.label == "angry"
+    )
+    with pytest.raises(ValueError, match="width 8"):
+        predict_emotions(
+            head, TokenStates(np.zeros((1, 2, 3)), np.ones((1, 2), bool), test.layer_means[:1])
+        )
 
 
 def test_model_labels_map_onto_product_labels() -> None:
@@ -101,8 +145,8 @@ def test_pipeline_labels_it_cannot_read_are_an_error() -> None:
 
 
 def test_missing_head_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="emotion.minilm-head.v9"):
-        load_head("emotion.minilm-head.v9", tmp_path)
+    with pytest.raises(FileNotFoundError, match="emotion.minilm-attn.v9"):
+        load_head("emotion.minilm-attn.v9", tmp_path)
 
 
 def test_shipped_head_has_a_model_card() -> None:
@@ -111,11 +155,13 @@ def test_shipped_head_has_a_model_card() -> None:
     for needle in ("GoEmotions", "support_train.csv", "macro-F1", "frustrated"):
         assert needle in card
     head = load_head()
-    assert head.coef.shape == (len(LABELS), 384)
+    assert head.dim == 384
+    assert head.weights["out0_w"].shape[0] == len(LABELS)
+    assert head.weights["out1_w"].shape[0] == len(emotions.EKMAN_LABELS)
 
 
 def _product(text: str, encoder: Any) -> emotions.EmotionResult:
-    (result,) = predict_emotions(load_head(), encoder.encode([text]))
+    _, (result,) = encoder.encode_read([text], load_head())
     return result
 
 

@@ -1,13 +1,16 @@
-"""The encoder in its own process gives the same embeddings and survives its worker dying."""
+"""The encoder in its own process gives the same embeddings and emotion readings, and survives
+its worker dying."""
 
 from __future__ import annotations
 
 import os
 import signal
+from typing import Any
 
 import numpy as np
 import pytest
 
+from core.nlp.emotions import load_head
 from core.nlp.encoder_process import EncoderProcess
 from core.settings import Settings
 
@@ -37,3 +40,21 @@ def test_a_killed_worker_is_replaced(remote: EncoderProcess) -> None:
         os.kill(pid, signal.SIGKILL)
     after = remote.encode(TEXTS[:1])
     assert np.allclose(before, after, atol=1e-5)
+
+
+def test_the_emotion_head_reads_the_same_pass_in_the_worker(
+    remote: EncoderProcess, encoder: Any
+) -> None:
+    head = load_head()
+    texts = ["my parcel never came and nobody answers the phone", "thanks, that sorted it!"]
+    vectors, readings = remote.encode_read(texts, head)
+    local_vectors, local_readings = encoder.encode_read(texts, head)
+    assert np.allclose(vectors, encoder.encode(texts), atol=1e-4)  # the same embeddings
+    assert np.allclose(vectors, local_vectors, atol=1e-4)
+    assert [r.label for r in readings] == [r.label for r in local_readings]
+    assert [r.polarity for r in readings] == ["negative", "positive"]
+    # the head is sent once, and sent again to a worker that replaced a dead one
+    for pid in list(remote._pool._processes):  # type: ignore[union-attr]
+        os.kill(pid, signal.SIGKILL)
+    _, again = remote.encode_read(texts, head)
+    assert [r.label for r in again] == [r.label for r in readings]
