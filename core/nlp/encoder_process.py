@@ -49,8 +49,10 @@ def _encode(texts: list[str]) -> np.ndarray:
 
 
 def _install(key: int, reader: StateReader) -> None:
-    _readers.clear()  # one head at a time: a new one replaces the old
+    _readers.pop(key, None)
     _readers[key] = reader
+    while len(_readers) > 2:  # the newest two: a call still on its way may use the older one
+        del _readers[next(iter(_readers))]
 
 
 def _encode_read(texts: list[str], key: int) -> tuple[np.ndarray, Any]:
