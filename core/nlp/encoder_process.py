@@ -27,6 +27,11 @@ _readers: dict[int, StateReader] = {}  # heads sent over by encode_read, by the 
 
 def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
     os.environ["OMP_NUM_THREADS"] = str(threads)  # before torch loads
+    from threadpoolctl import threadpool_limits
+
+    # numpy came in with this module, before the variable was set: its BLAS (which runs the
+    # emotion head) would otherwise use every core and compete with the web process.
+    threadpool_limits(limits=threads)
     from core.nlp.loading import load_encoder, load_text_classifier
 
     global _encoder, _classifier
