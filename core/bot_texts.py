@@ -28,6 +28,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "pick it up here; you can also leave your details and we'll get back to you."
         ),
         "untranslated": "(Sorry, this answer isn't available in your language yet.)",
+        "ack": "I see: {}.",
+        "ack_person": "with {}",
+        "ack_date": "on {}",
+        "ack_time": "at {}",
+        "ack_product": "for your {}",
+        "ack_order": "order {}",
+        "date_pattern": "EEEE d MMMM",
+        "list_separator": ", ",
     },
     "ur": {
         "sensitive": "براہ کرم چیٹ میں حساس معلومات شیئر نہ کریں۔",
@@ -51,6 +59,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "یہیں بات آگے بڑھائے؛ آپ اپنی تفصیلات بھی چھوڑ سکتے ہیں اور ہم آپ سے رابطہ کریں گے۔"
         ),
         "untranslated": "(معذرت، یہ جواب ابھی آپ کی زبان میں دستیاب نہیں ہے۔)",
+        "ack": "میں سمجھ گیا: {}۔",
+        "ack_person": "{} کے ساتھ",
+        "ack_date": "{} کو",
+        "ack_time": "{} بجے",
+        "ack_product": "{} کے لیے",
+        "ack_order": "آرڈر {}",
+        "date_pattern": "EEEE d MMMM",
+        "list_separator": "، ",
     },
     "es": {
         "sensitive": "Por favor, no compartas información sensible en el chat.",
@@ -74,6 +90,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "la atienda aquí; también puedes dejar tus datos y te contactaremos."
         ),
         "untranslated": "(Lo sentimos, esta respuesta aún no está disponible en tu idioma.)",
+        "ack": "Entendido: {}.",
+        "ack_person": "con {}",
+        "ack_date": "el {}",
+        "ack_time": "a las {}",
+        "ack_product": "para tu {}",
+        "ack_order": "pedido {}",
+        "date_pattern": "EEEE d 'de' MMMM",
+        "list_separator": ", ",
     },
     "fr": {
         "sensitive": "Merci de ne pas partager d'informations sensibles dans le chat.",
@@ -99,6 +123,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "la reprenne ici ; vous pouvez aussi laisser vos coordonnées."
         ),
         "untranslated": "(Désolé, cette réponse n'est pas encore disponible dans votre langue.)",
+        "ack": "Compris : {}.",
+        "ack_person": "avec {}",
+        "ack_date": "le {}",
+        "ack_time": "à {}",
+        "ack_product": "pour votre {}",
+        "ack_order": "commande {}",
+        "date_pattern": "EEEE d MMMM",
+        "list_separator": ", ",
     },
     "de": {
         "sensitive": "Bitte teilen Sie keine sensiblen Daten im Chat.",
@@ -122,6 +154,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "Person es hier übernimmt; Sie können auch Ihre Kontaktdaten hinterlassen."
         ),
         "untranslated": "(Diese Antwort gibt es leider noch nicht in Ihrer Sprache.)",
+        "ack": "Verstanden: {}.",
+        "ack_person": "mit {}",
+        "ack_date": "am {}",
+        "ack_time": "um {}",
+        "ack_product": "für {}",
+        "ack_order": "Bestellung {}",
+        "date_pattern": "EEEE, d. MMMM",
+        "list_separator": ", ",
     },
     "ar": {
         "sensitive": "يرجى عدم مشاركة معلومات حساسة في الدردشة.",
@@ -145,6 +185,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "يمكنك أيضًا ترك بياناتك وسنتواصل معك."
         ),
         "untranslated": "(عذرًا، هذه الإجابة غير متوفرة بلغتك بعد.)",
+        "ack": "فهمت: {}.",
+        "ack_person": "مع {}",
+        "ack_date": "يوم {}",
+        "ack_time": "الساعة {}",
+        "ack_product": "بخصوص {}",
+        "ack_order": "الطلب {}",
+        "date_pattern": "EEEE d MMMM",
+        "list_separator": "، ",
     },
 }
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from core.bot_texts import say
+from babel.dates import format_date
+
+from core.bot_texts import TEXTS, say
 from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
 from core.nlp.entities import Entity
 from core.nlp.intents import IntentResult
@@ -177,36 +179,45 @@ def empathize(
     return reply
 
 
-def _when(value: str) -> str:
-    """ "2026-11-30T15:00" -> "Monday 30 November at 15:00"; "2026-11-30" -> "Monday 30 November"."""
+def _when(value: str, language: str) -> str:
+    """ "2026-11-30T15:00" -> "Monday 30 November at 15:00" (in `language`: "lunes 30 de
+    noviembre a las 15:00"); day and month names come from Babel's CLDR data."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return value
-    day = f"{moment:%A} {moment.day} {moment:%B}"
-    return f"{day} at {moment:%H:%M}" if "T" in value else day
+        return say("ack_date", language).format(value)
+    day = format_date(moment.date(), format=say("date_pattern", language), locale=language)
+    on_day = say("ack_date", language).format(day)
+    if "T" not in value:
+        return on_day
+    return f"{on_day} {say('ack_time', language).format(f'{moment:%H:%M}')}"
+
+
+ACKNOWLEDGED = {
+    "PERSON": "ack_person",
+    "TIME": "ack_time",
+    "PRODUCT": "ack_product",
+    "ORDER_ID": "ack_order",
+}
 
 
 def acknowledge(reply: Reply, entities: Sequence[Entity], language: str = "en") -> Reply:
     """An answer that shows what the bot understood: "I see: with Dr. Khan, on Monday 30
-    November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer. Only
-    answers in English get it (a clarifying question or an "I don't know" should not sound sure,
-    and a sentence half in another language reads worse than none)."""
-    if reply.kind != "answer" or language != "en":
+    November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer, in the
+    bot's languages (core.bot_texts; others get the English sentence). Only answers get it: a
+    clarifying question or an "I don't know" should not sound sure."""
+    if reply.kind != "answer":
         return reply
+    if language not in TEXTS:
+        language = "en"
     parts: list[str] = []
     for entity in entities:
-        if entity.type == "PERSON":
-            parts.append(f"with {entity.value}")
-        elif entity.type == "DATE":
-            parts.append(f"on {_when(entity.value)}")
-        elif entity.type == "TIME":
-            parts.append(f"at {entity.value}")
-        elif entity.type == "PRODUCT":
-            parts.append(f"for your {entity.value}")
-        elif entity.type == "ORDER_ID":
-            parts.append(f"order {entity.value}")
+        if entity.type == "DATE":
+            parts.append(_when(entity.value, language))
+        elif entity.type in ACKNOWLEDGED:
+            parts.append(say(ACKNOWLEDGED[entity.type], language).format(entity.value))
     parts = list(dict.fromkeys(parts))
     if not parts:
         return reply
-    return replace(reply, text=f"I see: {', '.join(parts)}. {reply.text}")
+    sentence = say("ack", language).format(say("list_separator", language).join(parts))
+    return replace(reply, text=f"{sentence} {reply.text}")

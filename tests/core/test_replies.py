@@ -186,3 +186,27 @@ def test_an_answer_says_which_person_day_product_and_order_it_understood() -> No
     asking = Reply(CLARIFY_TEXT, kind="clarify")
     assert acknowledge(asking, found) == asking
     assert acknowledge(Reply("Book online.", faq_id=8), []).text == "Book online."
+
+
+def test_the_acknowledgement_is_in_the_visitors_language_with_its_day_and_month_names() -> None:
+    found = [
+        Entity("PERSON", "Dr. Khan", 0, 8, "Dr. Khan"),
+        Entity("DATE", "lunes a las 3", 12, 25, "2026-11-30T15:00"),
+        Entity("ORDER_ID", "#A12345", 40, 47, "A12345"),
+    ]
+    answer = Reply("Reserve en línea.", faq_id=8)
+    assert acknowledge(answer, found, "es").text == (
+        "Entendido: con Dr. Khan, el lunes 30 de noviembre a las 15:00, pedido A12345. "
+        "Reserve en línea."
+    )
+    assert acknowledge(answer, found, "de").text.startswith(
+        "Verstanden: mit Dr. Khan, am Montag, 30. November um 15:00, Bestellung A12345."
+    )
+    urdu = acknowledge(Reply("آن لائن بک کریں۔", faq_id=8), found, "ur").text
+    assert urdu.startswith(
+        "میں سمجھ گیا: Dr. Khan کے ساتھ، پیر 30 نومبر کو 15:00 بجے، آرڈر A12345۔"
+    )
+    arabic = acknowledge(answer, found[1:2], "ar").text
+    assert arabic.startswith("فهمت: يوم الاثنين 30 نوفمبر الساعة 15:00.")
+    # A language the bot has no sentences in gets the English one rather than a mix.
+    assert acknowledge(answer, found[:1], "ja").text == "I see: with Dr. Khan. Reserve en línea."
