@@ -46,6 +46,8 @@ TRAIN_TOKENS = 64
 # macro-F1 flattens after 3-4 epochs.
 EPOCHS = 4
 # Support lines drawn into every step, as a loss of their own beside the batch's 128 comments.
+# 5-fold cross-validation on support_train.csv (product / polarity accuracy): 32 -> 0.847 / 0.879,
+# 64 -> 0.841 / 0.882, 128 -> 0.829 / 0.882.
 SUPPORT_PER_BATCH = 32
 # Ekman logits get -ALPHA * log(prior) (rare classes such as disgust and fear are otherwise
 # almost never predicted); ALPHA is chosen on the dev split from these.
