@@ -248,3 +248,29 @@ export function describeError(err) {
   if (status === 0 && !(err instanceof ApiError)) return 'Something went wrong. Please try again.';
   return err.message;
 }
+
+/** The chat API, also reporting the language the server detected in each message sent. */
+export class PanelApi extends ChatApi {
+  constructor(server, onLanguage) {
+    super(server);
+    this.onLanguage = onLanguage;
+  }
+
+  seen(turn) {
+    if (turn && turn.message && typeof turn.language === 'string') {
+      turn.message.language = turn.language; // for the log's lang attribute
+      this.onLanguage(turn.language);
+    }
+    return turn;
+  }
+
+  async send(text, clientId) {
+    return this.seen(await super.send(text, clientId));
+  }
+
+  async sendBatch(messages) {
+    const out = await super.sendBatch(messages);
+    if (out && Array.isArray(out.results)) out.results.forEach((turn) => this.seen(turn));
+    return out;
+  }
+}

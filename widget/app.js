@@ -3,13 +3,14 @@
 // renders messages, api.js knows the endpoints, contact.js is the contact form, suggest.js the FAQ
 // autocomplete, i18n.js the words.
 
-import { ChatApi, GONE, describeError } from './api.js';
+import { GONE, PanelApi, describeError } from './api.js';
 import { contactView } from './contact.js';
 import * as i18n from './i18n.js';
 import { MessageLog } from './log.js';
 import { Outbox } from './outbox.js';
+import { Preferences, chosenLanguage } from './prefs.js';
 import * as storage from './storage.js';
-import { suggestBox } from './suggest.js';
+import { composer } from './suggest.js';
 import { ICON_CLOSE, ICON_MOON, ICON_SUN, alertController, el, icon, uniqueId } from './ui.js';
 
 const { t } = i18n;
@@ -19,8 +20,6 @@ const CONFIG_WAIT_MS = 3000;
 const DEFAULT_NAME = 'Support';
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
 // Storage keys (sc-language, sc-theme): the visitor's own choices, which win over everything.
-const LANGUAGE_KEY = 'language';
-const THEME_KEY = 'theme';
 
 /** The host page without its query string and fragment, which can carry personal data. */
 function pageAddress() {
@@ -40,51 +39,25 @@ function statusText(config, lang) {
   return t('awayUntil', { day, time: m[4] });
 }
 
-/** The chat API, also reporting the language the server detected in each message sent. */
-class PanelApi extends ChatApi {
-  constructor(server, onLanguage) {
-    super(server);
-    this.onLanguage = onLanguage;
-  }
-
-  seen(turn) {
-    if (turn && turn.message && typeof turn.language === 'string') {
-      turn.message.language = turn.language; // for the log's lang attribute
-      this.onLanguage(turn.language);
-    }
-    return turn;
-  }
-
-  async send(text, clientId) {
-    return this.seen(await super.send(text, clientId));
-  }
-
-  async sendBatch(messages) {
-    const out = await super.sendBatch(messages);
-    if (out && Array.isArray(out.results)) out.results.forEach((turn) => this.seen(turn));
-    return out;
-  }
-}
-
 class ChatPanel {
   constructor({ server, root, panelId, close }) {
-    this.api = new PanelApi(server, (lang) => this.detected(lang));
+    this.api = new PanelApi(server, (lang) => this.prefs.detected(lang));
     this.root = root;
     this.requestClose = close;
     this.config = {};
     this.name = DEFAULT_NAME;
-    this.detectedLanguage = null; // the latest one the server found in the visitor's messages
-    this.lang = 'en';
-    this.wanted = null;
     this.configGreeting = '';
     this.statusAt = Date.now(); // when the status line's config was asked for
     this.stream = null;
     this.ready = null;
     this.generation = 0; // counts restarts, so a late reply of the old conversation is not shown
     this.build(root, panelId);
-    this.darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
-    this.darkQuery.addEventListener('change', () => this.applyTheme());
-    this.applyTheme();
+    this.prefs = new Preferences({
+      root,
+      themeButton: this.themeButton,
+      defaultLanguage: () => this.config.default_language,
+      onLanguage: (lang) => this.showLanguage(lang),
+    });
     this.outbox = new Outbox({
       api: this.api,
       log: this.log,
@@ -109,7 +82,7 @@ class ChatPanel {
     }, icon(ICON_CLOSE));
     // Moon in the light theme, sun in the dark one; aria-pressed says which is on.
     this.themeButton = el('button', {
-      type: 'button', class: 'sc-icon sc-theme', ta: 'aria-label=theme', onclick: () => this.toggleTheme(),
+      type: 'button', class: 'sc-icon sc-theme', ta: 'aria-label=theme', onclick: () => this.prefs.toggleTheme(),
     }, icon(ICON_MOON, 20, 'sc-i-moon'), icon(ICON_SUN, 20, 'sc-i-sun'));
     this.languageMenu = el('select', {
       class: 'sc-language', ta: 'aria-label=language', onchange: () => this.chooseLanguage(this.languageMenu.value),
@@ -134,38 +107,10 @@ class ChatPanel {
       },
     });
 
-    // FAQ autocomplete (suggest.js): the input is a WAI-ARIA combobox over this listbox (an
-    // <input> may take that role, a <textarea> may not).
-    const list = el('div', {
-      id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', ta: 'aria-label=suggested', hidden: true,
-    });
-    this.input = el('input', {
-      type: 'text', class: 'sc-input', ta: 'aria-label=input placeholder=placeholder', autocomplete: 'off', dir: 'auto', enterkeyhint: 'send',
-      role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false',
-    });
-    // A picked FAQ question is sent as if typed.
-    this.suggest = suggestBox(this.api, this.input, list, (question) => {
-      this.input.value = question;
-      this.submitInput();
-    }, () => this.log.contentLang);
-    this.input.addEventListener('keydown', (event) => {
-      if (this.suggest.keydown(event)) return;
-      // keyCode 229: Enter that confirms an IME composition, not a send.
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-        event.preventDefault();
-        this.submitInput();
-      }
-    });
-    this.input.addEventListener('input', () => this.suggest.update());
-    const composer = el('form', { class: 'sc-composer' },
-      list,
-      this.input,
-      el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send', t: 'send' }));
-    composer.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.submitInput();
-    });
-    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, composer);
+    // Enter, Send or a picked FAQ question (suggest.js).
+    this.composer = composer({ api: this.api, lang: () => this.log.contentLang, onSend: () => this.submitInput() });
+    this.input = this.composer.input;
+    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node);
 
     this.contact = contactView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
 
@@ -202,49 +147,10 @@ class ChatPanel {
     }
   }
 
-  // ----- theme and language -------------------------------------------------------------------
+  // ----- language -----------------------------------------------------------------------------
 
-  /** The visitor's choice (sc-theme) or else the system's light or dark scheme. */
-  applyTheme() {
-    const dark = (storage.get(THEME_KEY) || (this.darkQuery.matches ? 'dark' : 'light')) === 'dark';
-    this.root.dataset.theme = dark ? 'dark' : 'light';
-    this.themeButton.setAttribute('aria-pressed', String(dark));
-  }
-
-  toggleTheme() {
-    storage.set(THEME_KEY, this.root.dataset.theme === 'dark' ? 'light' : 'dark');
-    this.applyTheme();
-  }
-
-  /** The visitor's choice > detected in their messages > the browser's > the business default. */
-  wantedLanguage() {
-    const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
-    for (const tag of [storage.get(LANGUAGE_KEY), this.detectedLanguage, ...browser, this.config.default_language]) {
-      const code = i18n.supported(tag);
-      if (code) return code;
-    }
-    return 'en';
-  }
-
-  applyLanguage() {
-    this.applying = this.showLanguage();
-    return this.applying;
-  }
-
-  /** Resolves once the latest change of language is done. */
-  async languageSettled() {
-    let done;
-    while (done !== this.applying) await (done = this.applying);
-  }
-
-  /** Show the panel in the language wanted now (English if its strings cannot be had). */
-  async showLanguage() {
-    const wanted = (this.wanted = this.wantedLanguage());
-    const found = await i18n.load(wanted);
-    if (this.wanted !== wanted) return; // a later change won
-    const lang = found ? wanted : 'en';
-    i18n.use(found);
-    this.lang = lang;
+  /** Show the panel in `lang` (its strings are in use: prefs.js). */
+  showLanguage(lang) {
     this.panel.lang = lang;
     this.panel.dir = i18n.dir(lang);
     if (this.launcher) this.launcher.lang = lang;
@@ -256,15 +162,8 @@ class ChatPanel {
 
   /** The visitor's pick in the menu, also recorded on the conversation (a failure changes nothing here). */
   chooseLanguage(lang) {
-    storage.set(LANGUAGE_KEY, lang);
-    this.applyLanguage();
+    this.prefs.choose(lang);
     if (this.api.session) this.api.setLanguage(lang).catch(() => {});
-  }
-
-  detected(lang) {
-    if (!lang || lang === this.detectedLanguage) return;
-    this.detectedLanguage = lang;
-    this.applyLanguage();
   }
 
   /** Load the business settings; the panel still works with defaults when this fails. */
@@ -305,7 +204,7 @@ class ChatPanel {
   }
 
   showStatus() {
-    this.status.textContent = statusText(this.config, this.lang);
+    this.status.textContent = statusText(this.config, this.prefs.lang);
     this.status.hidden = !this.status.textContent;
   }
 
@@ -356,7 +255,7 @@ class ChatPanel {
       const unskeleton = this.log.showSkeleton();
       try {
         const history = await this.api.history().finally(unskeleton);
-        if (['detected', 'manual'].includes(history.language_source)) this.detected(history.language);
+        if (['detected', 'manual'].includes(history.language_source)) this.prefs.detected(history.language);
         this.log.human = history.status === 'human';
         this.log.showGreeting(this.configGreeting);
         this.showQuickActions();
@@ -372,7 +271,7 @@ class ChatPanel {
         if (err.status === 404) previousToken = stored.visitor_token;
       }
     }
-    const language = i18n.supported(storage.get(LANGUAGE_KEY)) || undefined;
+    const language = chosenLanguage();
     const data = await this.api.startConversation({ language, pageUrl: pageAddress(), previousToken });
     storage.saveConversation(data);
     this.log.showGreeting(typeof data.greeting === 'string' ? data.greeting : this.configGreeting);
@@ -421,11 +320,8 @@ class ChatPanel {
   // ----- sending ------------------------------------------------------------------------------
 
   async submitInput() {
-    const text = this.input.value;
-    if (!text.trim()) return;
-    this.suggest.close();
-    this.input.value = '';
-    await this.outbox.sendText(text);
+    const text = this.composer.take();
+    if (text) await this.outbox.sendText(text);
   }
 
   /**
@@ -479,15 +375,15 @@ class ChatPanel {
  */
 export async function mount(ctx) {
   const panel = new ChatPanel(ctx);
-  panel.applyLanguage(); // the visitor's or browser's needs no settings
+  panel.prefs.applyLanguage(); // the visitor's or browser's needs no settings
   const configured = panel.loadConfig().then((config) => {
     if (typeof ctx.apply === 'function') ctx.apply(config);
-    return panel.applyLanguage(); // the business default may be the one
+    return panel.prefs.applyLanguage(); // the business default may be the one
   });
   // Open with the business name and the visitor's language when they come quickly, but never keep
   // a slow server's visitor waiting.
   await Promise.race([
-    configured.then(() => panel.languageSettled()),
+    configured.then(() => panel.prefs.languageSettled()),
     new Promise((resolve) => setTimeout(resolve, CONFIG_WAIT_MS)),
   ]);
   return {

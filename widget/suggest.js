@@ -1,9 +1,9 @@
-// The FAQ autocomplete of the panel's input.
+// The panel's message box (input and Send) and its FAQ autocomplete.
 
 import { el, uniqueId } from './ui.js';
 
 /**
- * FAQ autocomplete over api.suggestions(q). app.js builds `input` as a WAI-ARIA combobox (role,
+ * FAQ autocomplete over api.suggestions(q). composer() builds `input` as a WAI-ARIA combobox (role,
  * aria-autocomplete, aria-controls) controlling the listbox `list`; focus stays in the input.
  * pick(question) sends one; lang() is the questions' language (the business's). Returns
  * {update(), keydown(event), close()}: update() runs on input, keydown() returns true when it
@@ -79,4 +79,53 @@ export function suggestBox(api, input, list, pick, lang) {
   close();
   input.addEventListener('blur', close);
   return { update, keydown, close };
+}
+
+/**
+ * onSend() runs on Enter, on Send, and when a suggested question is picked (it is put in the
+ * input first); lang() is the suggested questions' language. Returns {node, input, take()}:
+ * take() gives the typed text and empties the box ('' when there is nothing to send).
+ */
+export function composer({ api, lang, onSend }) {
+  // The input is a WAI-ARIA combobox over this listbox (an <input> may take that role, a
+  // <textarea> may not).
+  const list = el('div', {
+    id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', ta: 'aria-label=suggested', hidden: true,
+  });
+  const input = el('input', {
+    type: 'text', class: 'sc-input', ta: 'aria-label=input placeholder=placeholder', autocomplete: 'off', dir: 'auto', enterkeyhint: 'send',
+    role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false',
+  });
+  const suggest = suggestBox(api, input, list, (question) => {
+    input.value = question;
+    onSend();
+  }, lang);
+  input.addEventListener('keydown', (event) => {
+    if (suggest.keydown(event)) return;
+    // keyCode 229: Enter that confirms an IME composition, not a send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      onSend();
+    }
+  });
+  input.addEventListener('input', () => suggest.update());
+  const node = el('form', { class: 'sc-composer' },
+    list,
+    input,
+    el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send', t: 'send' }));
+  node.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onSend();
+  });
+  return {
+    node,
+    input,
+    take() {
+      const text = input.value;
+      if (!text.trim()) return '';
+      suggest.close();
+      input.value = '';
+      return text;
+    },
+  };
 }
