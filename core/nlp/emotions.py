@@ -163,6 +163,10 @@ def head_logits(head: EmotionHead, states: TokenStates) -> tuple[np.ndarray, np.
     if tokens.ndim != 3 or tokens.shape[2] != head.dim:
         raise ValueError(f"expected token states of width {head.dim}, got {tokens.shape}")
     n = tokens.shape[0]
+    if n == 0:
+        return np.zeros((0, w["out0_b"].shape[0]), np.float32), np.zeros(
+            (0, w["out1_b"].shape[0]), np.float32
+        )
     scores = tokens @ w["pool_w"].T + w["pool_b"]  # (n, T, K)
     scores = np.where(np.asarray(states.mask, dtype=bool)[:, :, None], scores, -1e4)
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))

@@ -88,40 +88,50 @@ class EncoderProcess:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        try:
-            return self._pool.submit(_encode, list(texts)).result()
-        except BrokenProcessPool:
-            # The worker died (killed, out of memory): start a new one and try once more.
-            with self._lock:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._start()
-                self._installed = None
-            return self._pool.submit(_encode, list(texts)).result()
+        return self._run(_encode, list(texts))  # type: ignore[no-any-return]
 
     def encode_read(self, texts: Sequence[str], reader: StateReader) -> tuple[np.ndarray, Any]:
         """Embeddings and what `reader` reads from the same pass, run in the worker. The reader
         (a head of a few MB) is sent once and kept there until another one is asked for."""
-        for attempt in (1, 2):
-            try:
-                with self._lock:
-                    if self._installed is not reader:
-                        self._pool.submit(_install, id(reader), reader).result()
-                        self._installed = reader
-                return self._pool.submit(_encode_read, list(texts), id(reader)).result()
-            except BrokenProcessPool:
-                if attempt == 2:
-                    raise
-                with self._lock:
-                    self._pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._start()
-                    self._installed = None
-        raise AssertionError("unreachable")
+        return self._run(_encode_read, list(texts), id(reader), reader=reader)  # type: ignore[no-any-return]
 
     def classify(self, texts: Sequence[str]) -> list[EmotionResult]:
         """Emotion readings from EMOTION_MODEL_PATH's model (only when it was given)."""
         if not texts:
             return []
-        return self._pool.submit(_classify, list(texts)).result()
+        return self._run(_classify, list(texts))  # type: ignore[no-any-return]
+
+    def _run(self, task: Any, *args: Any, reader: StateReader | None = None) -> Any:
+        """`task(*args)` in the worker. A reader the worker lacks is sent just before, to the
+        same pool (its one worker runs tasks in order). A worker that died (killed, out of
+        memory) is replaced, once, by whichever caller notices first."""
+        for attempt in (1, 2):
+            installing = None
+            with self._lock:
+                pool = self._pool
+                if reader is not None and self._installed is not reader:
+                    installing = pool.submit(_install, id(reader), reader)
+                    self._installed = reader
+                future = pool.submit(task, *args)
+            try:
+                if installing is not None:
+                    installing.result()
+                return future.result()
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise
+                with self._lock:
+                    if self._pool is pool:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        self._pool = self._start()
+                        self._installed = None
+            except BaseException:
+                if installing is not None:
+                    with self._lock:
+                        if self._installed is reader:
+                            self._installed = None  # sent again next time
+                raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -54,6 +54,13 @@ def test_the_emotion_head_reads_the_same_pass_in_the_worker(
     assert [r.label for r in readings] == [r.label for r in local_readings]
     assert [r.polarity for r in readings] == ["negative", "positive"]
     # the head is sent once, and sent again to a worker that replaced a dead one
+    sent: list[str] = []
+    submit = remote._pool.submit
+    remote._pool.submit = lambda task, *args: sent.append(task.__name__) or submit(task, *args)  # type: ignore[method-assign]
+    remote.encode_read(texts, head)
+    remote.encode_read(texts[:1], head)
+    assert sent == ["_encode_read", "_encode_read"]
+    assert remote.encode_read([], head)[0].shape == (0, 384)
     for pid in list(remote._pool._processes):  # type: ignore[union-attr]
         os.kill(pid, signal.SIGKILL)
     _, again = remote.encode_read(texts, head)
