@@ -209,11 +209,14 @@ def fit_attention_head(
     softmax per entry of `outputs`, with that many classes). `labels` is (n, len(outputs)),
     -1 where a row says nothing for an output. Each step takes `batch_size` rows at random
     and, as a loss of its own beside theirs, `boost_per_batch` rows drawn from the `boosted`
-    ones: a small set of rows (the support-style lines) weighs as much as all the others. `after_epoch(epoch, weights)` may watch progress."""
+    ones: a small set of rows (the support-style lines) weighs as much as all the others.
+    `after_epoch(epoch, weights)` may watch progress."""
     torch.manual_seed(seed)
     n, _, dim = states.tokens.shape
     means = torch.from_numpy(states.layer_means.reshape(n, -1).astype(np.float32))
-    centre, scale = means.mean(0), means.std(0) + 1e-6
+    # A feature that hardly varies (some last-layer dimensions stay near 0) is not blown up:
+    # an encoder that moves it a little must not swing the readings.
+    centre, scale = means.mean(0), means.std(0).clamp(min=1e-2)
     tokens = torch.from_numpy(states.tokens)
     mask = torch.from_numpy(states.mask)
     targets = torch.from_numpy(labels.astype(np.int64))
