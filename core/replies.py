@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from core.bot_texts import TEXTS, say
 from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
@@ -179,13 +180,20 @@ def empathize(
     return reply
 
 
-def _when(value: str, language: str) -> str:
-    """ "2026-11-30T15:00" -> "Monday 30 November at 15:00" (in `language`: "lunes 30 de
-    noviembre a las 15:00"); day and month names come from Babel's CLDR data."""
+def _when(value: str, language: str) -> str | None:
+    """A DATE entity's value as words in `language`: "2026-11-30T15:00" -> "on Monday 30
+    November at 15:00" ("el lunes 30 de noviembre a las 15:00"), "2026-11" -> "in November
+    2026", "2027" -> "in 2027"; None for anything else. Day and month names come from Babel's
+    CLDR data."""
+    if re.fullmatch(r"\d{4}", value):
+        return say("ack_year", language).format(value)
+    if re.fullmatch(r"\d{4}-\d\d", value):
+        month = date(int(value[:4]), int(value[5:]), 1)
+        return say("ack_month", language).format(format_skeleton("yMMMM", month, locale=language))
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return say("ack_date", language).format(value)
+        return None
     day = format_date(moment.date(), format=say("date_pattern", language), locale=language)
     on_day = say("ack_date", language).format(day)
     if "T" not in value:
@@ -204,16 +212,17 @@ ACKNOWLEDGED = {
 def acknowledge(reply: Reply, entities: Sequence[Entity], language: str = "en") -> Reply:
     """An answer that shows what the bot understood: "I see: with Dr. Khan, on Monday 30
     November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer, in the
-    bot's languages (core.bot_texts; others get the English sentence). Only answers get it: a
-    clarifying question or an "I don't know" should not sound sure."""
-    if reply.kind != "answer":
+    bot's six languages (core.bot_texts). Only answers get it: a clarifying question or an "I
+    don't know" should not sound sure; and an answer in another language gets none (a sentence
+    half in another language reads worse than none)."""
+    if reply.kind != "answer" or language not in TEXTS:
         return reply
-    if language not in TEXTS:
-        language = "en"
     parts: list[str] = []
     for entity in entities:
         if entity.type == "DATE":
-            parts.append(_when(entity.value, language))
+            when = _when(entity.value, language)
+            if when is not None:
+                parts.append(when)
         elif entity.type in ACKNOWLEDGED:
             parts.append(say(ACKNOWLEDGED[entity.type], language).format(entity.value))
     parts = list(dict.fromkeys(parts))

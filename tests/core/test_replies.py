@@ -208,5 +208,16 @@ def test_the_acknowledgement_is_in_the_visitors_language_with_its_day_and_month_
     )
     arabic = acknowledge(answer, found[1:2], "ar").text
     assert arabic.startswith("فهمت: يوم الاثنين 30 نوفمبر الساعة 15:00.")
-    # A language the bot has no sentences in gets the English one rather than a mix.
-    assert acknowledge(answer, found[:1], "ja").text == "I see: with Dr. Khan. Reserve en línea."
+    # Months and years read as such; a date it cannot read is left out rather than shown raw.
+    vague = [
+        Entity("DATE", "in November", 0, 11, "2026-11"),
+        Entity("DATE", "next year", 12, 21, "2027"),
+        Entity("DATE", "someday", 22, 29, "someday"),
+    ]
+    assert acknowledge(answer, vague, "de").text.startswith(
+        "Verstanden: im November 2026, im Jahr 2027. "
+    )
+    assert acknowledge(answer, vague[2:], "en") == answer
+    # An answer in a language the bot has no sentences in gets none rather than a mixed reply.
+    japanese = Reply("オンラインで予約できます。", faq_id=8)
+    assert acknowledge(japanese, found, "ja") == japanese
