@@ -16,8 +16,8 @@ its question and its training phrasings, each held-out phrasing a query (top-1 a
 The new model is saved as the next version beside the old ones (DATA_DIR/models/encoder.vN,
 with finetune.json and a model card); it is adopted (DATA_DIR/models/ADOPTED names it and the
 chat server loads it at its next start) only if its top-1 is higher, or equal with a higher MRR,
-and the shipped emotion head, which reads the same embeddings, keeps its polarity accuracy on the
-support-style test set within two points.
+and the shipped emotion head, which reads the same encoder's token states, keeps its polarity
+accuracy on the support-style test set within two points.
 Every run is appended to DATA_DIR/models/finetune-history.jsonl. Prints one JSON object last.
 """
 
