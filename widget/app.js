@@ -19,7 +19,6 @@ const REPLY_FALLBACK_MS = 1500;
 const CONFIG_WAIT_MS = 3000;
 const DEFAULT_NAME = 'Support';
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
-// Storage keys (sc-language, sc-theme): the visitor's own choices, which win over everything.
 
 /** The host page without its query string and fragment, which can carry personal data. */
 function pageAddress() {

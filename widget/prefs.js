@@ -4,6 +4,7 @@
 import * as i18n from './i18n.js';
 import * as storage from './storage.js';
 
+// Storage keys (sc-language, sc-theme): the visitor's own choices, which win over everything.
 const LANGUAGE_KEY = 'language';
 const THEME_KEY = 'theme';
 
