@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
-from app.auth import AuthState
 from app.pages.inbox import InboxState, inbox_page
 from app.pages.knowledge import KnowledgeState, knowledge_page
 from app.pages.login import LoginState, login_page
 from app.pages.overview import OverviewState, overview_page
 from app.pages.settings import SettingsState, settings_page
 from app.pages.users import UsersState, users_page
+from app.session_state import AuthState
 
 STYLE = {
     ".visually-hidden": {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from app import routes
-from app.auth import AuthState
+from app.session_state import AuthState
 
 
 def _nav_link(label: str, route: str, icon: str) -> rx.Component:

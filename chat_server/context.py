@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
 
-from chat_server.auth import VisitorTokens, bearer_token
 from chat_server.errors import ApiError
 from chat_server.knowledge import KnowledgeBase
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
 from chat_server.turns import Turns
+from chat_server.visitor_tokens import VisitorTokens, bearer_token
 from core.settings import Settings
 
 

@@ -14,7 +14,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
-from chat_server.auth import VisitorTokens
 from chat_server.context import ChatContext
 from chat_server.endpoints import contact, conversations, events, pwa, site
 from chat_server.errors import ApiError, api_error, http_error
@@ -23,6 +22,7 @@ from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
 from chat_server.turns import Turns
+from chat_server.visitor_tokens import VisitorTokens
 from chat_server.widget_files import WidgetFiles
 from core.crypto import load_secret
 from core.db import make_engine

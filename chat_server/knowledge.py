@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from chat_server.batcher import MicroBatcher
 from core.bot_texts import TEXTS, say
+from core.content.quick_actions import product_buttons
 from core.crud import business as business_crud
 from core.crud import faqs as faq_crud
 from core.models import FaqEntry
@@ -26,7 +27,6 @@ from core.nlp.encoder_process import EncoderProcess
 from core.nlp.intents import IntentModel, train_intents
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
 from core.nlp.suggest import SuggestionIndex
-from core.quick_actions import product_buttons
 from core.replies import Policy, Reply, acknowledge, compose_reply, empathize
 
 log = logging.getLogger(__name__)

@@ -163,9 +163,9 @@ class ConfigOut(BaseModel):
     open_now: bool
     # ISO 8601 with the business's UTC offset, so the widget can show the owner's wall-clock time.
     next_opening: str | None
-    # Proactive messages: [{"name", "kind", "message", "url_pattern"?, "seconds"?}] (core/triggers.py).
+    # Proactive messages: [{"name", "kind", "message", "url_pattern"?, "seconds"?}] (core/content/triggers.py).
     triggers: list[dict[str, Any]] = []
-    # Context ("after_hours", "product") -> buttons [{"label", "action", "value"?}] (core/rich.py).
+    # Context ("after_hours", "product") -> buttons [{"label", "action", "value"?}] (core/content/rich.py).
     quick_actions: dict[str, list[dict[str, Any]]] = {}
     estimated_wait: EstimatedWaitOut = EstimatedWaitOut(bot_seconds=None, agent_seconds=None)
 

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 def _users_command(args: argparse.Namespace) -> int:
     import secrets
 
-    from core.auth import ensure_first_owner
+    from core.accounts.sessions import ensure_first_owner
     from core.crud import users
     from core.db import session_scope
     from core.models import UserRole

@@ -31,7 +31,7 @@ class Reply:
     confidence: float | None = None
     quick_replies: tuple[str, ...] = field(default_factory=tuple)
     actions: tuple[str, ...] = field(default_factory=tuple)
-    # Rich blocks (core/rich.py) shown with the text, e.g. the matched FAQ's media.
+    # Rich blocks (core/content/rich.py) shown with the text, e.g. the matched FAQ's media.
     rich: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     # "answer" (an FAQ), "clarify" (which one did you mean?), "fallback" (still unclear after
     # a clarifying question), "unknown" (nothing fits), "handover" (the visitor asked for a person).

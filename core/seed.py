@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from core.content.quick_actions import validate_quick_actions
+from core.content.triggers import validate_triggers
 from core.crud import faqs as faq_crud
 from core.models import Business, FaqEntryCreate
-from core.quick_actions import validate_quick_actions
-from core.triggers import validate_triggers
 
 
 def seed_demo(*, session: Session, demo_dir: Path) -> bool:

@@ -13,8 +13,8 @@ from typing import Any
 
 import reflex as rx
 
-from app.auth import AuthState, guarded
 from app.components import conversations as views
+from app.session_state import AuthState, guarded
 from app.template import page
 from core.crud import handover, inbox
 from core.db import session_scope

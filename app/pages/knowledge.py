@@ -8,10 +8,10 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from app.auth import AuthState, guarded
 from app.components import faq_views as views
+from app.session_state import AuthState, guarded
 from app.template import page
-from core import faq_csv
+from core.crud import faq_csv
 from core.crud import faqs as faq_crud
 from core.db import session_scope
 from core.models import FaqEntry, FaqEntryCreate, FaqEntryUpdate

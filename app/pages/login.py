@@ -7,8 +7,8 @@ from typing import Any
 import reflex as rx
 
 from app import routes
-from app.auth import AuthState
-from core import auth
+from app.session_state import AuthState
+from core.accounts import sessions
 from core.db import session_scope
 from core.settings import get_settings
 
@@ -34,14 +34,14 @@ class LoginState(AuthState):
             return None
         try:
             with session_scope() as session:
-                token, user = auth.sign_in(
+                token, user = sessions.sign_in(
                     session=session,
                     email=email,
                     password=password,
                     client_ip=self.router.session.client_ip,
                     settings=get_settings(),
                 )
-        except auth.AuthError as error:
+        except sessions.AuthError as error:
             self.error = str(error)
             return None
         self.error = ""

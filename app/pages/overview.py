@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 import reflex as rx
 
-from app.auth import AuthState, guarded
+from app.session_state import AuthState, guarded
 from app.template import page
 from core.analytics import queries
 from core.analytics.overview import Summary

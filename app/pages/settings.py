@@ -8,8 +8,8 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from app.auth import AuthState, guarded
 from app.components import widget_rules
+from app.session_state import AuthState, guarded
 from app.template import page
 from core.crud import business as business_crud
 from core.db import session_scope

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.auth import AuthState, guarded
+from app.session_state import AuthState, guarded
 from app.template import page
 from core.crud import users as users_crud
 from core.db import session_scope

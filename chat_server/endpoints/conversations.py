@@ -9,7 +9,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from chat_server.auth import bearer_token
 from chat_server.context import client_ip, context, visitor_of
 from chat_server.errors import ApiError, read_json
 from chat_server.schemas import (
@@ -26,6 +25,7 @@ from chat_server.schemas import (
     TurnOut,
 )
 from chat_server.turns import owned_conversation
+from chat_server.visitor_tokens import bearer_token
 from core.crud import business as business_crud
 from core.crud import conversations as conv_crud
 from core.crud import events as event_crud

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from core.content.rich import plain_text
 from core.crud import conversations as conv_crud
 from core.models import (
     ContactRequest,
@@ -26,7 +27,6 @@ from core.models import (
 )
 from core.models._types import as_utc
 from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
-from core.rich import plain_text
 
 PREVIEW_CHARS = 120
 SEARCH_WINDOW = 500  # newest conversations a search reads: message text is encrypted

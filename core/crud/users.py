@@ -8,8 +8,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from core.accounts.passwords import hash_password
 from core.models import AdminSession, User, UserRole
-from core.passwords import hash_password
 
 
 class UserError(ValueError):

@@ -8,10 +8,10 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from core.content.quick_actions import validate_quick_actions
+from core.content.rich import RichError
+from core.content.triggers import TriggerError, validate_triggers
 from core.models._types import json_list_field
-from core.quick_actions import validate_quick_actions
-from core.rich import RichError
-from core.triggers import TriggerError, validate_triggers
 
 
 class BusinessBase(SQLModel):
@@ -53,7 +53,7 @@ class BusinessUpdate(SQLModel):
     position: str = Field(max_length=8)
     # Day -> "HH:MM-HH:MM", or None when closed that day.
     hours: dict[str, str | None]
-    # None keeps what is stored (core/triggers.py, core/quick_actions.py describe the shapes).
+    # None keeps what is stored (core/content/triggers.py, core/content/quick_actions.py describe the shapes).
     triggers: list[dict[str, Any]] | None = None
     quick_actions: dict[str, Any] | None = None
 

@@ -8,8 +8,8 @@ from pydantic import field_validator
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
+from core.content.rich import RichError, validate_blocks
 from core.models._types import created_at_field, json_list_field, utcnow
-from core.rich import RichError, validate_blocks
 
 _WHERE = re.compile(r"^(\d+)(?:\.(image|video|card|carousel|buttons))?\.?")
 
@@ -54,7 +54,7 @@ class FaqEntryBase(SQLModel):
 class FaqEntry(FaqEntryBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phrasings: list[str] = json_list_field()
-    # Rich blocks shown with the answer (image, video, card, carousel, buttons); see core/rich.py.
+    # Rich blocks shown with the answer (image, video, card, carousel, buttons); see core/content/rich.py.
     media: list[dict[str, Any]] = json_list_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core.auth import sign_in
+from core.accounts.passwords import verify_password
+from core.accounts.sessions import sign_in
 from core.crud import users
 from core.db import make_engine, session_scope
 from core.manage import migrate
 from core.models import AdminSession, User, UserRole
-from core.passwords import verify_password
 from core.settings import Settings
 
 PASSWORD = "a good long password"

@@ -3,7 +3,7 @@
 An import checks the whole file before it writes anything: with one bad row nothing changes, and
 every problem is named by its row as a spreadsheet numbers it (the header is row 1). Entries that
 are not in the file stay as they are, and a column left out of the file keeps its stored values.
-`media` holds the entry's rich blocks as one JSON array (core/rich.py), empty for none."""
+`media` holds the entry's rich blocks as one JSON array (core/content/rich.py), empty for none."""
 
 from __future__ import annotations
 

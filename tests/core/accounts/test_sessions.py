@@ -16,16 +16,16 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from core import auth
+from core.accounts import sessions
+from core.accounts.sign_in_limits import LoginLimiter
 from core.crud import users
 from core.db import make_engine, session_scope
-from core.login_limits import LoginLimiter
 from core.manage import migrate
 from core.models import AdminSession, User, UserPublic, UserRole
 from core.models._types import as_utc, utcnow
 from core.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "a good long password"
 
 
@@ -50,7 +50,7 @@ def sign_in(
     client_ip: str | None = None,
 ) -> tuple[str, UserPublic]:
     with session_scope(engine) as session:
-        return auth.sign_in(
+        return sessions.sign_in(
             session=session,
             email=email,
             password=password,
@@ -61,11 +61,11 @@ def sign_in(
 
 def who(engine: Engine, settings: Settings, token: str | None) -> UserPublic | None:
     with session_scope(engine) as session:
-        return auth.current_user(session=session, token=token, settings=settings)
+        return sessions.current_user(session=session, token=token, settings=settings)
 
 
 def session_row(session: Session, token: str) -> AdminSession:
-    query = select(AdminSession).where(AdminSession.token_hash == auth.hash_token(token))
+    query = select(AdminSession).where(AdminSession.token_hash == sessions.hash_token(token))
     return session.exec(query).one()
 
 
@@ -87,11 +87,11 @@ def test_a_good_password_signs_in_until_sign_out(engine: Engine, settings: Setti
     assert who(engine, settings, token) == user
     other_token, _ = sign_in(engine, settings, email)
     with session_scope(engine) as session:
-        auth.sign_out(session=session, token=token)
+        sessions.sign_out(session=session, token=token)
     assert who(engine, settings, token) is None
     assert who(engine, settings, other_token) is not None  # another browser stays signed in
     with session_scope(engine) as session:
-        assert auth.sign_out_everywhere(session=session, user_id=user.id) == 1
+        assert sessions.sign_out_everywhere(session=session, user_id=user.id) == 1
     assert who(engine, settings, other_token) is None
 
 
@@ -100,16 +100,16 @@ def test_wrong_password_and_unknown_e_mail_get_the_same_answer_and_work(
 ) -> None:
     email = make_user(engine)
     checks: list[str] = []
-    real_verify = auth.verify_password
+    real_verify = sessions.verify_password
 
     def counting_verify(password: str, password_hash: str) -> tuple[bool, str | None]:
         checks.append(password_hash)
         return real_verify(password, password_hash)
 
-    monkeypatch.setattr(auth, "verify_password", counting_verify)
-    with pytest.raises(auth.AuthError) as wrong:
+    monkeypatch.setattr(sessions, "verify_password", counting_verify)
+    with pytest.raises(sessions.AuthError) as wrong:
         sign_in(engine, settings, email, "not the password at all")
-    with pytest.raises(auth.AuthError) as unknown:
+    with pytest.raises(sessions.AuthError) as unknown:
         sign_in(engine, settings, f"nobody.{uuid.uuid4().hex}@example.com")
     assert wrong.value.message == unknown.value.message == "Wrong e-mail or password."
     # An unknown address costs a full argon2 check as well, so timing does not reveal accounts.
@@ -122,19 +122,19 @@ def test_sign_in_attempts_are_limited_per_e_mail_and_per_ip(
     strict = settings.model_copy(update={"LOGIN_RATE_LIMIT": "3/minute"})
     email = make_user(engine)
     for _ in range(3):
-        with pytest.raises(auth.AuthError, match="Wrong e-mail or password"):
+        with pytest.raises(sessions.AuthError, match="Wrong e-mail or password"):
             sign_in(engine, strict, email, "a wrong password")
     # The fourth attempt is refused even with the right password, from any address.
-    with pytest.raises(auth.RateLimited) as limited:
+    with pytest.raises(sessions.RateLimited) as limited:
         sign_in(engine, strict, email)
     assert 1 <= limited.value.retry_after <= 60
     assert "wait" in limited.value.message
 
     ip = fresh_ip()
     for _ in range(3):
-        with pytest.raises(auth.AuthError, match="Wrong e-mail or password"):
+        with pytest.raises(sessions.AuthError, match="Wrong e-mail or password"):
             sign_in(engine, strict, f"guess.{uuid.uuid4().hex}@example.com", client_ip=ip)
-    with pytest.raises(auth.RateLimited):
+    with pytest.raises(sessions.RateLimited):
         sign_in(engine, strict, make_user(engine), client_ip=ip)
 
 
@@ -142,7 +142,7 @@ def test_a_good_sign_in_forgives_earlier_typos(engine: Engine, settings: Setting
     strict = settings.model_copy(update={"LOGIN_RATE_LIMIT": "3/minute"})
     email = make_user(engine)
     for _ in range(2):
-        with pytest.raises(auth.AuthError):
+        with pytest.raises(sessions.AuthError):
             sign_in(engine, strict, email, "a wrong password")
     sign_in(engine, strict, email)
     sign_in(engine, strict, email)  # a fresh address and a forgiven e-mail count
@@ -156,8 +156,8 @@ def test_sessions_expire_at_an_absolute_time(engine: Engine, settings: Settings)
         row.created_at = utcnow() - timedelta(hours=12, seconds=1)
     # Activity does not extend it: created_at alone decides.
     assert who(engine, settings, token) is None
-    with pytest.raises(auth.AuthError, match="Please sign in."), session_scope(engine) as session:
-        auth.require(session=session, token=token, settings=settings)
+    with pytest.raises(sessions.AuthError, match="Please sign in."), session_scope(engine) as session:
+        sessions.require(session=session, token=token, settings=settings)
 
     # Shortening ADMIN_SESSION_HOURS ends sessions already handed out.
     token, _ = sign_in(engine, settings, make_user(engine))
@@ -180,9 +180,9 @@ def test_activity_is_recorded_on_the_session(engine: Engine, settings: Settings)
 def test_expired_sessions_are_purged(engine: Engine, settings: Settings) -> None:
     token, _ = sign_in(engine, settings, make_user(engine))
     with session_scope(engine) as session:
-        assert auth.purge_expired_sessions(session=session, now=utcnow() + timedelta(hours=13)) >= 1
+        assert sessions.purge_expired_sessions(session=session, now=utcnow() + timedelta(hours=13)) >= 1
     with session_scope(engine) as session:
-        query = select(AdminSession).where(AdminSession.token_hash == auth.hash_token(token))
+        query = select(AdminSession).where(AdminSession.token_hash == sessions.hash_token(token))
         assert session.exec(query).first() is None
 
 
@@ -194,9 +194,9 @@ def test_deactivated_users_cannot_sign_in_or_stay_signed_in(
     with session_scope(engine) as session:
         session.get(User, user.id).active = False  # type: ignore[union-attr]
     assert who(engine, settings, token) is None
-    with pytest.raises(auth.AuthError, match="deactivated"):
+    with pytest.raises(sessions.AuthError, match="deactivated"):
         sign_in(engine, settings, email)
-    with pytest.raises(auth.AuthError, match="Wrong e-mail or password"):
+    with pytest.raises(sessions.AuthError, match="Wrong e-mail or password"):
         sign_in(engine, settings, email, "a wrong password")  # says nothing about the account
 
 
@@ -204,16 +204,16 @@ def test_only_owners_pass_an_owner_check(engine: Engine, settings: Settings) -> 
     agent_token, _ = sign_in(engine, settings, make_user(engine))
     owner_token, _ = sign_in(engine, settings, make_user(engine, role=UserRole.OWNER))
     with session_scope(engine) as session:
-        with pytest.raises(auth.AuthError) as refused:
-            auth.require(session=session, token=agent_token, settings=settings, role=UserRole.OWNER)
+        with pytest.raises(sessions.AuthError) as refused:
+            sessions.require(session=session, token=agent_token, settings=settings, role=UserRole.OWNER)
         assert refused.value.message == "Only an owner can do that."
-        assert auth.require(session=session, token=agent_token, settings=settings).role == "agent"
+        assert sessions.require(session=session, token=agent_token, settings=settings).role == "agent"
         for role in (UserRole.OWNER, UserRole.AGENT, None):
-            owner = auth.require(session=session, token=owner_token, settings=settings, role=role)
+            owner = sessions.require(session=session, token=owner_token, settings=settings, role=role)
             assert owner.role == UserRole.OWNER
         for token in (None, "", "made-up-token"):
-            with pytest.raises(auth.AuthError, match="Please sign in."):
-                auth.require(session=session, token=token, settings=settings)
+            with pytest.raises(sessions.AuthError, match="Please sign in."):
+                sessions.require(session=session, token=token, settings=settings)
 
 
 def test_the_database_holds_only_a_hash_of_the_token(engine: Engine, settings: Settings) -> None:
@@ -229,12 +229,12 @@ def test_the_first_owner_gets_a_generated_password_once(
 ) -> None:
     first = settings.model_copy(update={"ADMIN_EMAIL": None, "ADMIN_PASSWORD": None})
     with session_scope(empty_engine) as session:
-        password = auth.ensure_first_owner(session=session, settings=first)
+        password = sessions.ensure_first_owner(session=session, settings=first)
     assert password is not None and len(password) >= 16
     token, owner = sign_in(empty_engine, settings, "owner@example.com", password)
     assert owner.role == UserRole.OWNER and token
     with session_scope(empty_engine) as session:
-        assert auth.ensure_first_owner(session=session, settings=first) is None
+        assert sessions.ensure_first_owner(session=session, settings=first) is None
         assert users.count_users(session=session) == 1
 
 
@@ -243,19 +243,19 @@ def test_the_first_owner_can_come_from_settings(empty_engine: Engine, settings: 
         update={"ADMIN_EMAIL": "Boss@Shop.example", "ADMIN_PASSWORD": "configured password"}
     )
     with session_scope(empty_engine) as session:
-        assert auth.ensure_first_owner(session=session, settings=configured) is None
+        assert sessions.ensure_first_owner(session=session, settings=configured) is None
     _, owner = sign_in(empty_engine, settings, "boss@shop.example", "configured password")
     assert owner.role == UserRole.OWNER
     too_short = settings.model_copy(update={"ADMIN_PASSWORD": "short"})
     # Once users exist the setting is no longer read, so a later bad value cannot break start-up.
     with session_scope(empty_engine) as session:
-        assert auth.ensure_first_owner(session=session, settings=too_short) is None
+        assert sessions.ensure_first_owner(session=session, settings=too_short) is None
 
 
 def test_a_short_admin_password_is_refused(empty_engine: Engine, settings: Settings) -> None:
     too_short = settings.model_copy(update={"ADMIN_PASSWORD": "short"})
     with pytest.raises(users.UserError, match="at least 10"), session_scope(empty_engine) as s:
-        auth.ensure_first_owner(session=s, settings=too_short)
+        sessions.ensure_first_owner(session=s, settings=too_short)
 
 
 def test_manage_create_owner_prints_the_password_only_once(

@@ -7,7 +7,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pydantic import ValidationError
 
-from core.passwords import hash_password, verify_password
+from core.accounts.passwords import hash_password, verify_password
 from core.settings import Settings
 
 

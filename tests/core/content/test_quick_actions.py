@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.quick_actions import product_buttons, validate_quick_actions
-from core.rich import RichError, validate_blocks
+from core.content.quick_actions import product_buttons, validate_quick_actions
+from core.content.rich import RichError, validate_blocks
 
 ACTIONS: dict[str, Any] = {
     "after_hours": [

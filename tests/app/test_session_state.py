@@ -13,12 +13,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.app import app  # noqa: F401  (registers every page state)
-from app.auth import GUARD_MARKER, AuthState
 from app.pages.knowledge import KnowledgeState
 from app.pages.login import LoginState
 from app.pages.settings import SettingsState
 from app.pages.users import UsersState
-from core import auth
+from app.session_state import GUARD_MARKER, AuthState
+from core.accounts import sessions
 from core.crud import users as users_crud
 from core.models import FaqEntry
 from core.models.users import User, UserRole
@@ -70,7 +70,7 @@ def people(engine: Engine, settings: Settings) -> Iterator[dict[str, str]]:
                 role=role,
             )
             session.commit()
-            tokens[role], _ = auth.sign_in(
+            tokens[role], _ = sessions.sign_in(
                 session=session,
                 email=email,
                 password="long enough password",

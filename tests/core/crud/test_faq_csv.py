@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.crud import faqs as faq_crud
+from core.crud.faq_csv import COLUMNS, export_faqs, import_faqs
 from core.db import session_scope
-from core.faq_csv import COLUMNS, export_faqs, import_faqs
 from core.models import FaqEntry, FaqEntryCreate
 
 

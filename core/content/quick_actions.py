@@ -1,6 +1,6 @@
 """Quick-action buttons the owner sets per context, and when the product ones apply.
 
-`Business.quick_actions` maps a context to a list of buttons (core/rich.py `Button`):
+`Business.quick_actions` maps a context to a list of buttons (core/content/rich.py `Button`):
 
 - `after_hours`: offered by the widget while the business is closed (`/api/config` `open_now`).
 - `product`: added to a bot answer about a product (`product_buttons`).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from core.rich import RichError, validate_buttons
+from core.content.rich import RichError, validate_buttons
 
 CONTEXTS = ("after_hours", "product")
 MAX_BUTTONS = 8  # a buttons block holds at most 8

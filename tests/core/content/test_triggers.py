@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.triggers import MAX_TRIGGERS, TriggerError, validate_triggers
+from core.content.triggers import MAX_TRIGGERS, TriggerError, validate_triggers
 
 PRICING: dict[str, Any] = {
     "name": "pricing-help",

@@ -1,7 +1,7 @@
 """The signed-in user, checked on the server for every page and every data handler.
 
 The browser holds only a random session token (a cookie); who it belongs to, its role and
-whether it has expired are looked up in the database by `core.auth` on every event, so a
+whether it has expired are looked up in the database by `core.accounts.sessions` on every event, so a
 handler called without a valid session (or by an agent where an owner is needed) does nothing.
 """
 
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from app import routes
-from core import auth
+from core.accounts import sessions
 from core.db import session_scope
 from core.models.users import UserPublic, UserRole
 from core.settings import get_settings
@@ -51,7 +51,7 @@ class AuthState(rx.State):
         """The user behind this browser's token, or None (and the UI forgets who it showed)."""
         token = self.session_token or None
         with session_scope() as session:
-            user = auth.current_user(session=session, token=token, settings=get_settings())
+            user = sessions.current_user(session=session, token=token, settings=get_settings())
         if user is None:
             self.user_name = self.user_email = self.user_role = ""
         else:
@@ -87,7 +87,7 @@ class AuthState(rx.State):
     @rx.event
     def sign_out(self) -> Any:
         with session_scope() as session:
-            auth.sign_out(session=session, token=self.session_token)
+            sessions.sign_out(session=session, token=self.session_token)
         self.session_token = ""
         self.user_name = self.user_email = self.user_role = ""
         return rx.redirect(routes.LOGIN)

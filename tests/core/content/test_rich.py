@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core.rich import RichError, plain_text, validate_blocks, validate_buttons
+from core.content.rich import RichError, plain_text, validate_blocks, validate_buttons
 
 PLANS = {
     "type": "carousel",

@@ -11,11 +11,11 @@ from functools import lru_cache
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from core.accounts.passwords import hash_password, verify_password
+from core.accounts.sign_in_limits import get_login_limiter
 from core.crud import users
-from core.login_limits import get_login_limiter
 from core.models import AdminSession, User, UserPublic, UserRole
 from core.models._types import as_utc, utcnow
-from core.passwords import hash_password, verify_password
 from core.settings import Settings
 
 DEFAULT_OWNER_EMAIL = "owner@example.com"

@@ -1,0 +1,1 @@
+"""Admin accounts: sign-in sessions, password hashing, sign-in rate limits."""

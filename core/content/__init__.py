@@ -1,0 +1,2 @@
+"""What the owner configures for the widget: rich answer blocks, proactive triggers, quick
+actions."""
