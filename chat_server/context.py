@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.requests import Request
 
+from chat_server.batcher import MicroBatcher
 from chat_server.errors import ApiError
-from chat_server.knowledge import KnowledgeBase
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
 from chat_server.turns import Turns
 from chat_server.visitor_tokens import VisitorTokens, bearer_token
+from core.bot.bot import Bot
+from core.crud import conversations as conv_crud
+from core.models import Conversation
+from core.nlp.analysis import Analysis
 from core.settings import Settings
 
 
@@ -20,7 +25,8 @@ from core.settings import Settings
 class ChatContext:
     settings: Settings
     engine: Engine
-    knowledge: KnowledgeBase
+    bot: Bot
+    analyzer: MicroBatcher[str, Analysis]  # the bot's knowledge.analyze_batch, micro-batched
     hub: Hub
     limiter: RateLimiter
     tokens: VisitorTokens
@@ -41,3 +47,14 @@ def visitor_of(request: Request, *, allow_query: bool = False) -> str:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def owned_conversation(session: Session, public_id: str, visitor_public_id: str) -> Conversation:
+    """The conversation, if this visitor owns it: else 404 (no such conversation) or 403."""
+    conversation = conv_crud.get_conversation(session=session, public_id=public_id)
+    if conversation is None:
+        raise ApiError(404, "Conversation not found")
+    visitor = conv_crud.get_visitor_by_public_id(session=session, public_id=visitor_public_id)
+    if visitor is None or visitor.id != conversation.visitor_id:
+        raise ApiError(403, "This conversation belongs to another visitor")
+    return conversation

@@ -14,16 +14,19 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
+from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
 from chat_server.endpoints import contact, conversations, events, pwa, site
 from chat_server.errors import ApiError, api_error, http_error
-from chat_server.knowledge import KnowledgeBase
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
 from chat_server.turns import Turns
 from chat_server.visitor_tokens import VisitorTokens
 from chat_server.widget_files import WidgetFiles
+from core.bot.bot import Bot
+from core.bot.knowledge import Knowledge
+from core.bot.policy import Policy
 from core.crypto import load_secret
 from core.db import make_engine
 from core.nlp import entities
@@ -49,6 +52,16 @@ API_ROUTES = [
 ]
 
 
+async def keep_fresh(knowledge: Knowledge, every_seconds: float) -> None:
+    """Owners' edits to the FAQs and settings reach the bot within `every_seconds`."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await asyncio.to_thread(knowledge.refresh)
+        except Exception:  # a database hiccup must not stop future refreshes
+            log.exception("knowledge refresh failed; keeping the previous one")
+
+
 def create_app(settings: Settings) -> Starlette:
     engine = make_engine(settings.DATABASE_URL)
 
@@ -60,32 +73,37 @@ def create_app(settings: Settings) -> Starlette:
             settings.ENCODER_THREADS,
             settings.EMOTION_MODEL_PATH,
         )
-        knowledge = KnowledgeBase(
+        policy = Policy.of(settings)
+        knowledge = Knowledge(
             encoder=encoder,
             engine=engine,
-            threshold=settings.ANSWER_THRESHOLD,
-            intent_threshold=settings.INTENT_THRESHOLD,
-            unknown_threshold=settings.UNKNOWN_THRESHOLD,
+            intent_threshold=policy.intent_threshold,
             link_blocklist=tuple(settings.LINK_BLOCKLIST),
-            batch_max_size=settings.BATCH_MAX_SIZE,
         )
+        bot = Bot(knowledge, policy)
         await asyncio.to_thread(knowledge.refresh)
         # Build the language detector's models now, not on the first visitor's message (~4 s).
         await asyncio.to_thread(detect_languages, ["Warming up the language detector."])
         # Name and place lists and dateparser's data: about a second, not in a visitor's reply.
         await asyncio.to_thread(entities.warm_up)
         hub = Hub()
+        analyzer = MicroBatcher(knowledge.analyze_batch, settings.BATCH_MAX_SIZE)
         turns = Turns(
-            engine=engine, knowledge=knowledge, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS
+            engine=engine,
+            bot=bot,
+            analyzer=analyzer,
+            hub=hub,
+            max_chars=settings.MAX_MESSAGE_CHARS,
         )
-        knowledge.batcher.start()
+        analyzer.start()
         turns.writer.start()
-        refresher = asyncio.create_task(knowledge.keep_fresh(settings.FAQ_REFRESH_SECONDS))
+        refresher = asyncio.create_task(keep_fresh(knowledge, settings.FAQ_REFRESH_SECONDS))
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
         app.state.chat = ChatContext(
             settings=settings,
             engine=engine,
-            knowledge=knowledge,
+            bot=bot,
+            analyzer=analyzer,
             hub=hub,
             limiter=limiter,
             tokens=VisitorTokens(
@@ -98,7 +116,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             refresher.cancel()
-            await knowledge.batcher.stop()
+            await analyzer.stop()
             await turns.writer.stop()
             await limiter.close()
             await asyncio.to_thread(encoder.close)

@@ -7,14 +7,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from chat_server.context import client_ip, context, visitor_of
+from chat_server.context import client_ip, context, owned_conversation, visitor_of
 from chat_server.errors import read_json
 from chat_server.schemas import ContactIn, ContactOut
-from chat_server.turns import owned_conversation
 from core.crud import contacts as contact_crud
 from core.crud import events as event_crud
 from core.db import session_scope
-from core.models import ContactRequestCreate
+from core.models import ContactRequestCreate, EventName
 
 
 def _save(engine: Engine, body: ContactIn, visitor: str | None) -> int:
@@ -30,7 +29,7 @@ def _save(engine: Engine, body: ContactIn, visitor: str | None) -> int:
             conversation_id=conversation_id,
         )
         event_crud.record_event(
-            session=session, name="contact_requested", conversation_id=conversation_id
+            session=session, name=EventName.CONTACT_REQUESTED, conversation_id=conversation_id
         )
         assert request.id is not None
         return request.id

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from chat_server.context import client_ip, context, visitor_of
+from chat_server.context import client_ip, context, owned_conversation, visitor_of
 from chat_server.errors import ApiError, read_json
 from chat_server.schemas import (
     BatchIn,
@@ -24,14 +24,13 @@ from chat_server.schemas import (
     MessageIn,
     TurnOut,
 )
-from chat_server.turns import owned_conversation
 from chat_server.visitor_tokens import bearer_token
 from core.crud import business as business_crud
 from core.crud import conversations as conv_crud
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
-from core.models import MessagePublic
+from core.models import EventName, LanguageSource, MessagePublic
 from core.nlp.language import initial_language
 
 
@@ -58,7 +57,7 @@ def _start(
             page_url=body.page_url,
         )
         event_crud.record_event(
-            session=session, name="conversation_started", conversation_id=conversation.id
+            session=session, name=EventName.CONVERSATION_STARTED, conversation_id=conversation.id
         )
         return visitor.public_id, conversation.public_id, business.greeting
 
@@ -132,12 +131,13 @@ def _choose_language(
     with session_scope(engine) as session:
         conversation = owned_conversation(session, cid, visitor)
         previous = conversation.language
-        # "manual" wins over detection: later messages in another language do not switch it.
-        conversation.language, conversation.language_source = body.language, "manual"
+        # A choice wins over detection: later messages in another language do not switch it.
+        conversation.language = body.language
+        conversation.language_source = LanguageSource.MANUAL
         session.add(conversation)
         event_crud.record_event(
             session=session,
-            name="language_chosen",
+            name=EventName.LANGUAGE_CHOSEN,
             conversation_id=conversation.id,
             language=body.language,
             previous=previous,
@@ -145,7 +145,7 @@ def _choose_language(
         return ConversationPatchOut(
             conversation_id=conversation.public_id,
             language=body.language,
-            language_source="manual",
+            language_source=LanguageSource.MANUAL,
         )
 
 
@@ -173,7 +173,6 @@ async def patch_conversation(request: Request) -> JSONResponse:
     out = await run_in_threadpool(
         _choose_language, chat.engine, request.path_params["cid"], visitor, body
     )
-    chat.turns.chose_language(out.conversation_id)
     return JSONResponse(out.model_dump())
 
 

@@ -13,10 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
-from chat_server.context import ChatContext, context, visitor_of
+from chat_server.context import ChatContext, context, owned_conversation, visitor_of
 from chat_server.errors import ApiError
 from chat_server.streams import ResumePoint, message_frames, parse_event_id
-from chat_server.turns import owned_conversation
 from core.crud import messages as msg_crud
 from core.models import Conversation, MessagePublic
 

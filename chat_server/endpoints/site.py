@@ -92,7 +92,7 @@ async def suggestions(request: Request) -> JSONResponse:
     responses:
       200: {description: Up to 5 questions, best first, content: {application/json: {schema: {$ref: '#/components/schemas/SuggestionsOut'}}}}
     """
-    found = context(request).knowledge.suggestions.suggest(request.query_params.get("q", ""))
+    found = context(request).bot.knowledge.suggestions.suggest(request.query_params.get("q", ""))
     out = SuggestionsOut(
         suggestions=[SuggestionOut(faq_id=s.faq_id, question=s.question) for s in found]
     )
@@ -109,11 +109,11 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "status": "ok",
-            "faqs_indexed": len(chat.knowledge.index),
+            "faqs_indexed": len(chat.bot.knowledge.index),
             "open_streams": chat.hub.open_streams,
-            "encoder_batches": chat.knowledge.batcher.batches,
-            "encoder_items": chat.knowledge.batcher.items,
-            "encoder_busy_seconds": round(chat.knowledge.batcher.busy_seconds, 3),
+            "encoder_batches": chat.analyzer.batches,
+            "encoder_items": chat.analyzer.items,
+            "encoder_busy_seconds": round(chat.analyzer.busy_seconds, 3),
             "writer_batches": chat.turns.writer.batches,
             "writer_items": chat.turns.writer.items,
             "writer_busy_seconds": round(chat.turns.writer.busy_seconds, 3),

@@ -31,14 +31,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.models.events import EventName
+
 CONVERSATION_COLUMNS = ("id", "created_at", "status")
 MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id")
 FEEDBACK_COLUMNS = ("conversation_id", "rating", "created_at")
 EVENT_COLUMNS = ("conversation_id", "name", "created_at")
 
 # Event names as the code records them (core/crud/inbox.py, chat_server/endpoints/contact.py).
-HANDOVER_EVENT = "handover"
-CONTACT_EVENT = "contact_requested"
 HUMAN_STATUS = "human"
 AUTHORED_ROLES = ("visitor", "bot", "agent")
 RESPONDER_ROLES = ("bot", "agent")
@@ -108,7 +108,7 @@ def handed_over_ids(frames: Frames) -> set[int]:
     """Conversations a person took over: a "handover" event, an agent message or status human."""
     events, messages, conversations = frames.events, frames.messages, frames.conversations
     return (
-        _ids(events.loc[events["name"] == HANDOVER_EVENT, "conversation_id"])
+        _ids(events.loc[events["name"] == EventName.HANDOVER, "conversation_id"])
         | _ids(messages.loc[messages["role"] == "agent", "conversation_id"])
         | _ids(conversations.loc[conversations["status"] == HUMAN_STATUS, "id"])
     )
@@ -121,7 +121,7 @@ def bot_resolved_ids(frames: Frames) -> set[int]:
     answered = _ids(
         messages.loc[(messages["role"] == "bot") & messages["faq_id"].notna(), "conversation_id"]
     )
-    contacted = _ids(events.loc[events["name"] == CONTACT_EVENT, "conversation_id"])
+    contacted = _ids(events.loc[events["name"] == EventName.CONTACT_REQUESTED, "conversation_id"])
     disliked = _ids(feedback.loc[feedback["rating"] < 0, "conversation_id"])
     return answered - handed_over_ids(frames) - contacted - disliked
 

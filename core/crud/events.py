@@ -4,15 +4,17 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.models import AnalyticsEvent, Feedback
+from core.models import AnalyticsEvent, EventName, Feedback
 from core.models._types import utcnow
 
 
 def record_event(
-    *, session: Session, name: str, conversation_id: int | None = None, **properties: Any
+    *, session: Session, name: EventName, conversation_id: int | None = None, **properties: Any
 ) -> AnalyticsEvent:
+    """Record that something happened. A name outside EventName raises ValueError: flows and
+    funnels count by these names, so a typo would silently drop events from them."""
     event = AnalyticsEvent(
-        name=name, conversation_id=conversation_id, properties=properties, created_at=utcnow()
+        name=EventName(name), conversation_id=conversation_id, properties=properties, created_at=utcnow()
     )
     session.add(event)
     return event

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.crud.inbox import ConversationNotFound, TranscriptMessage, transcript_message
-from core.models import Conversation, ConversationStatus, MessageCreate, Role
+from core.models import Conversation, ConversationStatus, EventName, MessageCreate, Role
 from core.settings import get_settings
 
 JOINED = "An agent has joined the conversation."
@@ -39,7 +39,7 @@ def _change(
     public_id: str,
     status: ConversationStatus,
     notice: str,
-    event: str,
+    event: EventName,
     **props: str,
 ) -> TranscriptMessage | None:
     conversation = _locked(session, public_id)
@@ -65,18 +65,18 @@ def take_over(*, session: Session, public_id: str, agent_name: str) -> Transcrip
     conversation."). Reopens a closed conversation. Returns the notice, or None when the
     conversation was already taken over."""
     return _change(
-        session, public_id, ConversationStatus.HUMAN, JOINED, "handover", agent=agent_name
+        session, public_id, ConversationStatus.HUMAN, JOINED, EventName.HANDOVER, agent=agent_name
     )
 
 
 def hand_back(*, session: Session, public_id: str) -> TranscriptMessage | None:
     """The bot answers again. Returns the notice, or None when the bot already answers."""
-    return _change(session, public_id, ConversationStatus.BOT, HANDED_BACK, "handback")
+    return _change(session, public_id, ConversationStatus.BOT, HANDED_BACK, EventName.HANDBACK)
 
 
 def close(*, session: Session, public_id: str) -> TranscriptMessage | None:
     """Returns the notice, or None when already closed. A visitor writing again reopens it."""
-    return _change(session, public_id, ConversationStatus.CLOSED, CLOSED, "closed")
+    return _change(session, public_id, ConversationStatus.CLOSED, CLOSED, EventName.CLOSED)
 
 
 def agent_reply(
@@ -102,6 +102,6 @@ def agent_reply(
         message_in=MessageCreate(role=Role.AGENT, text=body),
     )
     event_crud.record_event(
-        session=session, name="agent_replied", conversation_id=conversation.id, agent=agent_name
+        session=session, name=EventName.AGENT_REPLIED, conversation_id=conversation.id, agent=agent_name
     )
     return transcript_message(message)

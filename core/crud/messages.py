@@ -8,13 +8,16 @@ from core.crud.conversations import touch
 from core.models import Conversation, Message, MessageCreate
 
 
+def new_message(*, conversation_id: int, message_in: MessageCreate) -> Message:
+    """The one place a Message row is made; the caller adds it to its session."""
+    return Message.model_validate(message_in.model_dump(), update={"conversation_id": conversation_id})
+
+
 def create_message(
     *, session: Session, conversation: Conversation, message_in: MessageCreate
 ) -> Message:
     assert conversation.id is not None
-    message = Message.model_validate(
-        message_in.model_dump(), update={"conversation_id": conversation.id}
-    )
+    message = new_message(conversation_id=conversation.id, message_in=message_in)
     session.add(message)
     touch(session=session, conversation=conversation)
     session.flush()

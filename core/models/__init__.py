@@ -2,11 +2,11 @@
 
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
-from core.models.conversations import Conversation, ConversationStatus
-from core.models.events import AnalyticsEvent
+from core.models.conversations import Conversation, ConversationStatus, LanguageSource
+from core.models.events import AnalyticsEvent, EventName
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
-from core.models.messages import Message, MessageCreate, MessagePublic, Role
+from core.models.messages import Message, MessageCreate, MessagePublic, ReplyKind, Role
 from core.models.users import AdminSession, User, UserPublic, UserRole
 from core.models.visitors import Visitor
 
@@ -19,13 +19,16 @@ __all__ = [
     "ContactRequestCreate",
     "Conversation",
     "ConversationStatus",
+    "EventName",
     "FaqEntry",
     "FaqEntryCreate",
     "FaqEntryUpdate",
     "Feedback",
+    "LanguageSource",
     "Message",
     "MessageCreate",
     "MessagePublic",
+    "ReplyKind",
     "Role",
     "User",
     "UserPublic",

@@ -16,6 +16,15 @@ class ConversationStatus(StrEnum):
     CLOSED = "closed"
 
 
+class LanguageSource(StrEnum):
+    """Where a conversation's language came from, by precedence."""
+
+    MANUAL = "manual"  # the visitor chose it in the widget: detection never overrides it
+    DETECTED = "detected"  # the language of the visitor's last message
+    BROWSER = "browser"
+    DEFAULT = "default"  # the business's
+
+
 class ConversationBase(SQLModel):
     language: str | None = Field(default=None, max_length=16)
     page_url: str | None = Field(default=None, max_length=2048)
@@ -29,7 +38,7 @@ class Conversation(ConversationBase, table=True):
     visitor_id: int = Field(foreign_key="visitor.id", index=True)
     status: str = Field(default=ConversationStatus.BOT, max_length=16, index=True)
     # Where `language` came from, by precedence: manual > detected > browser > default.
-    language_source: str = Field(default="default", max_length=16)
+    language_source: str = Field(default=LanguageSource.DEFAULT, max_length=16)
     # "high" once a visitor's message reads angry or badly frustrated: the inbox lists it first.
     urgency: str = Field(default="normal", max_length=16, index=True)
     created_at: datetime = created_at_field()

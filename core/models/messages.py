@@ -17,6 +17,16 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
+class ReplyKind(StrEnum):
+    """What kind of reply a bot message is; stored in `Message.kind` as these strings."""
+
+    ANSWER = "answer"  # an FAQ's answer
+    CLARIFY = "clarify"  # "Are you asking about:" with the likeliest FAQs
+    FALLBACK = "fallback"  # still unclear after a clarifying question: a person or the form
+    UNKNOWN = "unknown"  # nothing in the knowledge base is close
+    HANDOVER = "handover"  # the visitor asked for a person
+
+
 class MessageBase(SQLModel):
     role: str = Field(max_length=16)
     client_id: str | None = Field(default=None, max_length=64)
@@ -46,7 +56,7 @@ class Message(MessageBase, table=True):
     polarity: str | None = Field(default=None, max_length=16)
     urgency: str | None = Field(default=None, max_length=16)
     # Bot answers: rich blocks (images, cards, carousel, buttons) beside the plain text, and what
-    # kind of answer it was ("answer", "clarify", "fallback", "unknown", "agent_offer").
+    # kind of reply it was (a ReplyKind).
     rich: list[dict[str, Any]] = json_list_field()
     kind: str | None = Field(default=None, max_length=16)
     # Visitor messages: the intent head's reading and the entities found (plain, for analytics).
@@ -64,6 +74,15 @@ class MessageCreate(MessageBase):
     quick_replies: list[str] = []
     actions: list[str] = []
     flags: list[str] = []
+    language: str | None = None
+    emotion: str | None = None
+    polarity: str | None = None
+    urgency: str | None = None
+    rich: list[dict[str, Any]] = []
+    kind: ReplyKind | None = None
+    intent: str | None = None
+    intent_confidence: float | None = None
+    entities: list[dict[str, Any]] = []
 
 
 class MessagePublic(SQLModel):

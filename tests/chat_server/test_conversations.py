@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 from core.crud import business as business_crud
 from core.db import session_scope
 from core.models.business import DAYS, BusinessUpdate
-from core.replies import CLARIFY_TEXT, FALLBACK_TEXT, UNKNOWN_TEXT
 from core.settings import Settings
 from tests.conftest import Visit
+from tests.core.bot.factories import ANGRY_TEXT, CLARIFY_TEXT, FALLBACK_TEXT, UNKNOWN_TEXT
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +80,7 @@ def test_out_of_scope_gets_an_honest_i_dont_know_never_a_wrong_faq(visit: Visit)
 
 
 def test_asking_for_a_person_flags_the_conversation_for_the_team(visit: Visit) -> None:
-    from core.bot_texts import say
+    from core.bot.texts import say
     from core.crud import conversations
     from core.db import get_engine
 
@@ -388,7 +388,6 @@ def test_an_angry_complaint_is_flagged_urgent_and_listed_first(
 
     from core.crud import inbox
     from core.db import get_engine, session_scope
-    from core.replies import ANGRY_TEXT
 
     calm = Visit(client)
     calm.say("do you sell gift cards?")
@@ -484,7 +483,7 @@ def test_a_visitor_writing_urdu_gets_the_urdu_translation_of_the_faq(visit: Visi
 def test_the_visitors_choice_of_language_picks_the_translation_or_adds_a_note(
     client: TestClient,
 ) -> None:
-    from core.bot_texts import say
+    from core.bot.texts import say
 
     visit = Visit(client)
     url = f"/api/conversations/{visit.cid}"
@@ -517,7 +516,7 @@ def test_an_answer_about_prices_offers_the_owners_product_quick_actions(visit: V
 
 
 def test_the_warning_about_a_card_number_is_in_the_visitors_language(client: TestClient) -> None:
-    from core.bot_texts import say
+    from core.bot.texts import say
 
     visit = Visit(client)
     url = f"/api/conversations/{visit.cid}"

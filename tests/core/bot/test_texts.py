@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from core.bot_texts import TEXTS, say
+from core.bot.texts import TEXTS, say
 
 
 def _blanks(text: str) -> list[str | None]:

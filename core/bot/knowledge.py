@@ -1,33 +1,26 @@
-"""The bot's knowledge: FAQ retrieval and the intent head, kept in step with the database, and
-the analysis of each visitor message (one encoder pass feeds every head)."""
+"""The bot's knowledge: FAQ retrieval and the intent head, kept in step with the database."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from chat_server.batcher import MicroBatcher
-from core.bot_texts import TEXTS, say
-from core.content.quick_actions import product_buttons
 from core.crud import business as business_crud
 from core.crud import faqs as faq_crud
 from core.models import FaqEntry
 from core.models._types import utcnow
-from core.nlp.analysis import Analysis, Heads, analyze
+from core.nlp.analysis import Analysis, Encodes, Heads, analyze
 from core.nlp.builtin_intents import HUMAN, HUMAN_EXAMPLES
 from core.nlp.emotions import EmotionHead, load_head
-from core.nlp.encoder_process import EncoderProcess
 from core.nlp.intents import IntentModel, train_intents
-from core.nlp.retrieval import FaqDoc, FaqIndex, build_index, search
+from core.nlp.retrieval import FaqDoc, FaqIndex, build_index
 from core.nlp.suggest import SuggestionIndex
-from core.replies import Policy, Reply, acknowledge, compose_reply, empathize
 
 log = logging.getLogger(__name__)
 ENCODE_CHUNK = 64
@@ -108,21 +101,21 @@ def train_intent_head(docs: Sequence[FaqDoc], vectors: dict[str, np.ndarray]) ->
     return train_intents(np.stack([vectors[t] for t in texts]), labels)
 
 
-class KnowledgeBase:
+class Knowledge:
+    """The current Snapshot, rebuilt by `refresh` when the FAQs or settings change, and the
+    analysis of visitor messages against it (one encoder pass feeds every head). Framework-free:
+    the chat server wraps `analyze_batch` in its micro-batcher and calls `refresh` on a timer."""
+
     def __init__(
         self,
         *,
-        encoder: EncoderProcess,
+        encoder: Encodes,
         engine: Engine,
-        threshold: float,
-        batch_max_size: int,
-        intent_threshold: float = 0.7,
-        unknown_threshold: float = 0.4,
+        intent_threshold: float,
         link_blocklist: tuple[str, ...] = (),
     ) -> None:
         self.encoder = encoder
         self.engine = engine
-        self.policy = Policy(answer_similarity=threshold, unknown_similarity=unknown_threshold)
         self.intent_threshold = intent_threshold
         self.link_blocklist = link_blocklist
         # A small head on the same encoder pass's token states: no second pass.
@@ -139,7 +132,6 @@ class KnowledgeBase:
         )
         self.version: object = None
         self.suggestions = SuggestionIndex([])
-        self.batcher: MicroBatcher[str, Analysis] = MicroBatcher(self.analyze_batch, batch_max_size)
         self._vectors_by_text: dict[str, np.ndarray] = {}
 
     @property
@@ -198,83 +190,9 @@ class KnowledgeBase:
 
     def analyze_batch(self, texts: Sequence[str]) -> list[Analysis]:
         """One encoder pass for every text in the batch, every head on its embeddings."""
-        reader = self.encoder.classify if getattr(self.encoder, "has_classifier", False) else None
+        # EncoderProcess with EMOTION_MODEL_PATH reads emotion with that classifier instead.
+        has_classifier = getattr(self.encoder, "has_classifier", False)
+        reader = getattr(self.encoder, "classify", None) if has_classifier else None
         return analyze(
             texts, self.encoder, self.snapshot.heads, now=utcnow(), emotion_reader=reader
         )
-
-    async def analyze(self, text: str) -> Analysis:
-        return await self.batcher.submit(text)
-
-    def compose(
-        self,
-        analysis: Analysis,
-        *,
-        previous_kind: str | None = None,
-        language: str | None = None,
-    ) -> Reply:
-        """The bot's reply to an analysed message (cheap: the encoder already ran), in
-        `language` (the visitor's, by precedence; None: the language of the message)."""
-        snapshot = self.snapshot
-        language = language or analysis.language or "en"
-        matches = search(snapshot.index, analysis.embedding[None, :], k=3)[0]
-        questions = {
-            key: (versions.get(language) or snapshot.sources[key]).question
-            for key, versions in snapshot.groups.items()
-        }
-        reply = compose_reply(
-            matches,
-            analysis.intent,
-            policy=self.policy,
-            previous_kind=previous_kind,
-            questions=questions,
-            human_similarity=float((snapshot.human @ analysis.embedding).max(initial=0.0))
-            if len(snapshot.human)
-            else 0.0,
-            language=language,
-        )
-        reply = replace(reply, language=language if language in TEXTS else "en")
-        if reply.faq_id is not None and reply.faq_id in snapshot.groups:
-            reply = self._in_language(reply, snapshot, language, analysis)
-        reply = acknowledge(reply, analysis.entities, reply.language or language)
-        if analysis.emotion is None:
-            return reply
-        emotion = analysis.emotion
-        return empathize(
-            reply,
-            emotion=emotion.label,
-            polarity=emotion.polarity,
-            urgency=emotion.urgency,
-            language=language,
-        )
-
-    @staticmethod
-    def _in_language(reply: Reply, snapshot: Snapshot, language: str, analysis: Analysis) -> Reply:
-        """The answer from the FAQ's version in `language`, else the source's with a note;
-        its media, and the owner's product buttons when it concerns a product."""
-        assert reply.faq_id is not None
-        found = snapshot.groups[reply.faq_id].get(language)
-        version = found or snapshot.sources[reply.faq_id]
-        text = version.answer if found else f"{version.answer} {say('untranslated', language)}"
-        rich = list(version.media)
-        buttons = product_buttons(
-            snapshot.quick_actions,
-            faq_category=version.category,
-            entity_labels=[e.type for e in analysis.entities],
-        )
-        if buttons and not any(b.get("type") == "buttons" for b in rich):
-            rich.append(buttons)
-        return replace(
-            reply, text=text, faq_id=version.faq_id, rich=tuple(rich), language=version.language
-        )
-
-    async def reply(self, text: str, previous_kind: str | None = None) -> Reply:
-        return self.compose(await self.analyze(text), previous_kind=previous_kind)
-
-    async def keep_fresh(self, every_seconds: float) -> None:
-        while True:
-            await asyncio.sleep(every_seconds)
-            try:
-                await asyncio.to_thread(self.refresh)
-            except Exception:  # a database hiccup must not stop future refreshes
-                log.exception("knowledge refresh failed; keeping the previous one")

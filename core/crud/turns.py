@@ -1,0 +1,198 @@
+"""Storing a visitor's turn: their messages, the bot's answers and the events, in the caller's
+transaction, with retries of a client_id answered by the turn stored the first time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.crud import events as event_crud
+from core.crud.messages import new_message, reply_to
+from core.models import (
+    Conversation,
+    ConversationStatus,
+    EventName,
+    FaqEntry,
+    Message,
+    MessageCreate,
+    MessagePublic,
+    ReplyKind,
+    Role,
+)
+from core.models._types import utcnow
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A visitor's message as stored, with the bot's answer to it (None: no answer)."""
+
+    message: MessagePublic
+    reply: MessagePublic | None
+
+
+@dataclass(frozen=True)
+class TurnIn:
+    """One request's messages in one conversation, with the bot's answers (None: quiet)."""
+
+    conversation_id: int
+    messages: Sequence[MessageCreate]
+    replies: Sequence[MessageCreate | None]
+    urgent: bool = False  # the conversation stays flagged until an agent closes it
+    language: tuple[str, str] | None = None  # the conversation's language and its source
+
+
+@dataclass
+class StoredTurns:
+    turns: list[list[StoredTurn]]  # per TurnIn, in the order of its messages
+    # Per conversation: the last message id before these turns, and the messages they added.
+    before: dict[int, int] = field(default_factory=dict)
+    added: dict[int, list[MessagePublic]] = field(default_factory=dict)
+
+
+def conversations_by_id(*, session: Session, ids: Iterable[int]) -> dict[int, Conversation]:
+    rows = session.exec(select(Conversation).where(col(Conversation.id).in_(set(ids)))).all()
+    return {c.id: c for c in rows if c.id is not None}
+
+
+def last_bot_kind(*, session: Session, conversation_id: int) -> ReplyKind | None:
+    kind = session.exec(
+        select(Message.kind)
+        .where(Message.conversation_id == conversation_id, Message.role == Role.BOT)
+        .order_by(col(Message.id).desc())
+        .limit(1)
+    ).first()
+    return None if kind is None else ReplyKind(kind)
+
+
+def _already_stored(session: Session, turns: Sequence[TurnIn]) -> dict[tuple[int, str], StoredTurn]:
+    """Turns already stored under a client_id: a retry gets them back instead of a copy."""
+    wanted = {(t.conversation_id, m.client_id) for t in turns for m in t.messages if m.client_id}
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Message).where(
+            col(Message.conversation_id).in_({c for c, _ in wanted}),
+            col(Message.client_id).in_({k for _, k in wanted}),
+        )
+    ).all()
+    out = {}
+    for row in rows:
+        key = (row.conversation_id, row.client_id or "")
+        if key in wanted:
+            answer = reply_to(session=session, message=row)
+            out[key] = StoredTurn(
+                MessagePublic.of(row), None if answer is None else MessagePublic.of(answer)
+            )
+    return out
+
+
+def _live_faqs(session: Session, turns: Sequence[TurnIn]) -> set[int | None]:
+    """FAQs that still exist: one deleted since the bot's index was built loses its link
+    instead of failing the visitor's message."""
+    wanted = {r.faq_id for t in turns for r in t.replies if r is not None and r.faq_id}
+    return set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(wanted))).all())
+
+
+def _last_ids(session: Session, ids: set[int]) -> dict[int, int]:
+    return dict(
+        session.exec(  # type: ignore[arg-type]
+            select(Message.conversation_id, func.max(Message.id))
+            .where(col(Message.conversation_id).in_(ids))
+            .group_by(col(Message.conversation_id))
+        ).all()
+    )
+
+
+def _update_conversation(conversation: Conversation, turn: TurnIn) -> None:
+    if conversation.status == ConversationStatus.CLOSED:
+        conversation.status = ConversationStatus.BOT  # writing again reopens it
+    conversation.last_message_at = utcnow()
+    if turn.language is not None:
+        conversation.language, conversation.language_source = turn.language
+    if turn.urgent:
+        conversation.urgency = "high"  # stays until an agent closes it
+
+
+def _answered(session: Session, answer: Message) -> None:
+    event_crud.record_event(
+        session=session,
+        name=EventName.BOT_ANSWERED if answer.faq_id is not None else EventName.BOT_CLARIFIED,
+        conversation_id=answer.conversation_id,
+        faq_id=answer.faq_id,
+        confidence=answer.confidence,
+        latency_ms=round(answer.latency_ms or 0.0, 2),
+    )
+
+
+def store_turns(
+    *, session: Session, conversations: dict[int, Conversation], turns: Sequence[TurnIn]
+) -> StoredTurns:
+    """Store every turn in the caller's transaction (one round of INSERTs); `conversations`
+    holds each turn's conversation (conversations_by_id). A message whose client_id is already
+    stored is not stored again: its turn is the one stored the first time."""
+    stored = _already_stored(session, turns)
+    live = _live_faqs(session, turns)
+    result = StoredTurns([], before=_last_ids(session, {t.conversation_id for t in turns}))
+    fresh: list[tuple[int, Message, Message | None]] = []  # (turn index, question, answer)
+    claimed: set[tuple[int, str]] = set()
+    for index, turn in enumerate(turns):
+        _update_conversation(conversations[turn.conversation_id], turn)
+        for message_in, reply_in in zip(turn.messages, turn.replies, strict=True):
+            key = (turn.conversation_id, message_in.client_id or "")
+            if message_in.client_id and (key in stored or key in claimed):
+                continue  # a retry: answered below with the turn stored the first time
+            if message_in.client_id:
+                claimed.add(key)
+            message = new_message(conversation_id=turn.conversation_id, message_in=message_in)
+            session.add(message)
+            answer = None
+            if reply_in is not None:
+                faq_id = reply_in.faq_id if reply_in.faq_id in live else None
+                answer = new_message(
+                    conversation_id=turn.conversation_id,
+                    message_in=reply_in.model_copy(update={"faq_id": faq_id}),
+                )
+                # Added right after its question, so each answer's id follows its question's.
+                session.add(answer)
+                _answered(session, answer)
+            fresh.append((index, message, answer))
+    session.flush()  # one round of INSERTs, in the order added
+    for _, message, answer in fresh:
+        if answer is not None:
+            answer.reply_to_id = message.id
+    session.flush()  # the answers' links to their questions
+    return _collect(turns, fresh, stored, result)
+
+
+def _collect(
+    turns: Sequence[TurnIn],
+    fresh: list[tuple[int, Message, Message | None]],
+    stored: dict[tuple[int, str], StoredTurn],
+    result: StoredTurns,
+) -> StoredTurns:
+    """Each turn's stored messages in the order of its messages, and what each conversation
+    gained, in id order."""
+    new_turns: dict[int, list[StoredTurn]] = {}
+    for index, message, answer in fresh:
+        turn = StoredTurn(
+            MessagePublic.of(message), None if answer is None else MessagePublic.of(answer)
+        )
+        new_turns.setdefault(index, []).append(turn)
+        if message.client_id:
+            stored[(message.conversation_id, message.client_id)] = turn
+        added = result.added.setdefault(message.conversation_id, [])
+        added.extend([turn.message] if turn.reply is None else [turn.message, turn.reply])
+    for messages in result.added.values():
+        messages.sort(key=lambda m: m.id)
+    for index, turn_in in enumerate(turns):
+        plain = iter(t for t in new_turns.get(index, []) if not t.message.client_id)
+        result.turns.append(
+            [
+                stored[(turn_in.conversation_id, m.client_id)] if m.client_id else next(plain)
+                for m in turn_in.messages
+            ]
+        )
+    return result
