@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
+from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -35,6 +37,7 @@ from core.nlp.language import detect_languages
 from core.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 VERSION = "0.1.0"
 
 API_ROUTES = [
@@ -62,9 +65,25 @@ async def keep_fresh(knowledge: Knowledge, every_seconds: float) -> None:
             log.exception("knowledge refresh failed; keeping the previous one")
 
 
-def create_app(settings: Settings) -> Starlette:
-    engine = make_engine(settings.DATABASE_URL)
+async def _bot(settings: Settings, engine: Engine, encoder: EncoderProcess) -> Bot:
+    """The bot on the current knowledge, with every slow first-use load done now rather than
+    in the first visitor's reply."""
+    policy = Policy.of(settings)
+    knowledge = Knowledge(
+        encoder=encoder,
+        engine=engine,
+        intent_threshold=policy.intent_threshold,
+        link_blocklist=tuple(settings.LINK_BLOCKLIST),
+    )
+    await asyncio.to_thread(knowledge.refresh)
+    # The language detector's models (~4 s) and the name and place lists with dateparser's
+    # data (about a second).
+    await asyncio.to_thread(detect_languages, ["Warming up the language detector."])
+    await asyncio.to_thread(entities.warm_up)
+    return Bot(knowledge, policy)
 
+
+def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         encoder = await asyncio.to_thread(
@@ -73,32 +92,17 @@ def create_app(settings: Settings) -> Starlette:
             settings.ENCODER_THREADS,
             settings.EMOTION_MODEL_PATH,
         )
-        policy = Policy.of(settings)
-        knowledge = Knowledge(
-            encoder=encoder,
-            engine=engine,
-            intent_threshold=policy.intent_threshold,
-            link_blocklist=tuple(settings.LINK_BLOCKLIST),
-        )
-        bot = Bot(knowledge, policy)
-        await asyncio.to_thread(knowledge.refresh)
-        # Build the language detector's models now, not on the first visitor's message (~4 s).
-        await asyncio.to_thread(detect_languages, ["Warming up the language detector."])
-        # Name and place lists and dateparser's data: about a second, not in a visitor's reply.
-        await asyncio.to_thread(entities.warm_up)
+        bot = await _bot(settings, engine, encoder)
         hub = Hub()
-        analyzer = MicroBatcher(knowledge.analyze_batch, settings.BATCH_MAX_SIZE)
+        analyzer = MicroBatcher(bot.knowledge.analyze_batch, settings.BATCH_MAX_SIZE)
         turns = Turns(
-            engine=engine,
-            bot=bot,
-            analyzer=analyzer,
-            hub=hub,
-            max_chars=settings.MAX_MESSAGE_CHARS,
+            engine=engine, bot=bot, analyzer=analyzer, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS
         )
         analyzer.start()
         turns.writer.start()
-        refresher = asyncio.create_task(keep_fresh(knowledge, settings.FAQ_REFRESH_SECONDS))
+        refresher = asyncio.create_task(keep_fresh(bot.knowledge, settings.FAQ_REFRESH_SECONDS))
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
+        secret = load_secret(settings)
         app.state.chat = ChatContext(
             settings=settings,
             engine=engine,
@@ -106,12 +110,10 @@ def create_app(settings: Settings) -> Starlette:
             analyzer=analyzer,
             hub=hub,
             limiter=limiter,
-            tokens=VisitorTokens(
-                load_secret(settings), settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400
-            ),
+            tokens=VisitorTokens(secret, settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400),
             turns=turns,
         )
-        log.info("chat server ready: %d FAQs indexed", len(knowledge.index))
+        log.info("chat server ready: %d FAQs indexed", len(bot.knowledge.index))
         try:
             yield
         finally:
@@ -122,6 +124,11 @@ def create_app(settings: Settings) -> Starlette:
             await asyncio.to_thread(encoder.close)
             engine.dispose()
 
+    return lifespan
+
+
+def create_app(settings: Settings) -> Starlette:
+    engine = make_engine(settings.DATABASE_URL)
     routes = [
         *API_ROUTES,
         Route("/api/openapi.json", site.openapi, methods=["GET"], include_in_schema=False),
@@ -146,7 +153,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, engine),
         exception_handlers={ApiError: api_error, HTTPException: http_error},
     )
     app.state.openapi = build_openapi(API_ROUTES, VERSION)

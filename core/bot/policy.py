@@ -57,12 +57,8 @@ def choose_reply(
     the message's best cosine similarity with the examples of asking for a person (a softmax
     over known intents is sure of *something* even for "tell me a joke").
     """
-    if (
-        intent is not None
-        and intent.label == HUMAN_INTENT
-        and not (intent.out_of_scope or intent.ambiguous)
-        and human_similarity >= policy.answer_threshold
-    ):
+    if _asks_for_a_person(intent, human_similarity, policy):
+        assert intent is not None
         return Reply(
             say("handover", language),
             confidence=intent.confidence,
@@ -71,37 +67,16 @@ def choose_reply(
             needs_human=True,
         )
     if not matches or matches[0].score < policy.unknown_threshold:
-        confidence = matches[0].score if matches else None
         return Reply(
             say("unknown", language),
-            confidence=confidence,
+            confidence=matches[0].score if matches else None,
             actions=(HUMAN, CONTACT_FORM),
             kind=ReplyKind.UNKNOWN,
         )
-    by_id = {m.faq_id: m for m in matches}
-    best = matches[0]
-    if intent is None:
-        if best.score >= policy.answer_threshold:
-            return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
-        names = dict(questions or {})
-        suggestions = [names.get(m.faq_id, m.question) for m in matches[:3]]
-        confidence = best.score
-    else:
-        chosen = _faq_id(intent.label)
-        if (
-            chosen in by_id
-            and not (intent.out_of_scope or intent.ambiguous)
-            and best.score >= policy.answer_threshold
-        ):
-            match = by_id[chosen]
-            return Reply(match.answer, faq_id=match.faq_id, confidence=intent.confidence)
-        # The caller's questions are in the visitor's language; retrieval's fill the gaps.
-        names = {m.faq_id: m.question for m in matches} | dict(questions or {})
-        ranked = [_faq_id(label) for label, _ in intent.top3] + [m.faq_id for m in matches]
-        suggestions = list(dict.fromkeys(names[i] for i in ranked if i is not None and i in names))[
-            :3
-        ]
-        confidence = intent.confidence
+    answer = _answer(matches, intent, policy)
+    if answer is not None:
+        return answer
+    confidence = matches[0].score if intent is None else intent.confidence
     if previous_kind == ReplyKind.CLARIFY:
         return Reply(
             say("fallback", language),
@@ -112,9 +87,45 @@ def choose_reply(
     return Reply(
         say("clarify", language),
         confidence=confidence,
-        quick_replies=tuple(suggestions),
+        quick_replies=tuple(_suggestions(matches, intent, questions or {})),
         kind=ReplyKind.CLARIFY,
     )
+
+
+def _asks_for_a_person(
+    intent: IntentResult | None, human_similarity: float, policy: Policy
+) -> bool:
+    return (
+        intent is not None
+        and intent.label == HUMAN_INTENT
+        and not (intent.out_of_scope or intent.ambiguous)
+        and human_similarity >= policy.answer_threshold
+    )
+
+
+def _answer(matches: Sequence[Match], intent: IntentResult | None, policy: Policy) -> Reply | None:
+    """The FAQ's answer when the bot is sure enough, else None."""
+    best = matches[0]
+    if best.score < policy.answer_threshold:
+        return None
+    if intent is None:
+        return Reply(best.answer, faq_id=best.faq_id, confidence=best.score)
+    chosen = next((m for m in matches if m.faq_id == _faq_id(intent.label)), None)
+    if chosen is None or intent.out_of_scope or intent.ambiguous:
+        return None
+    return Reply(chosen.answer, faq_id=chosen.faq_id, confidence=intent.confidence)
+
+
+def _suggestions(
+    matches: Sequence[Match], intent: IntentResult | None, questions: Mapping[int, str]
+) -> list[str]:
+    """The three likeliest FAQs' questions: the caller's are in the visitor's language,
+    retrieval's fill the gaps."""
+    if intent is None:
+        return [questions.get(m.faq_id, m.question) for m in matches[:3]]
+    names = {m.faq_id: m.question for m in matches} | dict(questions)
+    ranked = [_faq_id(label) for label, _ in intent.top3] + [m.faq_id for m in matches]
+    return list(dict.fromkeys(names[i] for i in ranked if i is not None and i in names))[:3]
 
 
 def _faq_id(label: str) -> int | None:
