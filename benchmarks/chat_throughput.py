@@ -195,11 +195,12 @@ def encoder_rate(pool: list[str], batch: int, seconds: float = 4.0, threads: int
     return done / (time.perf_counter() - started)
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
+def start_server(data_dir: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A migrated, seeded chat server on a free port, with its database in `data_dir`."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    data_dir = tempfile.mkdtemp(prefix="ca-bench-")
+    data_dir = data_dir or tempfile.mkdtemp(prefix="ca-bench-")
     env = {**os.environ, "DATA_DIR": data_dir, "RATE_LIMIT": "100000000/minute"}
     env.pop("DATABASE_URL", None) if "--keep-db-url" not in sys.argv else None
     py = sys.executable

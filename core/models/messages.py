@@ -98,7 +98,7 @@ class MessagePublic(SQLModel):
     actions: list[str]
     flags: list[str]
     rich: list[dict[str, Any]] = []
-    kind: str | None = None
+    kind: ReplyKind | None = None  # bot replies only
     # The language a message is written in: detected for a visitor's, chosen for a bot answer.
     language: str | None = None
 
@@ -118,6 +118,6 @@ class MessagePublic(SQLModel):
             actions=list(message.actions),
             flags=list(message.flags),
             rich=list(message.rich or []),
-            kind=message.kind,
+            kind=None if message.kind is None else ReplyKind(message.kind),
             language=message.language,
         )

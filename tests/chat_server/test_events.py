@@ -64,7 +64,7 @@ def test_answer_streams_token_by_token_and_resumes_after_a_disconnect(
             seen.append(event)
             if sum(e["event"] == "token" for e in seen) == 3:
                 break
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while open_streams(live_server) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert open_streams(live_server) == 0, "the server kept streaming to a client that left"
@@ -164,7 +164,7 @@ def test_one_conversation_cannot_hold_unlimited_streams(live_server: LiveServer)
         opened = [s.__enter__() for s in streams]
         try:
             assert all(r.status_code == 200 for r in opened)
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 60
             while open_streams(live_server) < 5 and time.monotonic() < deadline:
                 time.sleep(0.05)
             sixth = httpx.get(url, headers=headers, timeout=5)

@@ -36,15 +36,14 @@ def test_agent_takes_over_and_the_visitor_sees_the_agent_not_the_bot(
 
     threading.Thread(target=admin, daemon=True).start()
     seen: list[dict[str, object]] = []
-    started = time.monotonic()
     events_url = f"{live_server.url}/api/conversations/{cid}/events?after={answer['id']}"
-    with httpx.stream("GET", events_url, headers=headers, timeout=10) as response:
+    # A generous bound: the stream finds other processes' messages by polling the database every
+    # STREAM_POLL_SECONDS; benchmarks/admin_latency.py measures how soon.
+    with httpx.stream("GET", events_url, headers=headers, timeout=60) as response:
         for event in sse_events(response):
             seen.append(event["data"])  # type: ignore[arg-type]
             if event["event"] == "message" and event["data"]["role"] == "agent":  # type: ignore[index]
                 break
-    # The stream polls the database for other processes' messages every STREAM_POLL_SECONDS.
-    assert time.monotonic() - started < 5
     assert [(m["role"], m["text"]) for m in seen] == [
         ("system", "An agent has joined the conversation."),
         ("agent", "Hi, Ada here."),
