@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.models import Conversation, Visitor
+from core.models import Conversation, LanguageSource, Visitor
 from core.models._types import utcnow
 
 
@@ -22,7 +22,7 @@ def create_conversation(
     session: Session,
     visitor: Visitor,
     language: str | None = None,
-    language_source: str = "default",
+    language_source: str = LanguageSource.DEFAULT,
     page_url: str | None = None,
 ) -> Conversation:
     assert visitor.id is not None

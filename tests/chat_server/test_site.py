@@ -10,12 +10,12 @@ from starlette.testclient import TestClient
 
 from chat_server.endpoints.site import WaitCache
 from core.crud import business as business_crud
-from core.crud import conversations as conv_crud
 from core.db import session_scope
 from core.models import Conversation, Message, Role
 from core.models.business import BusinessUpdate
 from core.settings import Settings
 from tests.conftest import Visit
+from tests.factories import make_conversation
 
 
 def test_config_serves_the_demo_triggers_and_quick_actions(
@@ -81,7 +81,7 @@ def test_the_wait_cache_recomputes_only_after_its_time(engine: Engine) -> None:
         fresh.get(session)
         before = kept.get(session)
     with session_scope(engine) as session:
-        visitor_conv = _conversation(session)
+        visitor_conv = make_conversation(session).id
         # Enough slow answers to move the median of the latest 200 past a minute.
         for _ in range(200):
             session.add(
@@ -94,13 +94,6 @@ def test_the_wait_cache_recomputes_only_after_its_time(engine: Engine) -> None:
     finally:
         with session_scope(engine) as session:
             _delete_conversation(session, visitor_conv)
-
-
-def _conversation(session: Session) -> int:
-    visitor = conv_crud.create_visitor(session=session)
-    conversation = conv_crud.create_conversation(session=session, visitor=visitor)
-    assert conversation.id is not None
-    return conversation.id
 
 
 def _delete_conversation(session: Session, conversation_id: int) -> None:

@@ -13,27 +13,19 @@ from sqlalchemy.engine import Engine
 from core import crypto
 from core.manage import rotate_keys
 from core.settings import Settings
+from tests.factories import make_conversation
 
 SECRET = "my card ends 4242 and I live at 7 Secret Lane"
 
 
 @pytest.fixture
 def stored_message(engine: Engine) -> int:
-    from core.crud import conversations as conv_crud
     from core.crud import messages as msg_crud
     from core.db import session_scope
-    from core.models import MessageCreate
 
     with session_scope(engine) as session:
-        visitor = conv_crud.create_visitor(session=session)
-        conversation = conv_crud.create_conversation(session=session, visitor=visitor)
-        message = msg_crud.create_message(
-            session=session,
-            conversation=conversation,
-            message_in=MessageCreate(role="visitor", text=SECRET),
-        )
-        assert message.id is not None
-        return message.id
+        conversation = make_conversation(session, ("visitor", SECRET))
+        return msg_crud.last_message_id(session=session, conversation=conversation)
 
 
 def stored_token(engine: Engine, message_id: int) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from core.crud import conversations as conv_crud
 from core.crud import handover, inbox
@@ -24,23 +24,7 @@ from core.models import (
 )
 from core.models._types import as_utc, utcnow
 from core.settings import Settings
-
-
-def make_conversation(session: Session, *messages: tuple[str, str], **overrides: object) -> str:
-    """A new visitor's conversation holding `messages` as (role, text), oldest first."""
-    visitor = conv_crud.create_visitor(session=session, language="en")
-    conversation = conv_crud.create_conversation(
-        session=session,
-        visitor=visitor,
-        **{"language": "en", **overrides},  # type: ignore[arg-type]
-    )
-    for role, body in messages:
-        msg_crud.create_message(
-            session=session,
-            conversation=conversation,
-            message_in=MessageCreate(role=role, text=body),
-        )
-    return conversation.public_id
+from tests.factories import make_conversation
 
 
 def status_of(engine: Engine, cid: str) -> str:
@@ -67,7 +51,7 @@ def roles_and_texts(engine: Engine, cid: str) -> list[tuple[str, str]]:
 
 def test_take_over_silences_the_bot_and_tells_the_visitor_once(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "I need a person please"))
+        cid = make_conversation(session, ("visitor", "I need a person please")).public_id
     with session_scope(engine) as session:
         notice = handover.take_over(session=session, public_id=cid, agent_name="Ada")
         assert notice is not None and notice.role == "system"
@@ -84,7 +68,7 @@ def test_take_over_silences_the_bot_and_tells_the_visitor_once(engine: Engine) -
 
 def test_agent_reply_is_stored_encrypted_as_an_agent_message(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "is my bike ready?"))
+        cid = make_conversation(session, ("visitor", "is my bike ready?")).public_id
         handover.take_over(session=session, public_id=cid, agent_name="Ada")
     with session_scope(engine) as session:
         reply = handover.agent_reply(
@@ -103,7 +87,7 @@ def test_reply_is_refused_unless_taken_over_and_when_empty_or_too_long(
     engine: Engine, settings: Settings
 ) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "hello"))
+        cid = make_conversation(session, ("visitor", "hello")).public_id
     with session_scope(engine) as session, pytest.raises(handover.NotTakenOver, match="Take over"):
         handover.agent_reply(session=session, public_id=cid, agent_name="Ada", text="Hi!")
     with session_scope(engine) as session:
@@ -121,7 +105,7 @@ def test_reply_is_refused_unless_taken_over_and_when_empty_or_too_long(
 
 def test_hand_back_close_and_reopen(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "hi"))
+        cid = make_conversation(session, ("visitor", "hi")).public_id
         handover.take_over(session=session, public_id=cid, agent_name="Ada")
     with session_scope(engine) as session:
         assert handover.hand_back(session=session, public_id=cid) is not None
@@ -153,7 +137,7 @@ def test_unknown_conversation_is_a_lookup_error(engine: Engine) -> None:
 
 def test_inbox_version_changes_on_a_new_message_and_a_status_change(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "hi"))
+        cid = make_conversation(session, ("visitor", "hi")).public_id
     with session_scope(engine) as session:
         before = inbox.inbox_version(session=session)
         assert inbox.inbox_version(session=session) == before  # stable while nothing happens
@@ -179,9 +163,11 @@ def test_inbox_version_changes_on_a_new_message_and_a_status_change(engine: Engi
 def test_list_filters_by_status_and_search_finds_a_word_inside_a_message(engine: Engine) -> None:
     word = f"frame{uuid.uuid4().hex[:8]}"
     with session_scope(engine) as session:
-        talking = make_conversation(session, ("visitor", f"my {word} is cracked"), ("bot", "Oh no"))
-        taken = make_conversation(session, ("visitor", f"the {word} again"))
-        closed = make_conversation(session, ("visitor", f"{word}, thanks"))
+        talking = make_conversation(
+            session, ("visitor", f"my {word} is cracked"), ("bot", "Oh no")
+        ).public_id
+        taken = make_conversation(session, ("visitor", f"the {word} again")).public_id
+        closed = make_conversation(session, ("visitor", f"{word}, thanks")).public_id
         make_conversation(session, ("visitor", "something else entirely"))
         handover.take_over(session=session, public_id=taken, agent_name="Ada")
         handover.close(session=session, public_id=closed)
@@ -207,7 +193,9 @@ def test_list_filters_by_status_and_search_finds_a_word_inside_a_message(engine:
 def test_rows_name_the_visitor_preview_and_count(engine: Engine) -> None:
     long_answer = "We service every brand of bike. " * 10
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "do you fix ebikes?"), ("bot", long_answer))
+        cid = make_conversation(
+            session, ("visitor", "do you fix ebikes?"), ("bot", long_answer)
+        ).public_id
         conversation = conv_crud.get_conversation(session=session, public_id=cid)
         email = f"grace-{cid[:6]}@example.org"
         session.add(
@@ -222,7 +210,7 @@ def test_rows_name_the_visitor_preview_and_count(engine: Engine) -> None:
     assert row.preview.startswith("Bot: We service every brand")
     assert len(row.preview) <= inbox.PREVIEW_CHARS and row.preview.endswith("…")
     with session_scope(engine) as session:
-        anonymous = make_conversation(session)
+        anonymous = make_conversation(session).public_id
     with session_scope(engine) as session:
         [row] = inbox.list_conversations(session=session, search=anonymous, now=utcnow())
     assert row.visitor_label.startswith("Visitor ") and row.message_count == 0
@@ -231,7 +219,7 @@ def test_rows_name_the_visitor_preview_and_count(engine: Engine) -> None:
 
 def test_waiting_seconds_count_from_the_visitors_unanswered_message(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "hello?"))
+        cid = make_conversation(session, ("visitor", "hello?")).public_id
         handover.take_over(
             session=session, public_id=cid, agent_name="Ada"
         )  # a notice is no answer
@@ -259,7 +247,7 @@ def test_transcript_names_the_matched_faq(engine: Engine) -> None:
         assert faq is not None
         cid = make_conversation(
             session, ("visitor", "when are you open"), page_url="https://shop.example/"
-        )
+        ).public_id
         conversation = conv_crud.get_conversation(session=session, public_id=cid)
         assert conversation is not None
         msg_crud.create_message(
@@ -282,7 +270,7 @@ def test_transcript_shows_what_the_bot_read_in_each_visitor_message(engine: Engi
         assert faq is not None and faq.id is not None
         cid = make_conversation(
             session, ("visitor", "order #A12345 on Monday"), ("visitor", "a person please")
-        )
+        ).public_id
         conversation = conv_crud.get_conversation(session=session, public_id=cid)
         assert conversation is not None
         first, second = session.exec(
@@ -308,13 +296,15 @@ def test_transcript_shows_what_the_bot_read_in_each_visitor_message(engine: Engi
 
 def test_urgent_conversations_come_first_until_closed(engine: Engine) -> None:
     with session_scope(engine) as session:
-        urgent = make_conversation(session, ("visitor", "You charged me twice. Furious."))
+        urgent = make_conversation(session, ("visitor", "You charged me twice. Furious.")).public_id
         conversation = conv_crud.get_conversation(session=session, public_id=urgent)
         assert conversation is not None
         conversation.urgency = "high"  # what the chat server sets for an angry message
         session.add(conversation)
     with session_scope(engine) as session:
-        calm = make_conversation(session, ("visitor", "Do you sell bells?"))  # newer activity
+        calm = make_conversation(
+            session, ("visitor", "Do you sell bells?")
+        ).public_id  # newer activity
 
     def rows() -> dict[str, tuple[int, str]]:
         with session_scope(engine) as session:
@@ -331,7 +321,7 @@ def test_urgent_conversations_come_first_until_closed(engine: Engine) -> None:
 
 def test_agents_read_a_rich_answer_as_plain_text(engine: Engine) -> None:
     with session_scope(engine) as session:
-        cid = make_conversation(session, ("visitor", "what does a tune-up cost"))
+        cid = make_conversation(session, ("visitor", "what does a tune-up cost")).public_id
         conversation = conv_crud.get_conversation(session=session, public_id=cid)
         assert conversation is not None
         session.add(

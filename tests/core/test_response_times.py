@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete
 
-from core.crud import conversations as conv_crud
 from core.db import session_scope
 from core.models import Conversation, Message, Role, Visitor
 from core.response_times import (
@@ -19,6 +18,7 @@ from core.response_times import (
     bot_seconds,
     estimated_wait,
 )
+from tests.factories import make_conversation
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -64,9 +64,7 @@ def conversations(engine: Engine) -> Iterator[list[Conversation]]:
     """Two fresh conversations, deleted with their messages afterwards (the database is shared)."""
     made: list[Conversation] = []
     with session_scope(engine) as session:
-        for _ in range(2):
-            visitor = conv_crud.create_visitor(session=session, language="en")
-            made.append(conv_crud.create_conversation(session=session, visitor=visitor))
+        made.extend(make_conversation(session) for _ in range(2))
     yield made
     with session_scope(engine) as session:
         ids = [c.id for c in made]

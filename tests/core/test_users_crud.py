@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,30 +14,9 @@ from core.accounts.sessions import sign_in
 from core.crud import users
 from core.db import make_engine, session_scope
 from core.manage import migrate
-from core.models import AdminSession, User, UserRole
+from core.models import AdminSession, UserRole
 from core.settings import Settings
-
-PASSWORD = "a good long password"
-
-
-def unique_email() -> str:
-    return f"User.{uuid.uuid4().hex[:12]}@Example.COM"
-
-
-def make_user(session: Session, *, role: UserRole = UserRole.AGENT, **overrides: str) -> User:
-    values = {"email": unique_email(), "name": "Test User", "password": PASSWORD} | overrides
-    return users.create_user(
-        session=session,
-        email=values["email"],
-        name=values["name"],
-        password=values["password"],
-        role=role,
-    )
-
-
-def fresh_ip() -> str:
-    raw = uuid.uuid4().bytes
-    return f"10.{raw[0]}.{raw[1]}.{raw[2]}"
+from tests.factories import PASSWORD, fresh_ip, make_user, unique_email
 
 
 @pytest.fixture

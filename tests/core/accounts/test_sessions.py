@@ -24,22 +24,15 @@ from core.manage import migrate
 from core.models import AdminSession, User, UserPublic, UserRole
 from core.models._types import as_utc, utcnow
 from core.settings import Settings
+from tests.factories import PASSWORD, fresh_ip, make_user
 
 ROOT = Path(__file__).resolve().parents[3]
-PASSWORD = "a good long password"
 
 
-def fresh_ip() -> str:
-    # Each test signs in from its own address: the per-IP counts live for the whole run.
-    raw = uuid.uuid4().bytes
-    return f"10.{raw[0]}.{raw[1]}.{raw[2]}"
-
-
-def make_user(engine: Engine, *, role: UserRole = UserRole.AGENT) -> str:
-    email = f"auth.{uuid.uuid4().hex[:12]}@example.com"
+def new_user(engine: Engine, *, role: UserRole = UserRole.AGENT) -> str:
+    """A committed user's e-mail address."""
     with session_scope(engine) as session:
-        users.create_user(session=session, email=email, name="Tester", password=PASSWORD, role=role)
-    return email
+        return make_user(session, role=role).email
 
 
 def sign_in(
@@ -80,7 +73,7 @@ def empty_engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def test_a_good_password_signs_in_until_sign_out(engine: Engine, settings: Settings) -> None:
-    email = make_user(engine)
+    email = new_user(engine)
     token, user = sign_in(engine, settings, email.upper())
     assert user.email == email and user.role == UserRole.AGENT and user.last_login_at
     assert len(token) >= 43
@@ -98,7 +91,7 @@ def test_a_good_password_signs_in_until_sign_out(engine: Engine, settings: Setti
 def test_wrong_password_and_unknown_e_mail_get_the_same_answer_and_work(
     engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    email = make_user(engine)
+    email = new_user(engine)
     checks: list[str] = []
     real_verify = sessions.verify_password
 
@@ -120,7 +113,7 @@ def test_sign_in_attempts_are_limited_per_e_mail_and_per_ip(
     engine: Engine, settings: Settings
 ) -> None:
     strict = settings.model_copy(update={"LOGIN_RATE_LIMIT": "3/minute"})
-    email = make_user(engine)
+    email = new_user(engine)
     for _ in range(3):
         with pytest.raises(sessions.AuthError, match="Wrong e-mail or password"):
             sign_in(engine, strict, email, "a wrong password")
@@ -135,12 +128,12 @@ def test_sign_in_attempts_are_limited_per_e_mail_and_per_ip(
         with pytest.raises(sessions.AuthError, match="Wrong e-mail or password"):
             sign_in(engine, strict, f"guess.{uuid.uuid4().hex}@example.com", client_ip=ip)
     with pytest.raises(sessions.RateLimited):
-        sign_in(engine, strict, make_user(engine), client_ip=ip)
+        sign_in(engine, strict, new_user(engine), client_ip=ip)
 
 
 def test_a_good_sign_in_forgives_earlier_typos(engine: Engine, settings: Settings) -> None:
     strict = settings.model_copy(update={"LOGIN_RATE_LIMIT": "3/minute"})
-    email = make_user(engine)
+    email = new_user(engine)
     for _ in range(2):
         with pytest.raises(sessions.AuthError):
             sign_in(engine, strict, email, "a wrong password")
@@ -149,18 +142,21 @@ def test_a_good_sign_in_forgives_earlier_typos(engine: Engine, settings: Setting
 
 
 def test_sessions_expire_at_an_absolute_time(engine: Engine, settings: Settings) -> None:
-    token, _ = sign_in(engine, settings, make_user(engine))
+    token, _ = sign_in(engine, settings, new_user(engine))
     with session_scope(engine) as session:
         row = session_row(session, token)
         assert as_utc(row.expires_at) - as_utc(row.created_at) == timedelta(hours=12)
         row.created_at = utcnow() - timedelta(hours=12, seconds=1)
     # Activity does not extend it: created_at alone decides.
     assert who(engine, settings, token) is None
-    with pytest.raises(sessions.AuthError, match="Please sign in."), session_scope(engine) as session:
+    with (
+        pytest.raises(sessions.AuthError, match="Please sign in."),
+        session_scope(engine) as session,
+    ):
         sessions.require(session=session, token=token, settings=settings)
 
     # Shortening ADMIN_SESSION_HOURS ends sessions already handed out.
-    token, _ = sign_in(engine, settings, make_user(engine))
+    token, _ = sign_in(engine, settings, new_user(engine))
     with session_scope(engine) as session:
         session_row(session, token).created_at = utcnow() - timedelta(hours=2)
     assert who(engine, settings, token) is not None
@@ -168,7 +164,7 @@ def test_sessions_expire_at_an_absolute_time(engine: Engine, settings: Settings)
 
 
 def test_activity_is_recorded_on_the_session(engine: Engine, settings: Settings) -> None:
-    token, _ = sign_in(engine, settings, make_user(engine))
+    token, _ = sign_in(engine, settings, new_user(engine))
     earlier = utcnow() - timedelta(minutes=5)
     with session_scope(engine) as session:
         session_row(session, token).last_seen_at = earlier
@@ -178,9 +174,12 @@ def test_activity_is_recorded_on_the_session(engine: Engine, settings: Settings)
 
 
 def test_expired_sessions_are_purged(engine: Engine, settings: Settings) -> None:
-    token, _ = sign_in(engine, settings, make_user(engine))
+    token, _ = sign_in(engine, settings, new_user(engine))
     with session_scope(engine) as session:
-        assert sessions.purge_expired_sessions(session=session, now=utcnow() + timedelta(hours=13)) >= 1
+        assert (
+            sessions.purge_expired_sessions(session=session, now=utcnow() + timedelta(hours=13))
+            >= 1
+        )
     with session_scope(engine) as session:
         query = select(AdminSession).where(AdminSession.token_hash == sessions.hash_token(token))
         assert session.exec(query).first() is None
@@ -189,7 +188,7 @@ def test_expired_sessions_are_purged(engine: Engine, settings: Settings) -> None
 def test_deactivated_users_cannot_sign_in_or_stay_signed_in(
     engine: Engine, settings: Settings
 ) -> None:
-    email = make_user(engine)
+    email = new_user(engine)
     token, user = sign_in(engine, settings, email)
     with session_scope(engine) as session:
         session.get(User, user.id).active = False  # type: ignore[union-attr]
@@ -201,15 +200,21 @@ def test_deactivated_users_cannot_sign_in_or_stay_signed_in(
 
 
 def test_only_owners_pass_an_owner_check(engine: Engine, settings: Settings) -> None:
-    agent_token, _ = sign_in(engine, settings, make_user(engine))
-    owner_token, _ = sign_in(engine, settings, make_user(engine, role=UserRole.OWNER))
+    agent_token, _ = sign_in(engine, settings, new_user(engine))
+    owner_token, _ = sign_in(engine, settings, new_user(engine, role=UserRole.OWNER))
     with session_scope(engine) as session:
         with pytest.raises(sessions.AuthError) as refused:
-            sessions.require(session=session, token=agent_token, settings=settings, role=UserRole.OWNER)
+            sessions.require(
+                session=session, token=agent_token, settings=settings, role=UserRole.OWNER
+            )
         assert refused.value.message == "Only an owner can do that."
-        assert sessions.require(session=session, token=agent_token, settings=settings).role == "agent"
+        assert (
+            sessions.require(session=session, token=agent_token, settings=settings).role == "agent"
+        )
         for role in (UserRole.OWNER, UserRole.AGENT, None):
-            owner = sessions.require(session=session, token=owner_token, settings=settings, role=role)
+            owner = sessions.require(
+                session=session, token=owner_token, settings=settings, role=role
+            )
             assert owner.role == UserRole.OWNER
         for token in (None, "", "made-up-token"):
             with pytest.raises(sessions.AuthError, match="Please sign in."):
@@ -217,7 +222,7 @@ def test_only_owners_pass_an_owner_check(engine: Engine, settings: Settings) -> 
 
 
 def test_the_database_holds_only_a_hash_of_the_token(engine: Engine, settings: Settings) -> None:
-    token, _ = sign_in(engine, settings, make_user(engine))
+    token, _ = sign_in(engine, settings, new_user(engine))
     with session_scope(engine) as session:
         row = session_row(session, token)
         assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from core.analytics.overview import Summary
 from core.analytics.queries import load_frames, overview
-from core.crud import conversations as conv_crud
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
 from core.models import Conversation, FaqEntry, MessageCreate
+from tests.factories import make_conversation
 
 NEW_YORK = ZoneInfo("America/New_York")  # UTC-4 in June
 NOW = datetime(2031, 6, 18, 15, 0, tzinfo=UTC)  # 11:00 on June 18 in New York
@@ -25,15 +25,6 @@ NOW = datetime(2031, 6, 18, 15, 0, tzinfo=UTC)  # 11:00 on June 18 in New York
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2031, 6, day, hour, minute, tzinfo=UTC)
-
-
-def _conversation(session: Session, created_at: datetime, status: str = "bot") -> Conversation:
-    visitor = conv_crud.create_visitor(session=session)
-    conversation = conv_crud.create_conversation(session=session, visitor=visitor)
-    conversation.created_at = created_at
-    conversation.status = status
-    session.add(conversation)
-    return conversation
 
 
 def _say(
@@ -66,22 +57,22 @@ def test_overview_counts_today_and_the_last_seven_local_days(engine: Engine) -> 
     with session_scope(engine) as session:
         faq_id = session.exec(select(col(FaqEntry.id)).limit(1)).one()
         # Today in New York: answered from the FAQ, rated helpful.
-        today = _conversation(session, utc(18, 10))
+        today = make_conversation(session, created_at=utc(18, 10))
         _say(session, today, "visitor", utc(18, 10))
         _say(session, today, "bot", utc(18, 10), faq_id=faq_id)
         _rate(session, today, 1, utc(18, 10, 1))
         # 03:30 UTC on the 18th is 23:30 on the 17th in New York: yesterday. Taken over.
-        late = _conversation(session, utc(18, 3, 30), status="human")
+        late = make_conversation(session, created_at=utc(18, 3, 30), status="human")
         _say(session, late, "visitor", utc(18, 3, 30))
         _event(session, late, "handover", utc(18, 3, 31))
         _say(session, late, "agent", utc(18, 3, 32))
         # The first local day of the week (00:30 on the 12th); nobody answered.
-        first_day = _conversation(session, utc(12, 4, 30))
+        first_day = make_conversation(session, created_at=utc(12, 4, 30))
         _say(session, first_day, "visitor", utc(12, 4, 30))
         _event(session, first_day, "contact_requested", utc(12, 4, 35))
         _rate(session, first_day, -1, utc(12, 4, 36))
         # 23:00 on the 11th in New York: before the week, though its second message is not.
-        older = _conversation(session, utc(12, 3))
+        older = make_conversation(session, created_at=utc(12, 3))
         _say(session, older, "visitor", utc(12, 3))
         _say(session, older, "visitor", utc(13, 10))
 
@@ -124,7 +115,7 @@ def test_loaded_times_come_back_as_utc_instants(engine: Engine) -> None:
     # Times come back as UTC instants on SQLite (naive) and
     # PostgreSQL (aware), so the same conversation falls into the same day on both.
     with session_scope(engine) as session:
-        conversation = _conversation(session, utc(20, 23, 59))
+        conversation = make_conversation(session, created_at=utc(20, 23, 59))
         conversation_id = conversation.id
     with Session(engine) as session:
         frames = load_frames(session=session, since=utc(20, 0) - timedelta(days=1))

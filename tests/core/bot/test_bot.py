@@ -12,11 +12,11 @@ from core.bot.bot import Bot, TurnContext
 from core.bot.knowledge import Knowledge
 from core.bot.policy import Policy
 from core.bot.turns import Incoming, take_turns
-from core.crud import conversations as conv_crud
 from core.crud import handover
 from core.db import session_scope
 from core.models import Conversation, ReplyKind
 from core.settings import Settings
+from tests.factories import make_conversation
 
 pytestmark = pytest.mark.slow
 
@@ -69,8 +69,7 @@ def test_during_a_takeover_the_bot_stays_quiet_but_an_angry_visitor_is_flagged(
     bot: Bot, engine: Engine
 ) -> None:
     with session_scope(engine) as session:
-        visitor = conv_crud.create_visitor(session=session)
-        conversation = conv_crud.create_conversation(session=session, visitor=visitor)
+        conversation = make_conversation(session)
         handover.take_over(session=session, public_id=conversation.public_id, agent_name="Sam")
         cid = conversation.id
     assert cid is not None

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from core.crud import conversations as conv_crud
 from core.crud import turns as turn_crud
 from core.db import session_scope
 from core.models import Conversation, MessageCreate, Role
+from tests.factories import make_conversation
 
 
 def _conversation(engine: Engine) -> int:
     with session_scope(engine) as session:
-        visitor = conv_crud.create_visitor(session=session)
-        conversation = conv_crud.create_conversation(session=session, visitor=visitor)
-        assert conversation.id is not None
-        return conversation.id
+        return make_conversation(session).id  # type: ignore[return-value]
 
 
 def _store(engine: Engine, *turns: turn_crud.TurnIn) -> turn_crud.StoredTurns:
