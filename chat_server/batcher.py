@@ -18,7 +18,7 @@ R = TypeVar("R")
 
 
 class MicroBatcher(Generic[T, R]):
-    def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], max_size: int = 64) -> None:
+    def __init__(self, fn: Callable[[Sequence[T]], Sequence[R]], max_size: int) -> None:
         self._fn = fn
         self._max_size = max_size
         self._queue: asyncio.Queue[tuple[T, asyncio.Future[R]]] = asyncio.Queue()

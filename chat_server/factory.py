@@ -94,7 +94,7 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
         )
         bot = await _bot(settings, engine, encoder)
         hub = Hub()
-        analyzer = MicroBatcher(bot.knowledge.analyze_batch, settings.BATCH_MAX_SIZE)
+        analyzer = MicroBatcher(bot.knowledge.analyze_batch, max_size=settings.BATCH_MAX_SIZE)
         turns = Turns(
             engine=engine, bot=bot, analyzer=analyzer, hub=hub, max_chars=settings.MAX_MESSAGE_CHARS
         )

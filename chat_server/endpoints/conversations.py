@@ -98,7 +98,9 @@ async def start_conversation(request: Request) -> JSONResponse:
 def _history(engine: Engine, cid: str, visitor: str) -> HistoryOut:
     with session_scope(engine) as session:
         conversation = owned_conversation(session, cid, visitor)
-        rows = msg_crud.list_messages(session=session, conversation=conversation, limit=2000)
+        rows = msg_crud.list_messages(
+            session=session, conversation=conversation, limit=msg_crud.HISTORY_LIMIT
+        )
         return HistoryOut(
             conversation_id=conversation.public_id,
             status=conversation.status,

@@ -14,7 +14,10 @@ def record_event(
     """Record that something happened. A name outside EventName raises ValueError: flows and
     funnels count by these names, so a typo would silently drop events from them."""
     event = AnalyticsEvent(
-        name=EventName(name), conversation_id=conversation_id, properties=properties, created_at=utcnow()
+        name=EventName(name),
+        conversation_id=conversation_id,
+        properties=properties,
+        created_at=utcnow(),
     )
     session.add(event)
     return event

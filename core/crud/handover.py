@@ -102,6 +102,9 @@ def agent_reply(
         message_in=MessageCreate(role=Role.AGENT, text=body),
     )
     event_crud.record_event(
-        session=session, name=EventName.AGENT_REPLIED, conversation_id=conversation.id, agent=agent_name
+        session=session,
+        name=EventName.AGENT_REPLIED,
+        conversation_id=conversation.id,
+        agent=agent_name,
     )
     return transcript_message(message)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from core.content.rich import plain_text
 from core.crud import conversations as conv_crud
+from core.crud import messages as msg_crud
 from core.models import (
     ContactRequest,
     Conversation,
@@ -31,7 +32,6 @@ from core.nlp.builtin_intents import HUMAN as HUMAN_INTENT
 PREVIEW_CHARS = 120
 SEARCH_WINDOW = 500  # newest conversations a search reads: message text is encrypted
 SEARCH_CHUNK = 100  # conversations whose messages are decrypted at a time
-TRANSCRIPT_LIMIT = 2000  # newest messages shown, as in the widget's history
 OPEN = "open"  # list filter: every conversation that is not closed
 # The visitor sees these as notices. The agent's name is not shown: it may be a login or e-mail.
 
@@ -266,7 +266,7 @@ def transcript_message(
 
 
 def transcript(*, session: Session, public_id: str) -> Transcript | None:
-    """The conversation with its newest TRANSCRIPT_LIMIT messages, or None for an unknown id."""
+    """The conversation with its newest HISTORY_LIMIT messages, or None for an unknown id."""
     conversation = conv_crud.get_conversation(session=session, public_id=public_id)
     if conversation is None:
         return None
@@ -275,7 +275,7 @@ def transcript(*, session: Session, public_id: str) -> Transcript | None:
         .outerjoin(FaqEntry, col(FaqEntry.id) == Message.faq_id)
         .where(Message.conversation_id == conversation.id)
         .order_by(col(Message.id).desc())
-        .limit(TRANSCRIPT_LIMIT)
+        .limit(msg_crud.HISTORY_LIMIT)
     ).all()
     label, email = _people(session, {conversation.visitor_id})[conversation.visitor_id]
     intent_ids = {int(m.intent) for m, _ in rows if m.intent and m.intent.isdigit()}

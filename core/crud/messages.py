@@ -7,10 +7,14 @@ from sqlmodel import Session, col, select
 from core.crud.conversations import touch
 from core.models import Conversation, Message, MessageCreate
 
+HISTORY_LIMIT = 2000  # newest messages a conversation shows, in the widget and the inbox
+
 
 def new_message(*, conversation_id: int, message_in: MessageCreate) -> Message:
     """The one place a Message row is made; the caller adds it to its session."""
-    return Message.model_validate(message_in.model_dump(), update={"conversation_id": conversation_id})
+    return Message.model_validate(
+        message_in.model_dump(), update={"conversation_id": conversation_id}
+    )
 
 
 def create_message(

@@ -36,7 +36,7 @@ async def test_a_failing_batch_fails_its_callers_and_the_batcher_goes_on() -> No
             raise RuntimeError("encoder failed")
         return [i.upper() for i in items]
 
-    batcher: MicroBatcher[str, str] = MicroBatcher(picky)
+    batcher: MicroBatcher[str, str] = MicroBatcher(picky, max_size=64)
     batcher.start()
     try:
         with pytest.raises(RuntimeError, match="encoder failed"):
@@ -53,7 +53,7 @@ async def test_one_bad_item_fails_alone_when_batched_with_good_ones() -> None:
             raise ValueError("cannot encode")
         return [i.upper() for i in items]
 
-    batcher: MicroBatcher[str, str] = MicroBatcher(strict)
+    batcher: MicroBatcher[str, str] = MicroBatcher(strict, max_size=64)
     batcher.start()
     try:
         items = ["a", "bad1", "b", "c", "bad2", "d"]
