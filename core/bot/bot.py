@@ -95,9 +95,13 @@ class Bot:
             language=language,
         )
         reply = replace(reply, language=language if language in TEXTS else "en")
+        # Only what the visitor added to the FAQ's question (a booking's day and time, an
+        # order's number) is acknowledged, not a day that is the question ("open on Saturday?").
+        asked = snapshot.asked.get(reply.faq_id, frozenset()) if reply.faq_id else frozenset()
+        added = [e for e in analysis.entities if e.type not in asked]
         if reply.faq_id is not None and reply.faq_id in snapshot.groups:
             reply = _in_language(reply, snapshot, language, analysis)
-        reply = acknowledge(reply, analysis.entities, reply.language or language)
+        reply = acknowledge(reply, added, reply.language or language)
         if analysis.emotion is None:
             return reply
         return empathize(

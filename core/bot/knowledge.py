@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from core.models._types import utcnow
 from core.nlp.analysis import Analysis, Encodes, Heads, analyze
 from core.nlp.builtin_intents import HUMAN, HUMAN_EXAMPLES
 from core.nlp.emotions import EmotionHead, load_head
+from core.nlp.entities import extract_entities
 from core.nlp.intents import IntentModel, train_intents
 from core.nlp.retrieval import FaqDoc, FaqIndex, build_index
 from core.nlp.suggest import SuggestionIndex
@@ -59,6 +60,9 @@ class Snapshot:
     sources: dict[int, Version]  # group id -> the version answered when the language is missing
     human: np.ndarray  # (n, dim) unit vectors of the built-in examples of asking for a person
     quick_actions: dict[str, Any]
+    # group id -> entity types its own examples contain ("What time does the shop open on
+    # Saturday?" has a DATE): part of the question itself, so not worth acknowledging.
+    asked: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def faq_groups(
@@ -89,6 +93,15 @@ def faq_groups(
         texts = tuple(dict.fromkeys(t for e in group for t in (e.question, *e.phrasings)))
         docs.append(FaqDoc(key, group[0].question, group[0].answer, texts))
     return groups, sources, docs
+
+
+def entity_types_asked(
+    docs: Sequence[FaqDoc], *, products: Sequence[str], timezone: str
+) -> dict[int, frozenset[str]]:
+    """Per FAQ group, the entity types found in its question and phrasings."""
+    texts = [t for doc in docs for t in doc.texts]
+    found = iter(extract_entities(texts, now=utcnow(), products=products, tz=timezone))
+    return {doc.faq_id: frozenset(e.type for _ in doc.texts for e in next(found)) for doc in docs}
 
 
 def train_intent_head(docs: Sequence[FaqDoc], vectors: dict[str, np.ndarray]) -> IntentModel | None:
@@ -183,6 +196,7 @@ class Knowledge:
             sources=sources,
             human=np.stack([vectors[t] for t in HUMAN_EXAMPLES]),
             quick_actions=quick_actions,
+            asked=entity_types_asked(docs, products=products, timezone=timezone),
         )
         self.version = version
         log.info("knowledge rebuilt: %d FAQs, %d new texts encoded", len(docs), encoded)

@@ -85,3 +85,17 @@ def test_during_a_takeover_the_bot_stays_quiet_but_an_angry_visitor_is_flagged(
     with session_scope(engine) as session:
         row = session.get(Conversation, cid)
         assert row is not None and row.urgency == "high"
+
+
+def test_only_what_the_visitor_added_to_the_question_is_acknowledged(bot: Bot) -> None:
+    hours, booking = bot.knowledge.analyze_batch(
+        [
+            "when do you close on saturday?",
+            "I'd like to book a service appointment with Dr. Khan on Monday at 3pm",
+        ]
+    )
+    [closing] = bot.respond([hours], context()).decisions
+    assert closing.reply.kind == ReplyKind.ANSWER
+    assert not closing.reply.text.startswith("I see")  # the day is the question itself
+    [slot] = bot.respond([booking], context()).decisions
+    assert slot.reply.text.startswith("I see: with Dr. Khan, on Monday")
