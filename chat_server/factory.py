@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 
 from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
-from chat_server.endpoints import contact, conversations, events, pwa, site
+from chat_server.endpoints import contact, conversations, demo_site, events, pwa, site
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
@@ -132,7 +132,10 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *API_ROUTES,
         Route("/api/openapi.json", site.openapi, methods=["GET"], include_in_schema=False),
-        Route("/demo", site.demo, methods=["GET"], include_in_schema=False),
+        Route("/demo", demo_site.home, methods=["GET"], include_in_schema=False),
+        Route("/pricing", demo_site.pricing, methods=["GET"], include_in_schema=False),
+        Route("/help", demo_site.help_centre, methods=["GET"], include_in_schema=False),
+        Route("/favicon.ico", demo_site.favicon, methods=["GET"], include_in_schema=False),
         Route("/", site.home, methods=["GET"], include_in_schema=False),
         Route(pwa.PAGE, pwa.chat_page, methods=["GET"], include_in_schema=False),
         Route(pwa.MANIFEST, pwa.manifest, methods=["GET"], include_in_schema=False),

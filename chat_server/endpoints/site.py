@@ -1,21 +1,18 @@
-"""Widget configuration, the demo site, health and the OpenAPI document."""
+"""Widget configuration, suggestions, health and the OpenAPI document."""
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from chat_server.context import context
-from chat_server.errors import ApiError
 from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, SuggestionsOut
 from core import business_hours
 from core.crud import business as business_crud
@@ -119,19 +116,6 @@ async def health(request: Request) -> JSONResponse:
             "writer_busy_seconds": round(chat.turns.writer.busy_seconds, 3),
         }
     )
-
-
-def _demo_page(demo_dir: Path) -> str | None:
-    page = demo_dir / "site.html"
-    return page.read_text(encoding="utf-8") if page.exists() else None
-
-
-async def demo(request: Request) -> HTMLResponse:
-    text = await run_in_threadpool(_demo_page, context(request).settings.DEMO_DIR)
-    if text is None:
-        raise ApiError(404, "No demo site in DEMO_DIR")
-    base = html.escape(str(request.base_url).rstrip("/"), quote=True)
-    return HTMLResponse(text.replace("{{SERVER_URL}}", base))
 
 
 async def home(_request: Request) -> Response:

@@ -30,14 +30,14 @@ def test_config_serves_the_demo_triggers_and_quick_actions(
         "kind": "time_on_page",
         "url_pattern": "/pricing*",
         "seconds": 30,
-        "message": "Questions about our plans? I can help.",
+        "message": "Questions about our prices? I can help.",
     }
     assert {t["kind"] for t in config["triggers"]} >= {"time_on_page", "exit_intent", "manual"}
     assert set(config["quick_actions"]) == {"after_hours", "product"}
     assert [b["label"] for b in config["quick_actions"]["product"]] == [
-        "Compare plans",
-        "Pricing",
-        "Book a demo",
+        "Book a service",
+        "Rental prices",
+        "Test ride",
     ]
     callback = config["quick_actions"]["after_hours"][0]
     assert callback == {"label": "Request a callback", "action": "contact_form"}

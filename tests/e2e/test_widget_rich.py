@@ -58,7 +58,7 @@ def test_the_tune_up_carousel_works_with_the_keyboard_alone(
         page.keyboard.press("ArrowRight")
         third = carousel.get_by_role("group", name="3 of 3")
         expect(third).to_contain_text("E-Bike Service")
-        expect(third).to_contain_text("$119")
+        expect(third).to_contain_text("$179")
 
         # Tab reaches the shown card's link; Enter opens it in a new tab.
         link = third.get_by_role("link", name=re.compile(r"^See pricing"))
