@@ -506,7 +506,11 @@ def test_an_answer_about_prices_offers_the_owners_product_quick_actions(visit: V
     reply = visit.say("How much do common repairs like a flat tire cost?")["reply"]
     assert reply["kind"] == "answer"
     (block,) = [b for b in reply["rich"] if b["type"] == "buttons"]
-    assert [b["label"] for b in block["buttons"]] == ["Book a service", "Rental prices", "Test ride"]
+    assert [b["label"] for b in block["buttons"]] == [
+        "Book a service",
+        "Rental prices",
+        "Test ride",
+    ]
     # An FAQ with buttons of its own keeps them instead.
     tune_up = visit.say("How much does a tune-up cost?")["reply"]
     assert [b["type"] for b in tune_up["rich"]] == ["carousel", "buttons"]
