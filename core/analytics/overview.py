@@ -13,8 +13,8 @@ Definitions, as shown to the owner:
   visitor did not ask to be contacted and gave no "not helpful" rating.
 - Median first response: for each conversation started in the period, the seconds from the
   visitor's first message to the first bot or agent message after it; the median over the
-  conversations that got one. Bot answers are stored in the same instant as the question, so
-  they count as (nearly) zero.
+  conversations that got one. A bot answer is stored in the same instant as its question, so
+  its time is the latency it measured, from receiving the message to the stored answer.
 - Feedback score: the share of "helpful" ratings among all ratings given in the period (0 to 1),
   with the number of ratings beside it.
 
@@ -34,7 +34,7 @@ import pandas as pd
 from core.models.events import EventName
 
 CONVERSATION_COLUMNS = ("id", "created_at", "status")
-MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id")
+MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id", "latency_ms")
 FEEDBACK_COLUMNS = ("conversation_id", "rating", "created_at")
 EVENT_COLUMNS = ("conversation_id", "name", "created_at")
 
@@ -143,8 +143,10 @@ def first_response_seconds(messages: pd.DataFrame) -> pd.Series:
         asked, on="conversation_id", suffixes=("", "_asked")
     )
     replies = replies[replies["order"] > replies["order_asked"]]
-    first = replies.groupby("conversation_id")[["created_at", "created_at_asked"]].first()
-    return (first["created_at"] - first["created_at_asked"]).dt.total_seconds()
+    first = replies.groupby("conversation_id")[["created_at", "created_at_asked", "latency_ms"]]
+    first = first.first()
+    waited = (first["created_at"] - first["created_at_asked"]).dt.total_seconds()
+    return waited + first["latency_ms"].astype(float).fillna(0.0) / 1000
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -23,18 +23,18 @@ def at(minutes: float) -> datetime:
 
 def frames(
     conversations: Sequence[tuple[int, float] | tuple[int, float, str]],
-    messages: Sequence[tuple[int, str, float] | tuple[int, str, float, int]] = (),
+    messages: Sequence[tuple[Any, ...]] = (),
     feedback: Sequence[tuple[int, int, float]] = (),
     events: Sequence[tuple[int | None, str, float]] = (),
 ) -> Frames:
     """Rows with times in minutes after START: conversations (id, minute[, status]), messages
-    (conversation, role, minute[, faq_id]) numbered in the order given, feedback
+    (conversation, role, minute[, faq_id[, latency_ms]]) numbered in the order given, feedback
     (conversation, rating, minute), events (conversation, name, minute)."""
     conv_rows: list[tuple[Any, ...]] = [
         (c[0], at(c[1]), c[2] if len(c) > 2 else "bot") for c in conversations
     ]
     message_rows = [
-        (number, m[0], m[1], at(m[2]), m[3] if len(m) > 3 else None)
+        (number, m[0], m[1], at(m[2]), m[3] if len(m) > 3 else None, m[4] if len(m) > 4 else None)
         for number, m in enumerate(messages, start=1)
     ]
     return Frames.from_rows(
@@ -158,6 +158,21 @@ def test_first_response_counts_from_the_first_visitor_message() -> None:
         ],
     )
     assert summary(data).median_first_response_seconds == 300.0
+
+
+def test_a_bot_answers_first_response_is_the_latency_it_measured() -> None:
+    data = frames(
+        conversations=[(1, 0), (2, 0), (3, 0)],
+        messages=[
+            (1, "visitor", 1),
+            (1, "bot", 1, 7, 240.0),  # stored with its question, 240 ms after it arrived
+            (2, "visitor", 1),
+            (2, "bot", 1, 7, 360.0),
+            (3, "visitor", 1),
+            (3, "bot", 1, None, 300.0),  # a clarifying question is a response too
+        ],
+    )
+    assert summary(data).median_first_response_seconds == pytest.approx(0.3)
 
 
 def test_first_response_is_none_when_nobody_answered() -> None:
