@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from core.bot.knowledge import Knowledge, Snapshot
+from core.bot.knowledge import Knowledge
 from core.bot.language import conversation_language, reply_language
 from core.bot.policy import Policy, choose_reply
 from core.bot.replies import Reply
+from core.bot.snapshot import Snapshot
 from core.bot.texts import TEXTS, say
 from core.bot.wording import acknowledge, empathize, with_notices
 from core.content.quick_actions import product_buttons
