@@ -36,3 +36,39 @@ def test_torch_and_transformers_enter_only_through_loading() -> None:
         for module, names in imports_of(package).items():
             if module != "core/nlp/loading.py":
                 assert not names & {"torch", "transformers"}, module
+
+
+def _calls(package: str) -> list[tuple[str, ast.Call]]:
+    found = []
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call):
+                found.append((str(path.relative_to(ROOT)), node))
+    return found
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def test_events_and_reply_kinds_are_written_as_members_of_their_vocabulary() -> None:
+    """Flows and funnels count by these names: a bare string could be a typo nobody notices."""
+    for package in ("core", "chat_server", "app"):
+        for module, call in _calls(package):
+            for keyword in call.keywords:
+                literal = any(
+                    isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    for node in ast.walk(keyword.value)
+                )
+                if _called(call) == "record_event" and keyword.arg == "name":
+                    assert not literal, f"{module}:{call.lineno} records a bare event name"
+                if keyword.arg == "kind" and _called(call) in {"Reply", "MessageCreate"}:
+                    assert not literal, f"{module}:{call.lineno} writes a bare reply kind"
+
+
+def test_message_rows_are_made_in_one_place() -> None:
+    for package in ("core", "chat_server", "app"):
+        for module, call in _calls(package):
+            if _called(call) == "Message":
+                assert module == "core/crud/messages.py", f"{module}:{call.lineno}"
