@@ -31,17 +31,18 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.models.conversations import ConversationStatus
 from core.models.events import EventName
+from core.models.messages import Role
 
 CONVERSATION_COLUMNS = ("id", "created_at", "status")
 MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id", "latency_ms")
 FEEDBACK_COLUMNS = ("conversation_id", "rating", "created_at")
 EVENT_COLUMNS = ("conversation_id", "name", "created_at")
 
-# Event names as the code records them (core/crud/inbox.py, chat_server/endpoints/contact.py).
-HUMAN_STATUS = "human"
-AUTHORED_ROLES = ("visitor", "bot", "agent")
-RESPONDER_ROLES = ("bot", "agent")
+HUMAN_STATUS = ConversationStatus.HUMAN
+AUTHORED_ROLES = (Role.VISITOR, Role.BOT, Role.AGENT)
+RESPONDER_ROLES = (Role.BOT, Role.AGENT)
 
 
 def _frame(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -109,7 +110,7 @@ def handed_over_ids(frames: Frames) -> set[int]:
     events, messages, conversations = frames.events, frames.messages, frames.conversations
     return (
         _ids(events.loc[events["name"] == EventName.HANDOVER, "conversation_id"])
-        | _ids(messages.loc[messages["role"] == "agent", "conversation_id"])
+        | _ids(messages.loc[messages["role"] == Role.AGENT, "conversation_id"])
         | _ids(conversations.loc[conversations["status"] == HUMAN_STATUS, "id"])
     )
 
@@ -119,7 +120,7 @@ def bot_resolved_ids(frames: Frames) -> set[int]:
     "not helpful" rating."""
     messages, events, feedback = frames.messages, frames.events, frames.feedback
     answered = _ids(
-        messages.loc[(messages["role"] == "bot") & messages["faq_id"].notna(), "conversation_id"]
+        messages.loc[(messages["role"] == Role.BOT) & messages["faq_id"].notna(), "conversation_id"]
     )
     contacted = _ids(events.loc[events["name"] == EventName.CONTACT_REQUESTED, "conversation_id"])
     disliked = _ids(feedback.loc[feedback["rating"] < 0, "conversation_id"])
@@ -134,7 +135,7 @@ def first_response_seconds(messages: pd.DataFrame) -> pd.Series:
     ordered = messages.sort_values(["created_at", "id"]).reset_index(drop=True)
     ordered["order"] = range(len(ordered))
     asked = (
-        ordered[ordered["role"] == "visitor"]
+        ordered[ordered["role"] == Role.VISITOR]
         .groupby("conversation_id")[["order", "created_at"]]
         .first()
         .reset_index()

@@ -78,7 +78,7 @@ ACKNOWLEDGED = {
 def acknowledge(reply: Reply, entities: Sequence[Entity], language: str = "en") -> Reply:
     """An answer that shows what the bot understood: "I see: with Dr. Khan, on Monday 30
     November at 15:00, for your Trek Marlin 5, order A12345." before the FAQ's answer, in the
-    bot's six languages (core.bot_texts). Only answers get it: a clarifying question or an "I
+    bot's six languages (core.bot.texts). Only answers get it: a clarifying question or an "I
     don't know" should not sound sure; and an answer in another language gets none (a sentence
     half in another language reads worse than none)."""
     if reply.kind != ReplyKind.ANSWER or language not in TEXTS:
