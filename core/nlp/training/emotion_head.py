@@ -1,4 +1,4 @@
-"""Train the shipped emotion head: `python -m core.nlp.train_emotions`.
+"""Train the shipped emotion head: `python -m core.nlp.training.emotion_head`.
 
 Reads GoEmotions from ../shared/datasets/goemotions (never copied into the project) and the
 project's own support-style lines (data/models/emotion.minilm-attn.v2/support_train.csv), runs
@@ -35,8 +35,8 @@ from core.nlp.emotions import (
     save_head,
 )
 from core.nlp.token_states import TokenStates
+from core.settings import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOEMOTIONS_DIR = ROOT.parent / "shared" / "datasets" / "goemotions"
 BATCH_SIZE = 64
 SEED = 0
@@ -233,7 +233,7 @@ def train(
 
 def measure(head: EmotionHead, encoder: Any, goemotions: Path, test_csv: Path) -> dict[str, Any]:
     """The card's figures: Ekman test (single-label rows) and the held-out support set."""
-    from core.nlp.evaluate_emotions import read_csv, scores
+    from core.nlp.training.evaluate_emotions import read_csv, scores
 
     test = read_goemotions(goemotions / "ekman", "test")
     single = [(text, names[0]) for text, names in test if len(names) == 1]
@@ -254,7 +254,7 @@ def measure(head: EmotionHead, encoder: Any, goemotions: Path, test_csv: Path) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.train_emotions")
+    parser = argparse.ArgumentParser(prog="python -m core.nlp.training.emotion_head")
     parser.add_argument("--goemotions", type=Path, default=GOEMOTIONS_DIR)
     parser.add_argument("--out", type=Path, default=head_dir(HEAD_NAME))
     parser.add_argument(

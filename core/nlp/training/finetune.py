@@ -1,8 +1,8 @@
 """Fine-tune the sentence encoder on the business's own questions, phrasings and answers.
 
-    python -m core.nlp.finetune                      # the business's published FAQs
-    python -m core.nlp.finetune --faqs FAQS.csv --queries QUERIES.csv   # `faq_id,question,answer`
-                                                      # and `text,faq_id` (e.g. StackFAQ)
+    python -m core.nlp.training.finetune       # the business's published FAQs
+    python -m core.nlp.training.finetune --faqs FAQS.csv --queries QUERIES.csv
+                    # `faq_id,question,answer` and `text,faq_id` (e.g. StackFAQ)
 
 Each FAQ's phrasings are split: a held-out share (--holdout, 0.3) is only ever used to evaluate;
 the rest trains. Training is contrastive (the multiple-negatives ranking loss of
@@ -166,7 +166,7 @@ def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
     held-out support-style set, so a fine-tune that shifts the embedding space too far for it
     is not adopted."""
     from core.nlp.emotions import head_dir, load_head, predict_emotions
-    from core.nlp.train_emotions import read_in_batches
+    from core.nlp.training.emotion_head import read_in_batches
 
     try:
         head = load_head()
@@ -224,7 +224,9 @@ def faqs_from_database() -> list[Faq]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.finetune", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m core.nlp.training.finetune", description=__doc__
+    )
     parser.add_argument("--faqs", type=Path)
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--holdout", type=float, default=0.3)
@@ -294,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "finetune.json").write_text(json.dumps(record, indent=2) + "\n")
     (out / "MODEL_CARD.md").write_text(
         f"# {out.name}\n\nall-MiniLM-L6-v2 ({base}) fine-tuned contrastively on {len(pairs)} "
-        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.finetune`.\n\n"
+        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.training.finetune`.\n\n"
         f"Held-out phrasings ({len(split.held_out)}): top-1 {before['top1']} -> {after['top1']}, "
         f"MRR {before['mrr']} -> {after['mrr']}. Adopted: {'yes' if adopt else 'no'}.\n"
     )

@@ -1,5 +1,5 @@
-"""`python -m core.nlp.evaluate emotions --test TEST.csv [--polarity]`: accuracy, macro-F1 and
-per-class figures of the emotion head on a labelled file.
+"""`python -m core.nlp.training.evaluate emotions --test TEST.csv [--polarity]`: accuracy,
+macro-F1 and per-class figures of the emotion head on a labelled file.
 
 TEST is a CSV with `text,label` (product labels happy/frustrated/angry/confused/neutral, or the
 GoEmotions Ekman labels anger/disgust/fear/joy/neutral/sadness/surprise, which select the Ekman
@@ -106,7 +106,7 @@ def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[li
         seconds = time.perf_counter() - start
     else:
         from core.nlp.loading import load_encoder
-        from core.nlp.train_emotions import read_in_batches
+        from core.nlp.training.emotion_head import read_in_batches
         from core.settings import get_settings
 
         head = emotions.load_head(args.head)
