@@ -38,6 +38,7 @@ import numpy as np
 
 from core.nlp.loading import Encoder, load_encoder
 from core.nlp.retrieval import FaqDoc, build_index, search
+from core.nlp.training.token_batches import read_in_batches
 
 ADOPTED = "ADOPTED"
 HISTORY = "finetune-history.jsonl"
@@ -166,7 +167,6 @@ def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
     held-out support-style set, so a fine-tune that shifts the embedding space too far for it
     is not adopted."""
     from core.nlp.emotions import head_dir, load_head, predict_emotions
-    from core.nlp.training.emotion_head import read_in_batches
 
     try:
         head = load_head()
