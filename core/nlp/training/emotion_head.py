@@ -3,7 +3,7 @@
 Reads GoEmotions from ../shared/datasets/goemotions (never copied into the project) and the
 project's own support-style lines (data/models/emotion.minilm-attn.v2/support_train.csv), runs
 the shipped sentence encoder over them once, keeping the token states of each pass, and trains
-one small network on those states (`core.nlp.loading.fit_attention_head`) with two outputs: the
+one small network on those states (`attention_head.fit_attention_head`) with two outputs: the
 product labels and GoEmotions' Ekman labels. Writes head.npz and training.json beside the
 training file. support_test.csv is only ever measured on.
 """
@@ -113,7 +113,7 @@ def train(
 ) -> dict[str, Any]:
     """Train the network on GoEmotions (and the support lines unless `with_support` is off:
     the card's comparison) and tune the Ekman prior correction on the dev split."""
-    from core.nlp.loading import fit_attention_head
+    from core.nlp.training.attention_head import fit_attention_head
 
     original = read_goemotions(goemotions / "original", "train")
     ekman = read_goemotions(goemotions / "ekman", "train")

@@ -6,10 +6,10 @@
 
 Each FAQ's phrasings are split: a held-out share (--holdout, 0.3) is only ever used to evaluate;
 the rest trains. Training is contrastive (the multiple-negatives ranking loss of
-sentence-transformers, written out here in a few lines of torch): each anchor must pick its own
-positive out of the batch; pairs are phrasing -> question, phrasing -> answer and question ->
-answer; another text of the same FAQ in the batch is never counted as a negative. One epoch of
-about 1,000 pairs takes a few minutes on one CPU core.
+sentence-transformers, written out in a few lines of torch in `contrastive.py`): each anchor
+must pick its own positive out of the batch; pairs are phrasing -> question, phrasing -> answer
+and question -> answer; another text of the same FAQ in the batch is never counted as a
+negative. One epoch of about 1,000 pairs takes a few minutes on one CPU core.
 
 Before and after, retrieval is measured the way the chat server answers: every FAQ indexed by
 its question and its training phrasings, each held-out phrasing a query (top-1 accuracy, MRR).
@@ -38,6 +38,7 @@ import numpy as np
 
 from core.nlp.loading import Encoder, load_encoder
 from core.nlp.retrieval import FaqDoc, build_index, search
+from core.nlp.training.contrastive import save_encoder, train_contrastive
 from core.nlp.training.token_batches import read_in_batches
 
 ADOPTED = "ADOPTED"
@@ -126,7 +127,7 @@ def train(
     scale: float,
     seed: int,
 ) -> dict[str, Any]:
-    """Contrastive fine-tuning of the encoder in place (the torch part is in loading.py)."""
+    """Contrastive fine-tuning of the encoder in place (the torch part is in contrastive.py)."""
     rng = random.Random(seed)
     batches = []
     for _ in range(epochs):
@@ -136,7 +137,9 @@ def train(
             order[i : i + batch_size] for i in range(0, len(order) - batch_size + 1, batch_size)
         ]
     started = time.perf_counter()
-    losses = encoder.train_contrastive(batches, learning_rate=learning_rate, scale=scale, seed=seed)
+    losses = train_contrastive(
+        encoder, batches, learning_rate=learning_rate, scale=scale, seed=seed
+    )
     return {
         "steps": len(losses),
         "first_loss": round(float(np.mean(losses[:5])), 4) if losses else None,
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     models_dir = args.models_dir or settings.DATA_DIR / "models"
     models_dir.mkdir(parents=True, exist_ok=True)
     out = next_version(models_dir)
-    encoder.save(out)
+    save_encoder(encoder, out)
     adopt = better(after, before) and not args.no_adopt
     record = {
         "task": "finetune",
