@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.nlp.training.finetune import Faq, better, main, split_phrasings, training_pairs
+from core.nlp.training.faq_sets import Faq, split_phrasings, training_pairs
+from core.nlp.training.finetune import better, main
 from core.settings import Settings
 
 FAQS = [
