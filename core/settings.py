@@ -128,8 +128,8 @@ class Settings(BaseSettings):
 
     @property
     def encoder_path(self) -> Path:
-        """ENCODER_PATH, else the fine-tuned encoder `python -m core.nlp.finetune` adopted
-        (DATA_DIR/models/ADOPTED names it), else the shipped all-MiniLM-L6-v2."""
+        """ENCODER_PATH, else the fine-tuned encoder `python -m core.nlp.training.finetune`
+        adopted (DATA_DIR/models/ADOPTED names it), else the shipped all-MiniLM-L6-v2."""
         if self.ENCODER_PATH is not None:
             return self.ENCODER_PATH
         pointer = self.DATA_DIR / "models" / "ADOPTED"

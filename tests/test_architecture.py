@@ -34,7 +34,7 @@ def test_chat_server_never_imports_the_admin() -> None:
 def test_torch_and_transformers_enter_only_through_loading() -> None:
     for package in ("core", "chat_server"):
         for module, names in imports_of(package).items():
-            if module != "core/nlp/loading.py":
+            if module != "core/nlp/loading.py" and not module.startswith("core/nlp/training/"):
                 assert not names & {"torch", "transformers"}, module
 
 
@@ -72,3 +72,96 @@ def test_message_rows_are_made_in_one_place() -> None:
         for module, call in _calls(package):
             if _called(call) == "Message":
                 assert module == "core/crud/messages.py", f"{module}:{call.lineno}"
+
+
+NLP = ROOT / "core" / "nlp"
+DATABASE = ("sqlmodel", "sqlalchemy", "core.db", "core.crud", "core.models")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_in(path: Path) -> list[tuple[str, str | None]]:
+    """(module, name) of every import, anywhere in the file (inside functions too):
+    `import a.b` is (a.b, None), `from a.b import c` is (a.b, c); relative imports resolved."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, None) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = ".".join(package[: len(package) - node.level + 1])
+                base = f"{anchor}.{base}" if base else anchor
+            found += [(base, alias.name) for alias in node.names]
+    return found
+
+
+def test_runtime_nlp_does_no_database_io() -> None:
+    """Text in, typed results out: only the off-line training/ code may read the database."""
+    for path in NLP.rglob("*.py"):
+        if "training" in path.relative_to(NLP).parts:
+            continue
+        for module, name in imports_in(path):
+            # `from core import db` names the database module only in its second half.
+            for dotted in (module, f"{module}.{name}") if name else (module,):
+                assert not any(dotted == db or dotted.startswith(db + ".") for db in DATABASE), (
+                    f"{path.relative_to(ROOT)} imports {dotted}"
+                )
+
+
+def nlp_import_graph() -> dict[str, set[str]]:
+    """Module -> the core.nlp modules it imports; `from core.nlp import x` is an edge to
+    core.nlp.x when x is a module, else to core.nlp itself."""
+    modules = {module_name(path): path for path in NLP.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = {
+            f"{module}.{item}" if f"{module}.{item}" in modules else module
+            for module, item in imports_in(path)
+        }
+        graph[name] = {target for target in targets if target in modules and target != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a path (first module repeated last), or None."""
+    done: set[str] = set()
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        if node in stack:
+            return [*stack[stack.index(node) :], node]
+        if node in done:
+            return None
+        stack.append(node)
+        for other in sorted(graph[node]):
+            cycle = visit(other)
+            if cycle:
+                return cycle
+        stack.pop()
+        done.add(node)
+        return None
+
+    for node in sorted(graph):
+        cycle = visit(node)
+        if cycle:
+            return cycle
+    return None
+
+
+def test_the_cycle_finder_sees_a_circle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_import_cycle_among_nlp_modules() -> None:
+    graph = nlp_import_graph()
+    # The walk must see the package's edges, or an empty graph would pass.
+    assert "core.nlp.token_states" in graph["core.nlp.emotions"]
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])

@@ -71,8 +71,8 @@ MODEL_LABEL_MAP = {
 }
 
 
-# The arrays of a head, as `core.nlp.loading.fit_attention_head` returns them (out0: product,
-# out1: Ekman).
+# The arrays of a head, as `core.nlp.training.attention_head.fit_attention_head` returns them
+# (out0: product, out1: Ekman).
 WEIGHTS = (
     "pool_w",
     "pool_b",
@@ -157,7 +157,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 def head_logits(head: EmotionHead, states: TokenStates) -> tuple[np.ndarray, np.ndarray]:
     """(product logits (n, 5), Ekman logits (n, 7)): the network of
-    `core.nlp.loading.fit_attention_head` in numpy."""
+    `core.nlp.training.attention_head.fit_attention_head` in numpy."""
     w = head.weights
     tokens = np.asarray(states.tokens, dtype=np.float32)
     if tokens.ndim != 3 or tokens.shape[2] != head.dim:

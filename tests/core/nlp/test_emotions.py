@@ -3,28 +3,20 @@ customer-service messages with the real encoder."""
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from core.nlp import emotions
 from core.nlp.emotions import (
     LABELS,
-    EmotionHead,
     load_head,
     map_model_label,
-    predict_emotions,
     predict_emotions_with_model,
     result_from_scores,
     urgency_of,
 )
-from core.nlp.evaluate import main
-from core.nlp.token_states import TokenStates
 
 
 def scores(**given: float) -> dict[str, float]:
@@ -53,66 +45,6 @@ def test_questions_are_neutral_polarity_and_normal_urgency() -> None:
         result = result_from_scores(scores(**{label: 0.7, "happy": 0.3}))
         assert (result.polarity, result.urgency) == ("neutral", "normal")
         assert -1.0 <= result.polarity_score <= 1.0
-
-
-def _toy_states(rows: int, seed: int) -> tuple[TokenStates, np.ndarray]:
-    """Texts of 3-7 random "words": one holding the happy word is happy, one holding the angry
-    word angry; confused is marked only in the first layer's mean (the tokens cannot tell);
-    the rest neutral. The padding past each text's end holds the angry word, so a reader that
-    ignored the mask would call every short text angry."""
-    rng = np.random.default_rng(seed)
-    dim, width = 8, 7
-    happy_word, angry_word = np.eye(dim)[0] * 8, np.eye(dim)[1] * 8
-    tokens = np.tile(angry_word.astype(np.float32), (rows, width, 1))
-    mask = np.zeros((rows, width), dtype=bool)
-    means = np.zeros((rows, 2, dim), dtype=np.float32)
-    labels = np.full((rows, 2), -1)
-    for i in range(rows):
-        length = int(rng.integers(3, width))
-        tokens[i, :length] = rng.normal(0, 1, (length, dim))
-        mask[i, :length] = True
-        kind = ("neutral", "happy", "angry", "confused")[i % 4]
-        if kind in ("happy", "angry"):
-            word = happy_word if kind == "happy" else angry_word
-            tokens[i, int(rng.integers(0, length))] += word
-        means[i, 0] = rng.normal(0, 1, dim) + (np.eye(dim)[2] * 4 if kind == "confused" else 0)
-        means[i, 1] = tokens[i, :length].mean(0)
-        labels[i, 0] = LABELS.index(kind)
-    return TokenStates(tokens, mask, means), labels
-
-
-@pytest.mark.slow
-def test_a_trained_head_reads_the_same_in_numpy_as_it_learned_in_torch() -> None:
-    from core.nlp.loading import fit_attention_head
-
-    states, labels = _toy_states(800, seed=1)
-    weights = fit_attention_head(
-        states,
-        labels,
-        outputs=(len(LABELS), len(emotions.EKMAN_LABELS)),
-        boosted=np.zeros(800, dtype=bool),
-        boost_per_batch=0,
-        epochs=10,
-        seed=0,
-        hidden=16,
-        dropout=0.0,
-        batch_size=64,
-        learning_rate=1e-2,
-    )
-    head = EmotionHead("toy.head.v1", "none", weights)
-    test, gold = _toy_states(200, seed=2)
-    results = predict_emotions(head, test)
-    right = np.mean([r.label == LABELS[g] for r, g in zip(results, gold[:, 0], strict=True)])
-    assert right >= 0.95
-    assert all(sum(r.scores.values()) == pytest.approx(1.0) for r in results)
-    assert (
-        predict_emotions(head, TokenStates(test.tokens[:0], test.mask[:0], test.layer_means[:0]))
-        == []
-    )
-    with pytest.raises(ValueError, match="width 8"):
-        predict_emotions(
-            head, TokenStates(np.zeros((1, 2, 3)), np.ones((1, 2), bool), test.layer_means[:1])
-        )
 
 
 def test_model_labels_map_onto_product_labels() -> None:
@@ -204,34 +136,6 @@ def test_angry_message_is_urgent(encoder: Any) -> None:
         "This is a disgrace, I want my money back NOW or I'm calling my bank", encoder
     )
     assert result.urgency == "high"
-
-
-@pytest.mark.slow
-def test_evaluate_command_on_a_small_polarity_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "test.csv"
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerow(["Thanks a lot, all sorted!", "positive"])
-        writer.writerow(["My order never arrived", "negative"])
-        writer.writerow(["What are your opening hours?", "neutral"])
-    assert main(["emotions", "--test", str(path), "--polarity"]) == 0
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert result["labels"] == "polarity" and result["texts"] == 3
-    assert result["accuracy"] == 1.0
-    assert set(result["per_class"]) == {"negative", "neutral", "positive"}
-
-
-def test_evaluate_rejects_unknown_labels(tmp_path: Path) -> None:
-    from core.nlp.evaluate_emotions import run
-
-    path = tmp_path / "test.csv"
-    path.write_text("text,label\nhello,elated\n")
-    args = argparse.Namespace(test=path, polarity=False, head=emotions.HEAD_NAME, model=None)
-    with pytest.raises(ValueError, match="elated"):
-        run(args)
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
-"""`python -m core.nlp.evaluate entities --test FILE.conll [--map src=dst,...]`: entity-level
-precision, recall and F1 per type of `core.nlp.entities` on an IOB2 CoNLL file (token<TAB>tag,
-a blank line between sentences), counting exact spans only (seqeval, strict IOB2).
+"""`python -m core.nlp.training.evaluate entities --test FILE.conll [--map src=dst,...]`:
+entity-level precision, recall and F1 per type of `core.nlp.entities` on an IOB2 CoNLL file
+(token<TAB>tag, a blank line between sentences), counting exact spans only (seqeval, strict
+IOB2).
 
 Each sentence is detokenised into text, entities are extracted from it, and every token a
 predicted entity touches gets that entity's tag. `--map` renames types on both sides (gold
@@ -11,7 +12,7 @@ data set does not annotate (MONEY on WNUT) count neither way.
 WNUT-17: --test ../shared/datasets/wnut17/emerging.test.annotated
   --map person=PERSON,location=LOCATION,corporation=ORG,product=PRODUCT
 Presidio is JSON; write a CoNLL file first, then score it:
-  python -c "from core.nlp.evaluate_entities import presidio_to_conll as c;
+  python -c "from core.nlp.training.evaluate_entities import presidio_to_conll as c;
   c('../shared/datasets/presidio_pii/synth_dataset_v2.json', '/tmp/presidio.conll')"
   --test /tmp/presidio.conll --map PERSON=PERSON,DATE=DATE_TIME,TIME=DATE_TIME,GPE=LOCATION,
   ORGANIZATION=ORG

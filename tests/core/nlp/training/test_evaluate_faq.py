@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.nlp.evaluate import main
+from core.nlp.training.evaluate import main
 
 pytestmark = pytest.mark.slow
 

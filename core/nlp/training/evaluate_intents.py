@@ -1,7 +1,7 @@
 """The `intents` evaluation: train the intent head on one CSV, measure it on others.
 
-python -m core.nlp.evaluate intents --train TRAIN.csv --test TEST.csv [--oos OOS.csv]
-python -m core.nlp.evaluate_intents make-split --out /tmp/b77 --hold-out 10 --seed 0
+python -m core.nlp.training.evaluate intents --train TRAIN.csv --test TEST.csv [--oos OOS.csv]
+python -m core.nlp.training.evaluate_intents make-split --out /tmp/b77 --hold-out 10 --seed 0
 
 CSVs have the columns `text,label` (Banking77's own `text,category` is read as well). Texts in
 --oos belong to intents the training data does not have; they should come out out of scope.
@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from core.settings import ROOT
+
 BATCH = 64
 CURVE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TIMED_MESSAGES = 200
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_parser(subparsers: Any) -> None:
@@ -193,7 +194,7 @@ def _r(value: float | np.floating[Any]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.evaluate_intents")
+    parser = argparse.ArgumentParser(prog="python -m core.nlp.training.evaluate_intents")
     sub = parser.add_subparsers(dest="task", required=True)
     add_parser(sub)
     split = sub.add_parser("make-split", help="Banking77 CSVs with some intents held out")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.nlp.evaluate import main
+from core.nlp.training.evaluate import main
 
 
 def record(text: str, *spans: tuple[str, str]) -> dict[str, object]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.nlp.finetune import Faq, better, main, split_phrasings, training_pairs
+from core.nlp.training.faq_sets import Faq, split_phrasings, training_pairs
+from core.nlp.training.finetune import better, main
 from core.settings import Settings
 
 FAQS = [
@@ -120,7 +121,7 @@ def test_a_translation_trains_as_its_source_faq(engine: object) -> None:
     from core.crud import faqs as faq_crud
     from core.db import session_scope
     from core.models import FaqEntryCreate
-    from core.nlp.finetune import faqs_from_database
+    from core.nlp.training.finetune import faqs_from_database
 
     with session_scope(engine) as session:  # type: ignore[arg-type]
         source = faq_crud.create_faq(

@@ -1,5 +1,5 @@
-"""`python -m core.nlp.evaluate emotions --test TEST.csv [--polarity]`: accuracy, macro-F1 and
-per-class figures of the emotion head on a labelled file.
+"""`python -m core.nlp.training.evaluate emotions --test TEST.csv [--polarity]`: accuracy,
+macro-F1 and per-class figures of the emotion head on a labelled file.
 
 TEST is a CSV with `text,label` (product labels happy/frustrated/angry/confused/neutral, or the
 GoEmotions Ekman labels anger/disgust/fear/joy/neutral/sadness/surprise, which select the Ekman
@@ -12,13 +12,14 @@ directly, keeping the rows with a single label, e.g.
 from __future__ import annotations
 
 import argparse
-import csv
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from core.nlp.emotions import EKMAN_LABELS, HEAD_NAME, LABELS, POLARITIES
+from core.nlp.training.emotion_data import read_csv, read_goemotions, single_labelled
+from core.nlp.training.scores import scores
+from core.nlp.training.token_batches import read_in_batches
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -32,48 +33,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--model", type=Path, default=None, help="a local HF text-classification model instead"
     )
     return parser
-
-
-def read_goemotions(path: Path) -> list[tuple[str, str]]:
-    """Single-label rows of a GoEmotions split, as (text, label name)."""
-    names = (path.parent / "labels.txt").read_text(encoding="utf-8").split()
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            text, ids, _ = line.rstrip("\n").split("\t")
-            if "," not in ids:
-                rows.append((text, names[int(ids)]))
-    return rows
-
-
-def read_csv(path: Path, *, polarity: bool) -> list[tuple[str, str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        records = list(csv.DictReader(fh))
-    column = "polarity" if polarity and records and "polarity" in records[0] else "label"
-    return [(r["text"], r[column].strip().lower()) for r in records]
-
-
-def scores(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> dict[str, Any]:
-    """Accuracy, macro-F1 over `labels` and per-class precision/recall/F1/support."""
-    pairs = Counter(zip(gold, predicted, strict=True))
-    per_class = {}
-    for label in labels:
-        tp = pairs[(label, label)]
-        support = sum(n for (g, _), n in pairs.items() if g == label)
-        predicted_n = sum(n for (_, p), n in pairs.items() if p == label)
-        precision = tp / predicted_n if predicted_n else 0.0
-        recall = tp / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "support": support,
-        }
-    present = [label for label in labels if per_class[label]["support"]]
-    accuracy = sum(pairs[(label, label)] for label in labels) / max(1, len(gold))
-    macro = sum(float(per_class[label]["f1"]) for label in present) / max(1, len(present))
-    return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": per_class}
 
 
 def _label_set(gold: list[str], polarity: bool) -> tuple[str, tuple[str, ...]]:
@@ -106,7 +65,6 @@ def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[li
         seconds = time.perf_counter() - start
     else:
         from core.nlp.loading import load_encoder
-        from core.nlp.train_emotions import read_in_batches
         from core.settings import get_settings
 
         head = emotions.load_head(args.head)
@@ -135,7 +93,7 @@ def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[li
 def run(args: argparse.Namespace) -> dict[str, Any]:
     polarity = bool(args.polarity)
     if args.test.suffix == ".tsv":
-        rows = read_goemotions(args.test)
+        rows = single_labelled(read_goemotions(args.test.parent, args.test.stem))
     else:
         rows = read_csv(args.test, polarity=polarity)
     if not rows:

@@ -1,10 +1,11 @@
 """Evaluation commands; each prints one JSON object as its last line.
 
-python -m core.nlp.evaluate pii --data ../shared/datasets/presidio_pii/synth_dataset_v2.json
-python -m core.nlp.evaluate faq --faqs FAQS.csv --queries QUERIES.csv
-python -m core.nlp.evaluate intents --train TRAIN.csv --test TEST.csv [--oos OOS.csv]
-python -m core.nlp.evaluate emotions --test TEST.csv [--polarity]
-python -m core.nlp.evaluate entities --test FILE.conll [--map src=dst,...]
+python -m core.nlp.training.evaluate pii --data PII.json   # Presidio format, e.g.
+    ../shared/datasets/presidio_pii/synth_dataset_v2.json
+python -m core.nlp.training.evaluate faq --faqs FAQS.csv --queries QUERIES.csv
+python -m core.nlp.training.evaluate intents --train TRAIN.csv --test TEST.csv [--oos OOS.csv]
+python -m core.nlp.training.evaluate emotions --test TEST.csv [--polarity]
+python -m core.nlp.training.evaluate entities --test FILE.conll [--map src=dst,...]
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from core.nlp import evaluate_emotions, evaluate_entities, evaluate_intents
+from core.nlp.training import evaluate_emotions, evaluate_entities, evaluate_intents
 
 PII_KINDS = ("CREDIT_CARD", "US_SSN", "IBAN_CODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS")
 
@@ -105,7 +106,7 @@ def evaluate_faq(faqs_csv: Path, queries_csv: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.evaluate")
+    parser = argparse.ArgumentParser(prog="python -m core.nlp.training.evaluate")
     sub = parser.add_subparsers(dest="task", required=True)
     pii = sub.add_parser("pii", help="PII detection on a Presidio-format JSON file")
     pii.add_argument("--data", type=Path, required=True)

@@ -1,9 +1,9 @@
-"""Train the shipped emotion head: `python -m core.nlp.train_emotions`.
+"""Train the shipped emotion head: `python -m core.nlp.training.emotion_head`.
 
 Reads GoEmotions from ../shared/datasets/goemotions (never copied into the project) and the
 project's own support-style lines (data/models/emotion.minilm-attn.v2/support_train.csv), runs
 the shipped sentence encoder over them once, keeping the token states of each pass, and trains
-one small network on those states (`core.nlp.loading.fit_attention_head`) with two outputs: the
+one small network on those states (`attention_head.fit_attention_head`) with two outputs: the
 product labels and GoEmotions' Ekman labels. Writes head.npz and training.json beside the
 training file. support_test.csv is only ever measured on.
 """
@@ -11,14 +11,12 @@ training file. support_test.csv is only ever measured on.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -34,11 +32,12 @@ from core.nlp.emotions import (
     predict_emotions,
     save_head,
 )
-from core.nlp.token_states import TokenStates
+from core.nlp.training.emotion_data import read_csv, read_goemotions, read_support, single_labelled
+from core.nlp.training.scores import scores
+from core.nlp.training.token_batches import collect_states, read_in_batches
+from core.settings import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOEMOTIONS_DIR = ROOT.parent / "shared" / "datasets" / "goemotions"
-BATCH_SIZE = 64
 SEED = 0
 # Training texts are cut at this many tokens (GoEmotions comments are short; 0.1% are longer).
 TRAIN_TOKENS = 64
@@ -67,66 +66,6 @@ _GOEMOTIONS = {
 GOEMOTIONS_TO_PRODUCT = {
     name: label for label, names in _GOEMOTIONS.items() for name in names.split()
 }
-
-T = TypeVar("T")
-
-
-def read_in_batches(
-    encoder: Any,
-    texts: Sequence[str],
-    read: Callable[[TokenStates], Sequence[T]],
-    batch_size: int = BATCH_SIZE,
-) -> list[T]:
-    """`read` over the token states of many texts, in the texts' order; batches of similar
-    length keep padding (and time) down."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out: list[Any] = [None] * len(texts)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        _, states = encoder.token_states([texts[i] for i in rows])
-        for i, value in zip(rows, read(states), strict=True):
-            out[i] = value
-    return out
-
-
-def collect_states(encoder: Any, texts: Sequence[str], max_tokens: int) -> TokenStates:
-    """Token states of every text, padded to `max_tokens` (tokens stored as float16: the
-    GoEmotions training set takes 2.1 GB instead of 4.3)."""
-    dim = int(encoder.dim)
-    tokens = np.zeros((len(texts), max_tokens, dim), dtype=np.float16)
-    mask = np.zeros((len(texts), max_tokens), dtype=bool)
-    means: np.ndarray | None = None
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), BATCH_SIZE):
-        rows = order[start : start + BATCH_SIZE]
-        _, states = encoder.token_states([texts[i] for i in rows], max_tokens=max_tokens)
-        width = states.tokens.shape[1]
-        tokens[rows, :width] = states.tokens
-        mask[rows, :width] = states.mask
-        if means is None:
-            means = np.zeros((len(texts), *states.layer_means.shape[1:]), dtype=np.float32)
-        means[rows] = states.layer_means
-    return TokenStates(tokens, mask, means if means is not None else np.zeros((0, 0, dim)))
-
-
-def read_goemotions(folder: Path, split: str) -> list[tuple[str, list[str]]]:
-    """(text, label names) per comment; a comment may carry several labels."""
-    names = (folder / "labels.txt").read_text(encoding="utf-8").split()
-    rows = []
-    with open(folder / f"{split}.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            text, ids, _ = line.rstrip("\n").split("\t")
-            rows.append((text, [names[int(i)] for i in ids.split(",")]))
-    return rows
-
-
-def read_support(path: Path) -> list[tuple[str, str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = [(r["text"], r["label"]) for r in csv.DictReader(fh)]
-    unknown = {label for _, label in rows} - set(LABELS)
-    if unknown:
-        raise ValueError(f"{path}: unknown labels {sorted(unknown)}")
-    return rows
 
 
 def product_label(names: list[str]) -> str | None:
@@ -174,7 +113,7 @@ def train(
 ) -> dict[str, Any]:
     """Train the network on GoEmotions (and the support lines unless `with_support` is off:
     the card's comparison) and tune the Ekman prior correction on the dev split."""
-    from core.nlp.loading import fit_attention_head
+    from core.nlp.training.attention_head import fit_attention_head
 
     original = read_goemotions(goemotions / "original", "train")
     ekman = read_goemotions(goemotions / "ekman", "train")
@@ -233,10 +172,7 @@ def train(
 
 def measure(head: EmotionHead, encoder: Any, goemotions: Path, test_csv: Path) -> dict[str, Any]:
     """The card's figures: Ekman test (single-label rows) and the held-out support set."""
-    from core.nlp.evaluate_emotions import read_csv, scores
-
-    test = read_goemotions(goemotions / "ekman", "test")
-    single = [(text, names[0]) for text, names in test if len(names) == 1]
+    single = single_labelled(read_goemotions(goemotions / "ekman", "test"))
     predicted = read_in_batches(
         encoder, [t for t, _ in single], lambda states: predict_ekman(head, states)
     )
@@ -254,7 +190,7 @@ def measure(head: EmotionHead, encoder: Any, goemotions: Path, test_csv: Path) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.train_emotions")
+    parser = argparse.ArgumentParser(prog="python -m core.nlp.training.emotion_head")
     parser.add_argument("--goemotions", type=Path, default=GOEMOTIONS_DIR)
     parser.add_argument("--out", type=Path, default=head_dir(HEAD_NAME))
     parser.add_argument(

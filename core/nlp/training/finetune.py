@@ -1,15 +1,15 @@
 """Fine-tune the sentence encoder on the business's own questions, phrasings and answers.
 
-    python -m core.nlp.finetune                      # the business's published FAQs
-    python -m core.nlp.finetune --faqs FAQS.csv --queries QUERIES.csv   # `faq_id,question,answer`
-                                                      # and `text,faq_id` (e.g. StackFAQ)
+    python -m core.nlp.training.finetune       # the business's published FAQs
+    python -m core.nlp.training.finetune --faqs FAQS.csv --queries QUERIES.csv
+                    # `faq_id,question,answer` and `text,faq_id` (e.g. StackFAQ)
 
 Each FAQ's phrasings are split: a held-out share (--holdout, 0.3) is only ever used to evaluate;
 the rest trains. Training is contrastive (the multiple-negatives ranking loss of
-sentence-transformers, written out here in a few lines of torch): each anchor must pick its own
-positive out of the batch; pairs are phrasing -> question, phrasing -> answer and question ->
-answer; another text of the same FAQ in the batch is never counted as a negative. One epoch of
-about 1,000 pairs takes a few minutes on one CPU core.
+sentence-transformers, written out in a few lines of torch in `contrastive.py`): each anchor
+must pick its own positive out of the batch; pairs are phrasing -> question, phrasing -> answer
+and question -> answer; another text of the same FAQ in the batch is never counted as a
+negative. One epoch of about 1,000 pairs takes a few minutes on one CPU core.
 
 Before and after, retrieval is measured the way the chat server answers: every FAQ indexed by
 its question and its training phrasings, each held-out phrasing a query (top-1 accuracy, MRR).
@@ -30,7 +30,6 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,49 +37,19 @@ import numpy as np
 
 from core.nlp.loading import Encoder, load_encoder
 from core.nlp.retrieval import FaqDoc, build_index, search
+from core.nlp.training.contrastive import save_encoder, train_contrastive
+from core.nlp.training.faq_sets import (
+    Faq,
+    Split,
+    faqs_from_csv,
+    faqs_from_entries,
+    split_phrasings,
+    training_pairs,
+)
+from core.nlp.training.token_batches import read_in_batches
 
 ADOPTED = "ADOPTED"
 HISTORY = "finetune-history.jsonl"
-ANSWER_CHARS = 400  # answers are cut here: the question's topic is in their opening
-
-
-@dataclass(frozen=True)
-class Faq:
-    faq_id: str
-    question: str
-    answer: str
-    phrasings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Split:
-    faqs: tuple[Faq, ...]  # phrasings: the training share only
-    held_out: tuple[tuple[str, str], ...]  # (text, faq_id)
-
-
-def split_phrasings(faqs: Sequence[Faq], holdout: float, seed: int) -> Split:
-    """Per FAQ with at least two phrasings, hold out `holdout` of them (at least one)."""
-    rng = random.Random(seed)
-    kept, held = [], []
-    for faq in faqs:
-        phrasings = list(dict.fromkeys(p for p in faq.phrasings if p != faq.question))
-        rng.shuffle(phrasings)
-        n = max(1, round(len(phrasings) * holdout)) if len(phrasings) >= 2 else 0
-        held += [(p, faq.faq_id) for p in phrasings[:n]]
-        kept.append(Faq(faq.faq_id, faq.question, faq.answer, tuple(phrasings[n:])))
-    return Split(tuple(kept), tuple(held))
-
-
-def training_pairs(faqs: Sequence[Faq]) -> list[tuple[str, str, str]]:
-    """(anchor, positive, faq_id) triples."""
-    pairs = []
-    for faq in faqs:
-        answer = faq.answer[:ANSWER_CHARS]
-        pairs.append((faq.question, answer, faq.faq_id))
-        for phrasing in faq.phrasings:
-            pairs.append((phrasing, faq.question, faq.faq_id))
-            pairs.append((phrasing, answer, faq.faq_id))
-    return pairs
 
 
 def retrieval_scores(
@@ -125,7 +94,7 @@ def train(
     scale: float,
     seed: int,
 ) -> dict[str, Any]:
-    """Contrastive fine-tuning of the encoder in place (the torch part is in loading.py)."""
+    """Contrastive fine-tuning of the encoder in place (the torch part is in contrastive.py)."""
     rng = random.Random(seed)
     batches = []
     for _ in range(epochs):
@@ -135,7 +104,9 @@ def train(
             order[i : i + batch_size] for i in range(0, len(order) - batch_size + 1, batch_size)
         ]
     started = time.perf_counter()
-    losses = encoder.train_contrastive(batches, learning_rate=learning_rate, scale=scale, seed=seed)
+    losses = train_contrastive(
+        encoder, batches, learning_rate=learning_rate, scale=scale, seed=seed
+    )
     return {
         "steps": len(losses),
         "first_loss": round(float(np.mean(losses[:5])), 4) if losses else None,
@@ -166,7 +137,6 @@ def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
     held-out support-style set, so a fine-tune that shifts the embedding space too far for it
     is not adopted."""
     from core.nlp.emotions import head_dir, load_head, predict_emotions
-    from core.nlp.train_emotions import read_in_batches
 
     try:
         head = load_head()
@@ -181,50 +151,20 @@ def emotion_polarity_accuracy(encoder: Encoder) -> float | None:
     return round(right / max(1, len(rows)), 4)
 
 
-def faqs_from_csv(faqs_csv: Path, queries_csv: Path) -> list[Faq]:
-    with open(faqs_csv, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    with open(queries_csv, newline="", encoding="utf-8") as fh:
-        queries = list(csv.DictReader(fh))
-    missing = {"faq_id", "question", "answer"} - set(rows[0] if rows else {})
-    if missing or not queries or {"text", "faq_id"} - set(queries[0]):
-        raise ValueError("need faq_id,question,answer and text,faq_id columns")
-    phrasings: dict[str, list[str]] = {}
-    for query in queries:
-        phrasings.setdefault(query["faq_id"], []).append(query["text"])
-    return [
-        Faq(r["faq_id"], r["question"], r["answer"], tuple(phrasings.get(r["faq_id"], ())))
-        for r in rows
-    ]
-
-
 def faqs_from_database() -> list[Faq]:
-    from sqlmodel import Session
-
+    """The business's published FAQs, read through `core.crud` (imported here so that a run on
+    CSV files never opens the database)."""
     from core.crud import faqs as faq_crud
-    from core.db import get_engine
+    from core.db import session_scope
 
-    with Session(get_engine()) as session:
-        entries = faq_crud.list_faqs(session=session, published_only=True)
-    # A translation and its source are one FAQ (as the chat server groups them): the loss must
-    # never push them apart, and finding the translation is finding the FAQ.
-    published = {e.id for e in entries}
-    groups: dict[int, list[Any]] = {}
-    for e in entries:
-        key = e.translation_of if e.translation_of in published else e.id
-        if key is not None:
-            groups.setdefault(key, []).append(e)
-    faqs = []
-    for key, group in groups.items():
-        group.sort(key=lambda e: (e.id != key, e.id))
-        source = group[0]
-        texts = [t for e in group for t in (e.question, *e.phrasings) if t != source.question]
-        faqs.append(Faq(str(key), source.question, source.answer, tuple(dict.fromkeys(texts))))
-    return faqs
+    with session_scope() as session:
+        return faqs_from_entries(faq_crud.list_faqs(session=session, published_only=True))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.nlp.finetune", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m core.nlp.training.finetune", description=__doc__
+    )
     parser.add_argument("--faqs", type=Path)
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--holdout", type=float, default=0.3)
@@ -275,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     models_dir = args.models_dir or settings.DATA_DIR / "models"
     models_dir.mkdir(parents=True, exist_ok=True)
     out = next_version(models_dir)
-    encoder.save(out)
+    save_encoder(encoder, out)
     adopt = better(after, before) and not args.no_adopt
     record = {
         "task": "finetune",
@@ -294,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "finetune.json").write_text(json.dumps(record, indent=2) + "\n")
     (out / "MODEL_CARD.md").write_text(
         f"# {out.name}\n\nall-MiniLM-L6-v2 ({base}) fine-tuned contrastively on {len(pairs)} "
-        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.finetune`.\n\n"
+        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.training.finetune`.\n\n"
         f"Held-out phrasings ({len(split.held_out)}): top-1 {before['top1']} -> {after['top1']}, "
         f"MRR {before['mrr']} -> {after['mrr']}. Adopted: {'yes' if adopt else 'no'}.\n"
     )
