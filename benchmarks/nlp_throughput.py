@@ -71,13 +71,15 @@ def main() -> None:
     from core.nlp.loading import load_encoder
     from core.settings import Settings
 
-    encoder = load_encoder(Settings().encoder_path)
+    settings = Settings()
+    encoder = load_encoder(settings.encoder_path)
     encoder.use_threads(args.threads)
     faqs = json.loads((ROOT / "data" / "demo" / "faqs.json").read_text())
     examples = [(t, str(i)) for i, f in enumerate(faqs) for t in [f["question"], *f["phrasings"]]]
     examples += [(t, HUMAN) for t in HUMAN_EXAMPLES]
     vectors = encoder.encode([t for t, _ in examples])
     heads = Heads(
+        intent_threshold=settings.INTENT_THRESHOLD,
         intents=train_intents(np.asarray(vectors), [label for _, label in examples]),
         emotions=load_head(),
         products=("Trek Marlin 5", "Brompton C Line", "Specialized Turbo Vado"),

@@ -55,7 +55,9 @@ class Knowledge:
         self.snapshot = Snapshot(
             build_index([], lambda texts: np.zeros((0, 1))),
             Heads(
-                emotions=self.emotions, threshold=intent_threshold, link_blocklist=link_blocklist
+                intent_threshold=intent_threshold,
+                emotions=self.emotions,
+                link_blocklist=link_blocklist,
             ),
             {},
             {},
@@ -108,7 +110,7 @@ class Knowledge:
                 emotions=self.emotions,
                 products=products,
                 timezone=timezone,
-                threshold=self.intent_threshold,
+                intent_threshold=self.intent_threshold,
                 link_blocklist=self.link_blocklist,
             ),
             groups=groups,

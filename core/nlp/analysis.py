@@ -1,9 +1,10 @@
 """One analysis per visitor message: every head reads the one encoder pass of the message.
 
-`Analyzer.analyze(texts)` filters each text (secrets masked, profanity censored: nothing
+`analyze(texts, encoder, heads)` filters each text (secrets masked, profanity censored: nothing
 unfiltered reaches the encoder or storage), detects its language, encodes the batch once, and
-reads intent (from the embedding), emotion (from the same pass's token states) and entities. The chat server runs it on micro-batches of
-concurrent messages (chat_server/knowledge.py); benchmarks/nlp_throughput.py measures it.
+reads intent (from the embedding), emotion (from the same pass's token states) and entities.
+The bot's knowledge (core/bot/knowledge.py) calls it, and the chat server on micro-batches of
+concurrent messages; benchmarks/nlp_throughput.py measures it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from core.nlp.emotions import EmotionHead, EmotionResult
 from core.nlp.entities import Entity, extract_entities
 from core.nlp.filters import Filtered, filter_text
 from core.nlp.intents import (
-    DEFAULT_MARGIN,
-    DEFAULT_THRESHOLD,
     IntentModel,
     IntentResult,
     predict_intents,
@@ -61,12 +60,11 @@ class Analysis:
 class Heads:
     """What reads the encoder pass; replaced as a whole when the FAQs change (no torn reads)."""
 
+    intent_threshold: float  # INTENT_THRESHOLD: the intent head's confidence needed to answer
     intents: IntentModel | None = None
     emotions: EmotionHead | None = None
     products: tuple[str, ...] = ()
     timezone: str = "UTC"
-    threshold: float = DEFAULT_THRESHOLD
-    margin: float = DEFAULT_MARGIN
     link_blocklist: tuple[str, ...] = ()  # hosts flagged besides the shipped list
 
 
@@ -90,7 +88,7 @@ def analyze(
         emotions = emotion_reader(clean) if emotion_reader is not None else [None] * len(clean)
     languages = detect_languages(clean)
     intents: Sequence[IntentResult | None] = (
-        predict_intents(heads.intents, vectors, threshold=heads.threshold, margin=heads.margin)
+        predict_intents(heads.intents, vectors, threshold=heads.intent_threshold)
         if heads.intents is not None and len(clean)
         else [None] * len(clean)
     )

@@ -33,7 +33,8 @@ TIMED_MESSAGES = 200
 
 
 def add_parser(subparsers: Any) -> None:
-    from core.nlp.intents import DEFAULT_MARGIN, DEFAULT_THRESHOLD
+    from core.nlp.intents import MARGIN
+    from core.settings import Settings
 
     parser = subparsers.add_parser(
         "intents", help="intent head: accuracy, macro-F1, out-of-scope recall, calibration"
@@ -41,8 +42,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--oos", type=Path, help="texts of intents missing from --train")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
-    parser.add_argument("--margin", type=float, default=DEFAULT_MARGIN)
+    threshold = Settings.model_fields["INTENT_THRESHOLD"].default  # the product's default
+    parser.add_argument("--threshold", type=float, default=threshold)
+    parser.add_argument("--margin", type=float, default=MARGIN)
     parser.add_argument("--save", type=Path, help="also write the trained head here (.npz)")
 
 
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     timed = test_x[:TIMED_MESSAGES]
     for i in range(len(timed)):
-        predict_intents(model, timed[i : i + 1])
+        predict_intents(model, timed[i : i + 1], threshold=args.threshold)
     head_ms = 1000 * (time.perf_counter() - started) / max(1, len(timed))
 
     results = predict_intents(model, test_x, threshold=args.threshold, margin=args.margin)

@@ -32,7 +32,9 @@ def test_every_head_reads_one_encoder_pass_of_the_filtered_text(encoder: object)
 
     examples = ["when do you open", "opening hours", "where is my parcel", "track my order"]
     intents = train_intents(encoder.encode(examples), ["hours", "hours", "order", "order"])  # type: ignore[attr-defined]
-    heads = Heads(intents=intents, emotions=load_head(), products=("Trek Marlin 5",))
+    heads = Heads(
+        intent_threshold=0.7, intents=intents, emotions=load_head(), products=("Trek Marlin 5",)
+    )
     texts = [
         "My card 4111 1111 1111 1111 was charged twice for the Trek Marlin 5, this is a disgrace!",
         "Where is my order #A12345? It should have come on Monday.",
@@ -55,5 +57,7 @@ def test_every_head_reads_one_encoder_pass_of_the_filtered_text(encoder: object)
 
 
 def test_without_heads_the_analysis_still_filters_and_detects_language(encoder: object) -> None:
-    (only,) = analyze(["¿Dónde está mi pedido? Llegó roto."], encoder, Heads(), now=NOW)  # type: ignore[arg-type]
+    (only,) = analyze(
+        ["¿Dónde está mi pedido? Llegó roto."], encoder, Heads(intent_threshold=0.7), now=NOW
+    )  # type: ignore[arg-type]
     assert only.language == "es" and only.intent is None and only.emotion is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from core.nlp.intents import (
 DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 DIM = 16
 LABELS = ("billing", "delivery", "hours", "returns")
+
+THRESHOLD = 0.7  # the product default, INTENT_THRESHOLD
+predict = partial(predict_intents, threshold=THRESHOLD)
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -52,7 +56,7 @@ def model(centres: dict[str, np.ndarray]) -> IntentModel:
 def test_a_clear_message_is_answered_with_its_intent(
     model: IntentModel, centres: dict[str, np.ndarray]
 ) -> None:
-    [result] = predict_intents(model, centres["hours"][None])
+    [result] = predict(model, centres["hours"][None])
     assert result.label == "hours"
     assert result.confidence >= 0.7
     assert not result.out_of_scope and not result.ambiguous
@@ -63,13 +67,13 @@ def test_below_the_threshold_is_out_of_scope(
 ) -> None:
     # As close to every intent as to any other: nothing deserves an answer.
     midpoint = unit(np.mean(list(centres.values()), axis=0))[None]
-    [result] = predict_intents(model, midpoint)
+    [result] = predict(model, midpoint)
     assert result.confidence < 0.7 and result.out_of_scope
 
 
 def test_the_threshold_is_a_setting(model: IntentModel, centres: dict[str, np.ndarray]) -> None:
     query = unit(centres["hours"] + 0.8 * centres["returns"])[None]
-    [result] = predict_intents(model, query)
+    [result] = predict(model, query)
     strict = predict_intents(model, query, threshold=min(1.0, result.confidence + 0.01))[0]
     lenient = predict_intents(model, query, threshold=max(0.0, result.confidence - 0.01))[0]
     assert strict.out_of_scope and not lenient.out_of_scope
@@ -92,16 +96,16 @@ def test_two_close_intents_are_ambiguous(
     for _ in range(30):
         middle = (low + high) / 2
         low, high = (middle, high) if lead(middle) > 0 else (low, middle)
-    [torn] = predict_intents(model, query(low))
+    [torn] = predict(model, query(low))
     assert {label for label, _ in torn.top3[:2]} == {"billing", "returns"}
     assert torn.ambiguous
-    assert not predict_intents(model, query(low), margin=0.0)[0].ambiguous
-    assert not predict_intents(model, centres["billing"][None])[0].ambiguous
+    assert not predict(model, query(low), margin=0.0)[0].ambiguous
+    assert not predict(model, centres["billing"][None])[0].ambiguous
 
 
 def test_top3_is_best_first(model: IntentModel, centres: dict[str, np.ndarray]) -> None:
     query = unit(centres["delivery"] + 0.5 * centres["hours"] + 0.2 * centres["billing"])[None]
-    [result] = predict_intents(model, query)
+    [result] = predict(model, query)
     labels = [label for label, _ in result.top3]
     scores = [p for _, p in result.top3]
     assert labels == ["delivery", "hours", "billing"]
@@ -142,7 +146,7 @@ def test_save_and_load_give_the_same_answers(
     loaded = load_intents(path)
     assert loaded.labels == model.labels and loaded.temperature == model.temperature
     queries = np.stack(list(centres.values()))
-    assert predict_intents(loaded, queries) == predict_intents(model, queries)
+    assert predict(loaded, queries) == predict(model, queries)
     assert [p.name for p in path.parent.iterdir()] == ["head.npz"]  # no partial file left
 
 
@@ -151,8 +155,8 @@ def test_an_intent_with_one_example_and_two_intents_work() -> None:
     a, b = unit(rng.normal(size=(2, DIM)))
     x = np.stack([a, unit(b + 0.1 * rng.normal(size=DIM)), unit(b + 0.1 * rng.normal(size=DIM))])
     model = train_intents(x, ["only-once", "twice", "twice"])
-    assert [r.label for r in predict_intents(model, np.stack([a, b]))] == ["only-once", "twice"]
-    assert len(predict_intents(model, a[None])[0].top3) == 2
+    assert [r.label for r in predict(model, np.stack([a, b]))] == ["only-once", "twice"]
+    assert len(predict(model, a[None])[0].top3) == 2
 
 
 def test_bad_training_input_is_refused() -> None:
@@ -165,8 +169,8 @@ def test_bad_training_input_is_refused() -> None:
 
 def test_embeddings_of_another_encoder_are_refused(model: IntentModel) -> None:
     with pytest.raises(ValueError, match="dimensions"):
-        predict_intents(model, np.ones((1, DIM + 1)))
-    assert predict_intents(model, np.zeros((0, DIM))) == []
+        predict(model, np.ones((1, DIM + 1)))
+    assert predict(model, np.zeros((0, DIM))) == []
 
 
 # Measured with all-MiniLM-L6-v2 on the demo business (36 published FAQs, 238 questions and
@@ -183,7 +187,7 @@ def test_demo_business_intents(encoder: Any) -> None:
 
     with open(DEMO / "eval_queries.csv", newline="") as fh:
         queries = list(csv.DictReader(fh))
-    results = predict_intents(model, encoder.encode([q["text"] for q in queries]))
+    results = predict(model, encoder.encode([q["text"] for q in queries]))
     right = [r.label == q["question"] for r, q in zip(results, queries, strict=True)]
     answered = [ok and not r.out_of_scope for ok, r in zip(right, results, strict=True)]
     assert sum(right) / len(queries) >= 0.95
@@ -191,5 +195,5 @@ def test_demo_business_intents(encoder: Any) -> None:
 
     with open(DEMO / "out_of_scope.csv", newline="") as fh:
         unrelated = [row["text"] for row in csv.DictReader(fh)]
-    flagged = [r.out_of_scope for r in predict_intents(model, encoder.encode(unrelated))]
+    flagged = [r.out_of_scope for r in predict(model, encoder.encode(unrelated))]
     assert sum(flagged) / len(flagged) >= 0.7
