@@ -98,6 +98,7 @@ def main() -> int:
         print(
             "\nCustomerAgent is running:\n"
             f"  demo website with the chat widget  {base}/demo\n"
+            f"  help centre (the published FAQs)   {base}/help\n"
             f"  chat API (OpenAPI document)        {base}/api/openapi.json\n"
             f"  admin (inbox, knowledge base)      {admin_url}/\n"
             "Press Ctrl-C to stop.\n",
