@@ -492,7 +492,11 @@ def test_the_visitors_choice_of_language_picks_the_translation_or_adds_a_note(
     assert hours["text"].startswith("Abrimos de lunes a viernes")
     password = visit.say("how do I reset my password?")["reply"]
     assert password["kind"] == "answer"
-    assert password["text"].endswith(say("untranslated", "es"))
+    # The note is a part of its own, in the visitor's language, beside the English answer; the
+    # text still ends with it for a client that shows `text` alone.
+    assert (password["note"], password["note_language"]) == (say("untranslated", "es"), "es")
+    assert password["language"] == "en"
+    assert password["text"].endswith(f". {say('untranslated', 'es')}")
     unclear = visit.say("do you take trade ins")["reply"]
     assert unclear["text"] == say("clarify", "es")
 
