@@ -116,6 +116,8 @@ class MessagePublic(SQLModel):
     # widget shows the two parts apart, each with its own language.
     note: str | None = None
     note_language: str | None = None
+    # The visitor's rating of the message (1 helpful, -1 not), in a conversation's history only.
+    rating: int | None = None
 
     @property
     def answer_text(self) -> str:
