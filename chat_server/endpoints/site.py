@@ -18,6 +18,7 @@ from chat_server.context import context
 from chat_server.errors import ApiError
 from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, SuggestionsOut
 from core import business_hours
+from core.bot.texts import greetings_for
 from core.crud import business as business_crud
 from core.response_times import EstimatedWait, estimated_wait
 
@@ -59,6 +60,7 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
     return ConfigOut(
         business_name=business.name,
         greeting=business.greeting,
+        greetings=greetings_for(business.greeting),
         default_language=business.default_language,
         color=business.color,
         position=business.position,
@@ -76,7 +78,7 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
 
 async def config(request: Request) -> JSONResponse:
     """
-    summary: What the widget shows before the first message (business name, greeting, colours, opening hours, triggers, quick actions, estimated waits)
+    summary: What the widget shows before the first message (business name, greeting and its translations when it is the default one, colours, opening hours, triggers, quick actions, estimated waits)
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """
