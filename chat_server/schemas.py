@@ -154,6 +154,9 @@ class EstimatedWaitOut(BaseModel):
 class ConfigOut(BaseModel):
     business_name: str
     greeting: str
+    # The greeting in each language the bot speaks (en, ur, es, fr, de, ar) while the owner keeps
+    # the default one; {} when the owner wrote their own, which is shown as written.
+    greetings: dict[str, str] = {}
     default_language: str
     color: str
     position: str

@@ -86,11 +86,12 @@ def message_frames(message: MessagePublic, from_token: int = 0) -> list[str]:
     """A bot answer token by token then whole; any other message whole.
 
     The answer is complete when stored (retrieved, not generated), so its token events are
-    written together: one socket write per message, each token still its own resumable event."""
+    written together: one socket write per message, each token still its own resumable event.
+    A note in another language (`note`) is not streamed: it comes with the whole message."""
     out = []
     if message.role == Role.BOT:
         mid = message.id
-        for index, text in enumerate(chunks(message.text)):
+        for index, text in enumerate(chunks(message.answer_text)):
             if index >= from_token:
                 # Written by hand: this runs for every token of every answer.
                 chunk = json.dumps(text, ensure_ascii=False)

@@ -7,6 +7,12 @@ const RECONNECT_MAX_MS = 30000;
 // Answers that no retry can change: the token is expired, forged or foreign, or the conversation is gone.
 export const GONE = new Set([401, 403, 404]);
 
+/** The host page without its query string and fragment, which can carry personal data. */
+function pageAddress() {
+  const { origin, pathname } = window.location;
+  return origin && origin !== 'null' ? `${origin}${pathname}`.slice(0, 2048) : '';
+}
+
 export class ApiError extends Error {
   /**
    * status is the HTTP status (0 for network failures and timeouts); retryAfter is in seconds
@@ -116,10 +122,11 @@ export class ChatApi {
 
   /**
    * Start a conversation and make it the current session. previousToken (the token of an earlier
-   * conversation) keeps the same visitor on the server.
+   * conversation) keeps the same visitor on the server. The host page's address goes with it.
    */
-  async startConversation({ language, pageUrl, previousToken } = {}) {
+  async startConversation({ language, previousToken } = {}) {
     const body = {};
+    const pageUrl = pageAddress();
     if (language) body.language = language;
     if (pageUrl) body.page_url = pageUrl;
     if (navigator.language) body.browser_language = navigator.language.slice(0, 35);
@@ -162,6 +169,16 @@ export class ChatApi {
     if (form.phone) body.phone = form.phone;
     if (this.session) body.conversation_id = this.session.conversation_id;
     return this._request('POST', '/api/contact', { body, token: this.session && this.session.visitor_token });
+  }
+
+  /**
+   * POST /feedback: rate a bot answer (1 helpful, -1 not), optionally with a comment. The server
+   * keeps one rating per answer: a second call replaces the first.
+   */
+  feedback(messageId, rating, comment) {
+    const body = { rating, message_id: messageId };
+    if (comment) body.comment = comment;
+    return this._request('POST', this._conversationPath('/feedback'), { body, token: this.session && this.session.visitor_token });
   }
 
   /**

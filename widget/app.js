@@ -1,55 +1,38 @@
 // The chat panel. loader.js imports this module on first open and calls mount(). This module owns
-// the panel and the conversation's life cycle; outbox.js queues and sends visitor messages, log.js
-// renders messages, api.js knows the endpoints, contact.js is the contact form, suggest.js the FAQ
-// autocomplete, i18n.js the words.
+// the panel and the conversation's life cycle; header.js is its header, outbox.js queues and sends
+// visitor messages, log.js renders messages, api.js knows the endpoints, contact.js is the contact
+// form (loaded when first opened), suggest.js the FAQ autocomplete, i18n.js the words.
 
 import { GONE, PanelApi, describeError } from './api.js';
-import { contactView } from './contact.js';
+import { DEFAULT_NAME, cleanName, headerView } from './header.js';
 import * as i18n from './i18n.js';
 import { MessageLog } from './log.js';
 import { Outbox } from './outbox.js';
 import { Preferences, chosenLanguage } from './prefs.js';
 import * as storage from './storage.js';
 import { composer } from './suggest.js';
-import { ICON_CLOSE, ICON_MOON, ICON_SUN, alertController, el, icon, uniqueId } from './ui.js';
+import { alertController, el, trapFocus } from './ui.js';
 
 const { t } = i18n;
-// How long a reply that came back in the POST response may wait for the stream before it is shown.
-const REPLY_FALLBACK_MS = 1500;
 const CONFIG_WAIT_MS = 3000;
-const DEFAULT_NAME = 'Support';
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
 
-/** The host page without its query string and fragment, which can carry personal data. */
-function pageAddress() {
-  const { origin, pathname } = window.location;
-  return origin && origin !== 'null' ? `${origin}${pathname}`.slice(0, 2048) : '';
-}
-
-/** The header's open/away line from /api/config; '' (no line) when the business has set no hours. */
-function statusText(config, lang) {
-  const { hours, open_now: open, next_opening: next } = config || {};
-  if (typeof open !== 'boolean' || !hours || !Object.keys(hours).length) return '';
-  if (open) return t('online');
-  // The owner's wall clock, read off the ISO string (it carries the business's offset), not the visitor's.
-  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d)/.exec(String(next));
-  if (!m) return t('away');
-  const day = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(+m[1], m[2] - 1, +m[3]));
-  return t('awayUntil', { day, time: m[4] });
-}
-
 class ChatPanel {
-  constructor({ server, root, panelId, close }) {
+  constructor({ server, root, panelId, close, name, config, configAt }) {
     this.api = new PanelApi(server, (lang) => this.prefs.detected(lang));
     this.root = root;
     this.requestClose = close;
     this.config = {};
-    this.name = DEFAULT_NAME;
+    this.pageName = cleanName(name); // the /chat page carries the name: known offline too
+    this.name = this.pageName || DEFAULT_NAME;
     this.configGreeting = '';
-    this.statusAt = Date.now(); // when the status line's config was asked for
+    this.loaderConfig = config; // the loader's /api/config answer (a promise), asked for once
+    this.statusAt = configAt || Date.now(); // when the status line's config was asked for
     this.stream = null;
-    this.ready = null;
-    this.generation = 0; // counts restarts, so a late reply of the old conversation is not shown
+    this.ready = null; // the stored conversation shown (or none there), once per conversation
+    this.starting = null; // a conversation being started for the visitor's first message
+    this.previousToken = null; // the visitor of a conversation the server no longer has
+    this.contact = null; // the contact form (a promise of it), made the first time it is opened
     this.build(root, panelId);
     this.prefs = new Preferences({
       root,
@@ -66,7 +49,6 @@ class ChatPanel {
         this.restartConversation();
         this.alerts.show(i18n.EN.gone);
       },
-      reply: (reply) => this.awaitReply(reply),
       giveBack: (texts) => {
         this.input.value = [...texts, this.input.value].filter(Boolean).join(' ');
       },
@@ -74,18 +56,12 @@ class ChatPanel {
   }
 
   build(root, panelId) {
-    this.title = el('h2', { class: 'sc-title', dir: 'auto' }, DEFAULT_NAME); // the name's own direction
-    this.status = el('p', { class: 'sc-status', id: uniqueId('status'), hidden: true });
-    const closeButton = el('button', {
-      type: 'button', class: 'sc-icon sc-close', ta: 'aria-label=close', onclick: () => this.requestClose(),
-    }, icon(ICON_CLOSE));
-    // Moon in the light theme, sun in the dark one; aria-pressed says which is on.
-    this.themeButton = el('button', {
-      type: 'button', class: 'sc-icon sc-theme', ta: 'aria-label=theme', onclick: () => this.prefs.toggleTheme(),
-    }, icon(ICON_MOON, 20, 'sc-i-moon'), icon(ICON_SUN, 20, 'sc-i-sun'));
-    this.languageMenu = el('select', {
-      class: 'sc-language', ta: 'aria-label=language', onchange: () => this.chooseLanguage(this.languageMenu.value),
-    }, Object.entries(i18n.LANGUAGES).map(([code, name]) => el('option', { value: code, lang: code }, name)));
+    this.header = headerView({
+      close: () => this.requestClose(),
+      toggleTheme: () => this.prefs.toggleTheme(),
+      chooseLanguage: (lang) => this.chooseLanguage(lang),
+    });
+    this.themeButton = this.header.themeButton;
     const alertSlot = el('div', { class: 'sc-alerts' });
     const alerts = alertController(alertSlot);
     // Alerts raised in English by other modules, shown in the visitor's language.
@@ -98,7 +74,13 @@ class ChatPanel {
     if (this.launcher) this.launcher.dataset.ta = 'aria-label=open';
 
     this.log = new MessageLog({
-      onQuickReply: (text) => this.outbox.sendText(text),
+      onQuickReply: (text) => {
+        const sent = this.outbox.sendText(text);
+        // A suggested question's buttons go once it is asked: the focus they had stays in the panel.
+        if (!this.panel.contains(document.activeElement)) this.input.focus();
+        return sent;
+      },
+      onRate: (id, rating, comment) => this.api.feedback(id, rating, comment),
       onContact: () => this.showContact(),
       onRetry: () => {
         this.input.focus(); // the Retry button goes away while sending
@@ -111,39 +93,24 @@ class ChatPanel {
     this.input = this.composer.input;
     this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node);
 
-    this.contact = contactView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
-
     // Modal: Tab stays inside until Escape or the close button.
     this.panel = el('div', {
       id: panelId, class: 'sc-panel', role: 'dialog', 'aria-modal': 'true', hidden: true, lang: 'en', dir: 'ltr',
-      'aria-describedby': this.status.id, // announced with the name when the panel opens
+      'aria-describedby': this.header.status.id, // announced with the name when the panel opens
     },
-    el('div', { class: 'sc-header' },
-      el('div', { class: 'sc-heading' }, this.title, this.status), this.languageMenu, this.themeButton, closeButton),
+    this.header.node,
     alertSlot,
-    this.chatView,
-    this.contact.node);
+    this.chatView);
     this.showName();
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && !event.isComposing) {
         event.preventDefault();
-        this.requestClose();
-      } else if (event.key === 'Tab') this.trapFocus(event);
+        // From the contact form back to the chat; from the chat, the panel closes.
+        if (this.chatView.hidden) this.showChat();
+        else this.requestClose();
+      } else if (event.key === 'Tab') trapFocus(this.panel, event);
     });
     root.append(this.panel);
-  }
-
-  /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
-  trapFocus(event) {
-    const controls = [...this.panel.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')]
-      .filter((node) => !node.disabled && node.getClientRects().length);
-    const first = controls[0];
-    const last = controls[controls.length - 1];
-    const at = document.activeElement;
-    if (event.shiftKey ? at === first : at === last) {
-      event.preventDefault();
-      (event.shiftKey ? last : first).focus();
-    }
   }
 
   // ----- language -----------------------------------------------------------------------------
@@ -153,10 +120,19 @@ class ChatPanel {
     this.panel.lang = lang;
     this.panel.dir = i18n.dir(lang);
     if (this.launcher) this.launcher.lang = lang;
-    this.languageMenu.value = lang;
+    this.header.languageMenu.value = lang;
     i18n.translateAll(this.root);
     this.showName();
     this.showStatus();
+    this.log.updateGreeting(...this.greeting());
+  }
+
+  /** [text, lang]: the default greeting in the panel's language when the server has it, else the owner's. */
+  greeting() {
+    const lang = this.prefs.lang;
+    const { greetings } = this.config;
+    const translated = greetings && typeof greetings[lang] === 'string' ? greetings[lang] : '';
+    return translated ? [translated, lang] : [this.configGreeting, this.log.contentLang];
   }
 
   /** The visitor's pick in the menu, also recorded on the conversation (a failure changes nothing here). */
@@ -165,23 +141,22 @@ class ChatPanel {
     if (this.api.session) this.api.setLanguage(lang).catch(() => {});
   }
 
-  /** Load the business settings; the panel still works with defaults when this fails. */
+  /** The business settings (the loader's answer, if any: asked for once); defaults on failure. */
   async loadConfig() {
-    let config = {};
-    try {
-      config = await this.api.config();
-    } catch {
-      config = {};
+    let config = await Promise.resolve(this.loaderConfig).catch(() => null);
+    if (!config || typeof config !== 'object') {
+      this.statusAt = Date.now();
+      config = await this.api.config().catch(() => ({}));
     }
     this.useConfig(config);
-    this.name = typeof config.business_name === 'string' && config.business_name.trim() ? config.business_name.trim() : DEFAULT_NAME;
+    this.name = cleanName(config.business_name) || this.pageName || DEFAULT_NAME;
     this.showName();
     this.configGreeting = typeof config.greeting === 'string' ? config.greeting : '';
     // The greeting and bot answers are in the business's language: marked so.
     const lang = config.default_language;
     this.log.contentLang = typeof lang === 'string' && /^[a-z]{2,3}(-[\w-]+)?$/i.test(lang) ? lang : null;
     this.showStatus();
-    this.showQuickActions(); // the greeting may already show (a slow server)
+    if (this.ready) this.showGreeting(); // the panel may already show (a slow server)
     return config;
   }
 
@@ -198,13 +173,11 @@ class ChatPanel {
   }
 
   showName() {
-    this.title.textContent = this.name;
-    this.panel.setAttribute('aria-label', t('chatWith', { name: this.name }));
+    this.header.showName(this.panel, this.name);
   }
 
   showStatus() {
-    this.status.textContent = statusText(this.config, this.prefs.lang);
-    this.status.hidden = !this.status.textContent;
+    this.header.showStatus(this.config, this.prefs.lang);
   }
 
   /** A panel reopened later (a tab left open overnight) must not say "away" once open. */
@@ -220,8 +193,8 @@ class ChatPanel {
   show() {
     this.panel.hidden = false;
     this.refreshStatus();
-    this.ensureConversation().catch((err) => this.alerts.show(describeError(err)));
-    if (this.chatView.hidden) this.contact.focus();
+    this.restore().catch((err) => this.alerts.show(describeError(err)));
+    if (this.chatView.hidden) this.contact.then((form) => form.focus());
     else this.input.focus();
     this.log.scrollToBottom();
   }
@@ -232,11 +205,14 @@ class ChatPanel {
 
   // ----- conversation life cycle --------------------------------------------------------------
 
-  /** Restore or start the conversation once; a failed attempt is retried on the next call. */
-  ensureConversation() {
+  /**
+   * Show the stored conversation (history, then its stream) or else the greeting, once (again after
+   * a failure). Nothing is stored on the server until the visitor writes (ensureConversation).
+   */
+  restore() {
     if (!this.ready) {
       this.log.node.setAttribute('aria-busy', 'true');
-      this.ready = this.startConversation()
+      this.ready = this.restoreConversation()
         .catch((err) => {
           this.ready = null;
           throw err;
@@ -246,9 +222,8 @@ class ChatPanel {
     return this.ready;
   }
 
-  async startConversation() {
+  async restoreConversation() {
     const stored = storage.loadConversation();
-    let previousToken = null;
     if (stored) {
       this.api.setSession(stored);
       const unskeleton = this.log.showSkeleton();
@@ -256,8 +231,7 @@ class ChatPanel {
         const history = await this.api.history().finally(unskeleton);
         if (['detected', 'manual'].includes(history.language_source)) this.prefs.detected(history.language);
         this.log.human = history.status === 'human';
-        this.log.showGreeting(this.configGreeting);
-        this.showQuickActions();
+        this.showGreeting();
         const messages = Array.isArray(history.messages) ? history.messages : [];
         for (const message of messages) this.showMessage(message);
         this.openStream(messages.reduce((last, m) => Math.max(last, Number(m.id) || 0), 0));
@@ -267,14 +241,34 @@ class ChatPanel {
         storage.clearConversation();
         this.api.setSession(null);
         // A missing conversation still has a visitor token worth keeping; a refused one does not.
-        if (err.status === 404) previousToken = stored.visitor_token;
+        if (err.status === 404) this.previousToken = stored.visitor_token;
       }
     }
-    const language = chosenLanguage();
-    const data = await this.api.startConversation({ language, pageUrl: pageAddress(), previousToken });
-    storage.saveConversation(data);
-    this.log.showGreeting(typeof data.greeting === 'string' ? data.greeting : this.configGreeting);
+    this.showGreeting();
+  }
+
+  showGreeting() {
+    this.log.showGreeting(...this.greeting());
     this.showQuickActions();
+  }
+
+  /** The conversation to send into (outbox.js): the stored one, else one started now. */
+  async ensureConversation() {
+    await this.restore();
+    if (this.api.session) return;
+    if (!this.starting) {
+      this.starting = this.startConversation().finally(() => {
+        this.starting = null;
+      });
+    }
+    await this.starting;
+  }
+
+  async startConversation() {
+    const language = chosenLanguage();
+    const data = await this.api.startConversation({ language, previousToken: this.previousToken });
+    storage.saveConversation(data);
+    this.previousToken = null;
     // after=0 catches up on anything stored before the stream connects (e.g. a quick first reply).
     this.openStream(0);
   }
@@ -303,7 +297,7 @@ class ChatPanel {
     if (this.stream) this.stream.close();
     this.stream = null;
     this.ready = null;
-    this.generation += 1;
+    this.api.setSession(null); // restore() reads it back from storage
     this.log.reset();
     this.outbox.requeue();
   }
@@ -312,7 +306,7 @@ class ChatPanel {
   conversationGone() {
     this.restartConversation();
     this.alerts.show(i18n.EN.gone);
-    const next = this.outbox.size ? this.outbox.flush() : this.ensureConversation();
+    const next = this.outbox.size ? this.outbox.flush() : this.restore();
     next.catch((err) => this.alerts.show(describeError(err)));
   }
 
@@ -323,26 +317,10 @@ class ChatPanel {
     if (text) await this.outbox.sendText(text);
   }
 
-  /**
-   * Show a reply from the POST response unless the stream delivers it first; a reply that is
-   * still arriving token by token gets more time as long as chunks keep coming.
-   */
-  awaitReply(reply) {
-    const id = Number(reply.id);
-    const generation = this.generation;
-    const check = (delay) => setTimeout(() => {
-      if (this.log.isFinal(id) || generation !== this.generation) return;
-      const quiet = this.log.quietFor(id);
-      if (quiet < REPLY_FALLBACK_MS) check(REPLY_FALLBACK_MS - quiet);
-      else this.log.upsert(reply);
-    }, delay);
-    if (!this.log.isFinal(id)) check(REPLY_FALLBACK_MS);
-  }
-
   /** A proactive trigger's message (loader.js): the assistant speaks first, after what is shown. */
   async prompt(text) {
     try {
-      await this.ensureConversation();
+      await this.restore();
     } catch {
       // shown by show(); the message still makes sense without a conversation
     }
@@ -351,15 +329,26 @@ class ChatPanel {
 
   // ----- views --------------------------------------------------------------------------------
 
+  /** The contact form; contact.js loads the first time (a failure shows an alert, and is retried). */
   showContact() {
     this.alerts.hide();
-    this.chatView.hidden = true;
-    this.contact.open();
+    this.contact = this.contact || import('./contact.js').then(({ contactView }) => {
+      const form = contactView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
+      this.panel.append(form.node);
+      return form;
+    });
+    this.contact.then((form) => {
+      this.chatView.hidden = true;
+      form.open();
+    }, (err) => {
+      this.contact = null;
+      this.alerts.show(describeError(err));
+    });
   }
 
   showChat() {
     this.alerts.hide();
-    this.contact.node.hidden = true;
+    if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
     this.chatView.hidden = false;
     this.log.scrollToBottom();
     this.input.focus();
@@ -367,10 +356,11 @@ class ChatPanel {
 }
 
 /**
- * Build the panel inside ctx.root. ctx = {server, root, panelId, close, apply}: close() is the
- * loader's (it updates the launcher and returns focus); apply(config) lets the business settings
- * fill in the colour and position the embed snippet left out. Returns {show(), hide(), prompt(text)}
- * (prompt shows a proactive trigger's message).
+ * Build the panel inside ctx.root. ctx = {server, root, panelId, close, apply, config, configAt,
+ * name}: close() is the loader's (it updates the launcher, returns focus); apply(config) fills in
+ * the colour and side the snippet left out; config: the loader's /api/config answer (a promise;
+ * null if it failed), asked at configAt; name: the business's when the page knows it (/chat).
+ * Returns {show(), hide(), prompt(text)} (prompt shows a proactive trigger's message).
  */
 export async function mount(ctx) {
   const panel = new ChatPanel(ctx);

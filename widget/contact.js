@@ -85,7 +85,12 @@ export function contactView({ api, alerts, onBack }) {
     alerts.hide();
     const invalid = fields.filter((field) => !validate(field));
     if (invalid.length) {
-      invalid[0].control.focus();
+      // Focus scrolls only as far as the field: the form's heading would stay above, out of
+      // view under the header. The first field is shown with the heading and intro above it.
+      const [first] = invalid;
+      first.control.focus({ preventScroll: true });
+      if (first === fields[0]) node.scrollTop = 0;
+      else first.wrapper.scrollIntoView({ block: 'nearest' });
       return;
     }
     const values = Object.fromEntries(fields.map((field) => [field.spec.name, field.control.value.trim()]));

@@ -21,7 +21,7 @@
     L + '[aria-expanded=true] .sc-i-chat,' + L + '[aria-expanded=false] .sc-i-x{display:none}';
   // Constant markup only; no data goes through innerHTML.
   var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path class="sc-i-chat" d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/><path class="sc-i-x" d="M6 6l12 12M18 6L6 18"/></svg>';
-  var root, button, app, loading, configDone, isOpen = false;
+  var root, button, app, loading, configDone, config, configAt, isOpen = false;
   var triggers = [], firedHere = {};
   var configured = new Promise(function (done) { configDone = done; });
 
@@ -145,11 +145,14 @@
       if (e.key === 'Escape') close();
     };
     // The launcher shows before app.js loads: it needs the business's colour and side now, and
-    // the triggers.
-    fetch(base + '/api/config').then(function (r) { return r.json(); }).then(function (config) {
-      apply(config);
-      watch(config);
-    }).catch(function () {}).then(configDone);
+    // the triggers. The panel gets the same answer (null if it failed): one request, not two.
+    configAt = Date.now();
+    config = fetch(base + '/api/config').then(function (r) { return r.json(); }).then(function (c) {
+      apply(c);
+      watch(c);
+      return c;
+    }).catch(function () { return null; });
+    config.then(configDone);
   }
 
   function load() {
@@ -164,7 +167,7 @@
         }),
         import(base + '/widget/app.js'),
       ]).then(function (r) {
-        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply });
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt });
       }).then(function (a) {
         return (app = a);
       }, function (e) {

@@ -2,13 +2,11 @@
 // messages, POST responses, optimistic local echo). Rows are keyed by server id and, until the
 // server has answered, by client_id, so nothing is shown twice.
 
-import { buttonsView, markLang } from './actions.js';
+import { addRich, renderExtras } from './extras.js';
 import { keyOf, t, translate } from './i18n.js';
-import { el, messageView, setMessageText, skeletonView, typingView } from './ui.js';
+import { el, messageView, setMessageNote, setMessageText, skeletonView, typingView } from './ui.js';
 
 const NEAR_BOTTOM_PX = 80;
-
-let rich = null; // rich.js, imported the first time a message carries blocks
 
 /** "Usually replies within …" for a wait in seconds: [key, vars], or null when unknown. */
 function waitText(seconds) {
@@ -30,9 +28,11 @@ function clearStatus(row) {
 export class MessageLog {
   /**
    * onQuickReply(text), onContact() and onRetry() run when the visitor clicks those buttons (rich
-   * blocks' buttons too: "message" sends its value, "human" asks for a person).
+   * blocks' buttons too: "message" sends its value, "human" asks for a person); onRate(id, rating,
+   * comment) sends a rating of an answer (extras.js).
    */
-  constructor({ onQuickReply, onContact, onRetry }) {
+  constructor({ onQuickReply, onContact, onRetry, onRate }) {
+    this.onRate = onRate;
     this.rows = new Map(); // message id -> row
     this.pending = new Map(); // client_id -> optimistic visitor row
     this.order = new WeakMap(); // row -> sort key (greeting 0, server id, pending Infinity)
@@ -47,7 +47,6 @@ export class MessageLog {
     // whether an agent has the conversation (set by the panel, kept up to date by notices).
     this.wait = null;
     this.human = false;
-    this.richOf = new WeakMap(); // row -> its blocks as JSON, so a repeated message is not redrawn
     this.typing = typingView();
     // A polite live region: screen readers announce each message added (a streamed answer once it
     // is complete).
@@ -82,17 +81,28 @@ export class MessageLog {
   }
 
   /** The business greeting, shown locally (the server does not store it as a message). */
-  showGreeting(text) {
-    if (!text || this.greeting || this.rows.size) return;
-    const row = messageView({ role: 'bot', text, lang: this.contentLang });
+  showGreeting(text, lang = this.contentLang) {
+    if (this.greeting) return this.updateGreeting(text, lang);
+    if (!text || this.rows.size) return;
+    const row = messageView({ role: 'bot', text, lang });
     row.dataset.greeting = '';
     this.greeting = { row, text };
     this.insert(row, 0);
   }
 
+  /** The greeting shown, in another language (the default greeting follows the panel's). */
+  updateGreeting(text, lang) {
+    if (!this.greeting || !text) return;
+    setMessageText(this.greeting.row, text);
+    const node = this.greeting.row.querySelector('.sc-msg-text');
+    if (lang) node.lang = lang;
+    else node.removeAttribute('lang');
+    this.greeting.text = text;
+  }
+
   /** Blocks under the greeting, e.g. the owner's after-hours quick actions. */
   greetingRich(blocks) {
-    if (this.greeting) this.addRich(this.greeting.row, blocks);
+    if (this.greeting) addRich(this, this.greeting.row, blocks);
   }
 
   /** A message the server does not store (a proactive trigger's), after everything shown so far. */
@@ -159,7 +169,10 @@ export class MessageLog {
   upsert(message, clientId = null) {
     const id = Number(message && message.id);
     if (!Number.isFinite(id)) return;
-    const text = typeof message.text === 'string' ? message.text : '';
+    const note = typeof message.note === 'string' && message.note ? message.note : '';
+    let text = typeof message.text === 'string' ? message.text : '';
+    // `text` ends with the note (for clients that show it alone): here each part has its own lang.
+    if (note && text.endsWith(` ${note}`)) text = text.slice(0, -note.length - 1);
     const stick = this.isNearBottom();
     let row = this.rows.get(id) || null;
 
@@ -197,7 +210,8 @@ export class MessageLog {
       this.tokens.delete(id);
       this.lastTokenAt.delete(id);
       row.removeAttribute('aria-busy');
-      this.renderExtras(row, message);
+      setMessageNote(row, note, message.note_language);
+      renderExtras(this, row, message);
     }
     if (message.role === 'agent') this.human = true;
     if (message.role === 'system') {
@@ -303,58 +317,6 @@ export class MessageLog {
     const row = this.pending.get(key);
     this.pending.delete(key);
     return row;
-  }
-
-  /**
-   * Show blocks (images, videos, cards, carousels, buttons) under a message's bubble. Buttons
-   * alone show at once; for the rest rich.js and its styles load the first time, and until then
-   * (or if they cannot load) the text stands alone.
-   */
-  addRich(row, blocks) {
-    const json = JSON.stringify(blocks);
-    if (this.richOf.get(row) === json) return;
-    this.richOf.set(row, json);
-    const old = row.querySelector('.sc-rich');
-    if (old) old.remove();
-    const slot = el('div', { class: 'sc-rich' });
-    row.querySelector('.sc-bubble').after(slot);
-    const simple = blocks.every((block) => block && block.type === 'buttons');
-    if (!simple && !rich) rich = import('./rich.js').catch((err) => {
-      rich = null; // try again with the next message
-      throw err;
-    });
-    const nodes = simple
-      ? Promise.resolve(blocks.map((block) => markLang(buttonsView(block), this.contentLang)).filter(Boolean))
-      : rich.then((module) => module.renderBlocks(blocks, this.contentLang));
-    nodes.then((found) => {
-      const stick = this.isNearBottom();
-      slot.append(...found);
-      if (stick) {
-        this.scrollToBottom();
-        // Pictures take their height when they arrive.
-        slot.addEventListener('load', () => this.scrollToBottom(), { capture: true, once: true });
-      }
-    }, () => slot.remove());
-  }
-
-  renderExtras(row, message) {
-    if (Array.isArray(message.rich) && message.rich.length) this.addRich(row, message.rich);
-    const old = row.querySelector('.sc-msg-extras');
-    if (old) old.remove();
-    const replies = Array.isArray(message.quick_replies) ? message.quick_replies.filter((q) => typeof q === 'string' && q) : [];
-    const offers = Array.isArray(message.actions) ? message.actions : [];
-    const contact = offers.includes('contact_form');
-    const human = offers.includes('human');
-    if (!replies.length && !contact && !human) return;
-    const extras = el('div', { class: 'sc-msg-extras' });
-    if (replies.length) {
-      extras.append(el('div', { class: 'sc-quick-replies', role: 'group', ta: 'aria-label=suggested' },
-        replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: this.langOf(message), dir: 'auto' }, reply))));
-    }
-    // The bot's offer of a person: the click sends the widget's own words for it (log's handler).
-    if (human) extras.append(el('button', { type: 'button', class: 'sc-button sc-action sc-human', 'data-action': 'human', t: 'talkToPerson' }));
-    if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open', t: 'contactUs' }));
-    row.append(extras);
   }
 
   /** Suggested questions only make sense under the latest message. */

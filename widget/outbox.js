@@ -7,6 +7,8 @@ import { ApiError, GONE, describeError } from './api.js';
 // A batch request holds at most this many messages and stays under the server's 64 KiB body limit.
 const BATCH_MAX = 20;
 const BATCH_MAX_BYTES = 60000;
+// How long a reply that came back in the POST response may wait for the stream before it is shown.
+const REPLY_FALLBACK_MS = 1500;
 
 const utf8 = new TextEncoder();
 
@@ -32,16 +34,16 @@ export class Outbox {
   /**
    * api: ChatApi (send, sendBatch); log: MessageLog; alerts: {show, hide}. Callbacks into the panel:
    * connect() resolves once there is a conversation to send into; restart() drops a conversation
-   * the server no longer accepts (and calls requeue()); reply(reply) shows a bot reply from a POST
-   * answer; giveBack(texts) puts refused messages' text back into the input.
+   * the server no longer accepts (and calls requeue()); giveBack(texts) puts refused messages'
+   * text back into the input.
    */
-  constructor({ api, log, alerts, connect, restart, reply, giveBack }) {
+  constructor({ api, log, alerts, connect, restart, giveBack }) {
     this.api = api;
     this.log = log;
     this.alerts = alerts;
     this.connect = connect;
     this.restart = restart;
-    this.reply = reply;
+    this.generation = 0; // counts restarts, so a late reply of the old conversation is not shown
     this.giveBack = giveBack;
     // Oldest first: {text, clientId, maybeStored}. maybeStored: an earlier attempt failed without
     // an answer, so the server may hold it already.
@@ -63,6 +65,7 @@ export class Outbox {
 
   /** The log was reset for a new conversation: show every unsent message again, none stored there. */
   requeue() {
+    this.generation += 1;
     for (const item of this.items) {
       item.maybeStored = false;
       this.log.addPending(item.text, item.clientId);
@@ -150,11 +153,27 @@ export class Outbox {
       if (result.message) this.log.upsert(result.message, item.clientId);
       if (result.reply) {
         replies = true;
-        this.reply(result.reply);
+        this.awaitReply(result.reply);
       }
     });
     // With an agent in charge no reply comes back: the wait goes on until the agent writes.
     if (!replies && !this.log.human) this.log.hideTyping();
+  }
+
+  /**
+   * Show a reply from the POST response unless the stream delivers it first; a reply that is
+   * still arriving token by token gets more time as long as chunks keep coming.
+   */
+  awaitReply(reply) {
+    const id = Number(reply.id);
+    const { generation } = this;
+    const check = (delay) => setTimeout(() => {
+      if (this.log.isFinal(id) || generation !== this.generation) return;
+      const quiet = this.log.quietFor(id);
+      if (quiet < REPLY_FALLBACK_MS) check(REPLY_FALLBACK_MS - quiet);
+      else this.log.upsert(reply);
+    }, delay);
+    if (!this.log.isFinal(id)) check(REPLY_FALLBACK_MS);
   }
 
   /** No answer came back: every unsent message stays, marked "Not sent", for a retry. */

@@ -69,7 +69,8 @@ function carouselView(block) {
     class: 'sc-slide', role: 'group', ta: 'aria-roledescription=slide aria-label=slideOf', tv: { n: i + 1, total },
     tabindex: '-1', hidden: i > 0,
   }, card));
-  const count = el('span', { class: 'sc-carousel-count', 'aria-hidden': 'true' });
+  // dir=ltr isolates "1 / 3" from the panel's direction: right to left it would read "3 / 1".
+  const count = el('span', { class: 'sc-carousel-count', 'aria-hidden': 'true', dir: 'ltr' });
   const list = el('div', { id: uniqueId('slides'), class: 'sc-slides', 'aria-live': 'polite' }, slides);
   let current = 0;
   const show = (index, focus = false) => {

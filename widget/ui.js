@@ -1,7 +1,7 @@
 // DOM building helpers. Data (visitor text, server text, business name) only ever reaches the
 // DOM as text nodes or attribute values; nothing here parses HTML.
 
-import { keyOf, translate } from './i18n.js';
+import { dir, keyOf, translate } from './i18n.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -106,6 +106,24 @@ export function setMessageText(row, text) {
 }
 
 /**
+ * A bot answer's note in the visitor's language ("not available in your language yet"), after its
+ * text in an element of its own: its own lang and direction (WCAG 3.1.2). '' removes it.
+ */
+export function setMessageNote(row, note, lang) {
+  let node = row.querySelector('.sc-msg-note');
+  if (!note) {
+    if (node) node.remove();
+    return;
+  }
+  if (!node) row.querySelector('.sc-bubble').append(node = el('span', { class: 'sc-msg-note' }));
+  const code = typeof lang === 'string' && /^[a-z]{2,3}$/.test(lang) ? lang : null;
+  if (code) node.lang = code;
+  else node.removeAttribute('lang');
+  node.dir = code ? dir(code) : 'auto';
+  node.textContent = note;
+}
+
+/**
  * The "Assistant is typing" row: three decorative dots, who is typing for screen readers and the
  * usual reply time (.sc-typing-wait, shown when known). log.js fills them in.
  */
@@ -142,6 +160,19 @@ export function alertController(slot) {
       current = null;
     },
   };
+}
+
+/** Tab from the last control of `container` goes to the first, Shift+Tab from the first to the last. */
+export function trapFocus(container, event) {
+  const controls = [...container.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')]
+    .filter((node) => !node.disabled && node.getClientRects().length);
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  const at = document.activeElement;
+  if (event.shiftKey ? at === first : at === last) {
+    event.preventDefault();
+    (event.shiftKey ? last : first).focus();
+  }
 }
 
 let uid = 0;

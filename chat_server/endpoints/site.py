@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from chat_server.context import context
 from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, SuggestionsOut
 from core import business_hours
+from core.bot.texts import greetings_for
 from core.crud import business as business_crud
 from core.response_times import EstimatedWait, estimated_wait
 
@@ -56,6 +57,7 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
     return ConfigOut(
         business_name=business.name,
         greeting=business.greeting,
+        greetings=greetings_for(business.greeting),
         default_language=business.default_language,
         color=business.color,
         position=business.position,
@@ -73,7 +75,7 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
 
 async def config(request: Request) -> JSONResponse:
     """
-    summary: What the widget shows before the first message (business name, greeting, colours, opening hours, triggers, quick actions, estimated waits)
+    summary: What the widget shows before the first message (business name, greeting and its translations when it is the default one, colours, opening hours, triggers, quick actions, estimated waits)
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """

@@ -115,12 +115,13 @@ class Bot:
 
 
 def _in_language(reply: Reply, snapshot: Snapshot, language: str, analysis: Analysis) -> Reply:
-    """The answer from the FAQ's version in `language`, else the source's with a note; its
-    media, and the owner's product buttons when it concerns a product."""
+    """The answer from the FAQ's version in `language`, else the source's with a note in
+    `language` (a part of its own); its media, and the owner's product buttons when it concerns
+    a product."""
     assert reply.faq_id is not None
     found = snapshot.groups[reply.faq_id].get(language)
     version = found or snapshot.sources[reply.faq_id]
-    text = version.answer if found else f"{version.answer} {say('untranslated', language)}"
+    note = None if found else say("untranslated", language)
     rich = list(version.media)
     buttons = product_buttons(
         snapshot.quick_actions,
@@ -130,5 +131,11 @@ def _in_language(reply: Reply, snapshot: Snapshot, language: str, analysis: Anal
     if buttons and not any(b.get("type") == "buttons" for b in rich):
         rich.append(buttons)
     return replace(
-        reply, text=text, faq_id=version.faq_id, rich=tuple(rich), language=version.language
+        reply,
+        text=version.answer,
+        faq_id=version.faq_id,
+        rich=tuple(rich),
+        language=version.language,
+        note=note,
+        note_language=None if note is None else (language if language in TEXTS else "en"),
     )

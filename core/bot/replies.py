@@ -25,6 +25,10 @@ class Reply:
     needs_human: bool = False
     # The language the answer is written in (ISO 639-1), for the widget's lang attribute.
     language: str | None = None
+    # A note in the visitor's language beside an answer in another one ("not available in your
+    # language yet"): its own part with its own language, never run into the answer's text.
+    note: str | None = None
+    note_language: str | None = None
     # How the visitor's message read; stored on it (not on the reply) for the inbox and analytics.
     emotion: str | None = None
     polarity: str | None = None

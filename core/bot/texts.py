@@ -28,6 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "pick it up here; you can also leave your details and we'll get back to you."
         ),
         "untranslated": "(Sorry, this answer isn't available in your language yet.)",
+        "greeting": "Hi! How can I help you today?",
         "ack": "I see: {}.",
         "ack_person": "with {}",
         "ack_date": "on {}",
@@ -61,6 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "یہیں بات آگے بڑھائے؛ آپ اپنی تفصیلات بھی چھوڑ سکتے ہیں اور ہم آپ سے رابطہ کریں گے۔"
         ),
         "untranslated": "(معذرت، یہ جواب ابھی آپ کی زبان میں دستیاب نہیں ہے۔)",
+        "greeting": "السلام علیکم! میں آج آپ کی کیا مدد کر سکتا ہوں؟",
         "ack": "میں سمجھ گیا: {}۔",
         "ack_person": "{} کے ساتھ",
         "ack_date": "{} کو",
@@ -94,6 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "la atienda aquí; también puedes dejar tus datos y te contactaremos."
         ),
         "untranslated": "(Lo sentimos, esta respuesta aún no está disponible en tu idioma.)",
+        "greeting": "¡Hola! ¿En qué puedo ayudarte hoy?",
         "ack": "Entendido: {}.",
         "ack_person": "con {}",
         "ack_date": "el {}",
@@ -129,6 +132,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "la reprenne ici ; vous pouvez aussi laisser vos coordonnées."
         ),
         "untranslated": "(Désolé, cette réponse n'est pas encore disponible dans votre langue.)",
+        "greeting": "Bonjour ! Comment puis-je vous aider aujourd'hui ?",
         "ack": "Compris : {}.",
         "ack_person": "avec {}",
         "ack_date": "le {}",
@@ -162,6 +166,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Person es hier übernimmt; Sie können auch Ihre Kontaktdaten hinterlassen."
         ),
         "untranslated": "(Diese Antwort gibt es leider noch nicht in Ihrer Sprache.)",
+        "greeting": "Hallo! Wie kann ich Ihnen heute helfen?",
         "ack": "Verstanden: {}.",
         "ack_person": "mit {}",
         "ack_date": "am {}",
@@ -195,6 +200,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "يمكنك أيضًا ترك بياناتك وسنتواصل معك."
         ),
         "untranslated": "(عذرًا، هذه الإجابة غير متوفرة بلغتك بعد.)",
+        "greeting": "مرحبًا! كيف يمكنني مساعدتك اليوم؟",
         "ack": "فهمت: {}.",
         "ack_person": "مع {}",
         "ack_date": "يوم {}",
@@ -212,3 +218,10 @@ TEXTS: dict[str, dict[str, str]] = {
 def say(key: str, language: str | None = None) -> str:
     """The sentence `key` in `language`, or in English when it has no translation here."""
     return TEXTS.get(language or "en", TEXTS["en"]).get(key) or TEXTS["en"][key]
+
+
+def greetings_for(greeting: str) -> dict[str, str]:
+    """The default greeting in every language above when `greeting` is that default (in any of
+    them); {} for a greeting the owner wrote, which is theirs and is not translated."""
+    defaults = {language: texts["greeting"] for language, texts in TEXTS.items()}
+    return defaults if greeting.strip() in defaults.values() else {}

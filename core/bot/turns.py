@@ -104,4 +104,6 @@ def _answer(decision: Decision, latency_ms: float) -> MessageCreate:
         rich=list(reply.rich),
         kind=reply.kind,
         language=reply.language,
+        note=reply.note,
+        note_language=reply.note_language,
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from core.bot.texts import say
 from core.models import Business
 from core.models.business import BusinessUpdate
 
@@ -9,7 +10,7 @@ from core.models.business import BusinessUpdate
 def get_business(*, session: Session) -> Business:
     """The configured business, or neutral defaults before the first set-up."""
     found = session.exec(select(Business).limit(1)).first()
-    return found or Business(name="Support", greeting="Hi! How can I help you today?")
+    return found or Business(name="Support", greeting=say("greeting"))
 
 
 def update_business(*, session: Session, business_in: BusinessUpdate) -> Business:

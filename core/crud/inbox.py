@@ -137,7 +137,7 @@ def _rows(
         count, last, asked, answered = stats.get(conversation.id, (0, None, None, None))
         preview = ""
         if last in messages:
-            preview = _shorten(f"{messages[last].role.capitalize()}: {messages[last].text}")
+            preview = _shorten(f"{messages[last].role.capitalize()}: {messages[last].full_text}")
         waiting = None
         unanswered = asked in messages and (answered is None or answered < asked)
         if unanswered and conversation.status != ConversationStatus.CLOSED:
@@ -251,7 +251,7 @@ def transcript_message(
         id=message.id,
         role=message.role,
         # Agents read rich answers (cards, carousels, buttons) in their plain-text form.
-        text=plain_text(message.text, message.rich or []),
+        text=plain_text(message.full_text, message.rich or []),
         created_at=as_utc(message.created_at),
         confidence=message.confidence,
         faq_id=message.faq_id,

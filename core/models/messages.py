@@ -59,10 +59,18 @@ class Message(MessageBase, table=True):
     # kind of reply it was (a ReplyKind).
     rich: list[dict[str, Any]] = json_list_field()
     kind: str | None = Field(default=None, max_length=16)
+    # Bot answers in another language than the visitor's: a note in theirs, shown as its own part.
+    note: str | None = encrypted_field(nullable=True)
+    note_language: str | None = Field(default=None, max_length=16)
     # Visitor messages: the intent head's reading and the entities found (plain, for analytics).
     intent: str | None = Field(default=None, max_length=64)
     intent_confidence: float | None = None
     entities: list[dict[str, Any]] = json_list_field()
+
+    @property
+    def full_text(self) -> str:
+        """The text with its note, if any: what a plain-text reader (the inbox, a channel) shows."""
+        return f"{self.text} {self.note}" if self.note else self.text
 
 
 class MessageCreate(MessageBase):
@@ -80,6 +88,8 @@ class MessageCreate(MessageBase):
     urgency: str | None = None
     rich: list[dict[str, Any]] = []
     kind: ReplyKind | None = None
+    note: str | None = None
+    note_language: str | None = None
     intent: str | None = None
     intent_confidence: float | None = None
     entities: list[dict[str, Any]] = []
@@ -101,6 +111,19 @@ class MessagePublic(SQLModel):
     kind: ReplyKind | None = None  # bot replies only
     # The language a message is written in: detected for a visitor's, chosen for a bot answer.
     language: str | None = None
+    # A bot answer in another language than the visitor's carries a note in theirs. `text` ends
+    # with it too (after a space), so a client that ignores these fields still shows it; the
+    # widget shows the two parts apart, each with its own language.
+    note: str | None = None
+    note_language: str | None = None
+    # The visitor's rating of the message (1 helpful, -1 not), in a conversation's history only.
+    rating: int | None = None
+
+    @property
+    def answer_text(self) -> str:
+        """`text` without its note: the part written in `language`."""
+        tail = f" {self.note}" if self.note else ""
+        return self.text[: -len(tail)] if tail and self.text.endswith(tail) else self.text
 
     @classmethod
     def of(cls, message: Message) -> MessagePublic:
@@ -108,7 +131,7 @@ class MessagePublic(SQLModel):
         return cls(
             id=message.id,
             role=message.role,
-            text=message.text,
+            text=message.full_text,
             created_at=as_utc(message.created_at),
             client_id=message.client_id,
             faq_id=message.faq_id,
@@ -120,4 +143,6 @@ class MessagePublic(SQLModel):
             rich=list(message.rich or []),
             kind=None if message.kind is None else ReplyKind(message.kind),
             language=message.language,
+            note=message.note,
+            note_language=message.note_language,
         )

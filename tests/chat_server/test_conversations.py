@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from core.crud import business as business_crud
 from core.db import session_scope
+from core.models import Feedback
 from core.models.business import DAYS, BusinessUpdate
 from core.settings import Settings
 from tests.conftest import Visit
@@ -169,6 +170,30 @@ def test_feedback_on_an_answer(client: TestClient, visit: Visit) -> None:
         headers=visit.headers,
     )
     assert wrong.status_code == 404
+
+
+def test_an_answer_keeps_one_rating_which_the_history_shows(
+    client: TestClient, engine: Engine
+) -> None:
+    visit = Visit(client)
+    reply = visit.say("do you do bike fittings")["reply"]
+    url = f"/api/conversations/{visit.cid}/feedback"
+
+    def rate(**body: object) -> int:
+        response = client.post(url, json={"message_id": reply["id"], **body}, headers=visit.headers)
+        assert response.status_code in (200, 201), response.text
+        return response.status_code
+
+    assert rate(rating=-1) == 201
+    assert rate(rating=1) == 200  # a change of mind replaces the rating
+    assert rate(rating=-1) == 200
+    assert rate(rating=-1, comment="Say how long a fitting takes") == 200
+    with Session(engine) as session:
+        rows = session.exec(select(Feedback).where(Feedback.message_id == reply["id"])).all()
+    assert [(f.rating, f.comment) for f in rows] == [(-1, "Say how long a fitting takes")]
+    ratings = {m["id"]: m["rating"] for m in visit.history()}
+    assert ratings[reply["id"]] == -1
+    assert [r for mid, r in ratings.items() if mid != reply["id"]] == [None]
 
 
 def test_config_describes_the_business(client: TestClient) -> None:
@@ -492,7 +517,11 @@ def test_the_visitors_choice_of_language_picks_the_translation_or_adds_a_note(
     assert hours["text"].startswith("Abrimos de lunes a viernes")
     password = visit.say("how do I reset my password?")["reply"]
     assert password["kind"] == "answer"
-    assert password["text"].endswith(say("untranslated", "es"))
+    # The note is a part of its own, in the visitor's language, beside the English answer; the
+    # text still ends with it for a client that shows `text` alone.
+    assert (password["note"], password["note_language"]) == (say("untranslated", "es"), "es")
+    assert password["language"] == "en"
+    assert password["text"].endswith(f". {say('untranslated', 'es')}")
     unclear = visit.say("do you take trade ins")["reply"]
     assert unclear["text"] == say("clarify", "es")
 

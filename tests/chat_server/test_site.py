@@ -99,3 +99,30 @@ def test_the_wait_cache_recomputes_only_after_its_time(engine: Engine) -> None:
 def _delete_conversation(session: Session, conversation_id: int) -> None:
     session.exec(delete(Message).where(col(Message.conversation_id) == conversation_id))  # type: ignore[call-overload]
     session.exec(delete(Conversation).where(col(Conversation.id) == conversation_id))  # type: ignore[call-overload]
+
+
+def test_the_default_greeting_comes_in_every_language_the_owners_own_in_none(
+    client: TestClient, engine: Engine
+) -> None:
+    from core.bot.texts import TEXTS
+
+    assert client.get("/api/config").json()["greetings"] == {}  # the demo's own greeting
+    with Session(engine) as session:
+        original = BusinessUpdate.model_validate(
+            business_crud.get_business(session=session), from_attributes=True
+        )
+    try:
+        with session_scope(engine) as session:
+            business_crud.update_business(
+                session=session,
+                business_in=BusinessUpdate.model_validate(
+                    original.model_dump() | {"greeting": "Hi! How can I help you today?"}
+                ),
+            )
+        config = client.get("/api/config").json()
+        assert set(config["greetings"]) == set(TEXTS) == {"en", "ur", "es", "fr", "de", "ar"}
+        assert config["greetings"]["es"] == "¡Hola! ¿En qué puedo ayudarte hoy?"
+        assert config["greetings"]["en"] == config["greeting"]
+    finally:
+        with session_scope(engine) as session:
+            business_crud.update_business(session=session, business_in=original)

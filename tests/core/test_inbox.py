@@ -336,3 +336,24 @@ def test_agents_read_a_rich_answer_as_plain_text(engine: Engine) -> None:
         found = inbox.transcript(session=session, public_id=cid)
     assert found is not None
     assert found.messages[-1].text == "Our tune-ups:\n[Image: A bike on a stand] /t.png"
+
+
+def test_agents_read_an_answers_note_after_its_text(engine: Engine) -> None:
+    note = "(معذرت، یہ جواب ابھی آپ کی زبان میں دستیاب نہیں ہے۔)"
+    with session_scope(engine) as session:
+        cid = make_conversation(session, ("visitor", "password?")).public_id
+        conversation = conv_crud.get_conversation(session=session, public_id=cid)
+        assert conversation is not None
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                role="bot",
+                text="Use the reset link.",
+                note=note,
+                note_language="ur",
+            )
+        )
+    with session_scope(engine) as session:
+        found = inbox.transcript(session=session, public_id=cid)
+    assert found is not None
+    assert found.messages[-1].text == f"Use the reset link. {note}"

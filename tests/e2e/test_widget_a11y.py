@@ -102,6 +102,9 @@ def test_axe_finds_nothing_closed_open_and_in_every_view(
         expect(page.locator(".sc-field-error:visible")).to_have_count(3)
         found["contact form"] = violations(page)
 
+        page.keyboard.press("Escape")  # back to the chat
+        expect(page.locator(".sc-contact-form")).to_be_hidden()
+        expect(page.locator(".sc-input")).to_be_focused()
         page.keyboard.press("Escape")
         expect(page.locator(".sc-panel")).to_be_hidden()
         found["closed again"] = violations(page)
@@ -184,8 +187,11 @@ def test_messages_are_labelled_and_announced_politely(
     expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(
         1, timeout=FIRST_ANSWER_MS
     )
-    expect(page.locator(".sc-msg[data-role=visitor] .sc-sr-only")).to_have_text("Your message: ")
-    expect(page.locator(".sc-msg[data-role=bot][data-id] .sc-sr-only")).to_have_text("Assistant: ")
+    # The row's own label (an answer also has its rating's status line, visually hidden too).
+    expect(page.locator(".sc-msg[data-role=visitor] > .sc-sr-only")).to_have_text("Your message: ")
+    expect(page.locator(".sc-msg[data-role=bot][data-id] > .sc-sr-only")).to_have_text(
+        "Assistant: "
+    )
     cid = conversation_id(page)
     with session_scope(engine) as session:
         handover.take_over(session=session, public_id=cid, agent_name="Sam")

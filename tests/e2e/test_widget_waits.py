@@ -131,13 +131,23 @@ def test_a_language_chosen_in_the_menu_is_recorded_on_the_conversation(
         )
         open_panel(page, live_server.url)
         expect(page.locator(".sc-msg[data-greeting]")).to_be_visible()
-        assert started and json.loads(started[0].post_data or "{}")["browser_language"] == "de-DE"
+        # Before the first message there is no conversation: the choice goes with its start.
+        page.get_by_role("combobox", name="Sprache").select_option("es")
+        expect(page.locator(".sc-panel")).to_have_attribute("lang", "es")
+        assert started == []
+        ask(page, "What are your opening hours?")
+        expect(page.locator(".sc-msg[data-role=bot][data-id]")).to_have_count(
+            1, timeout=FIRST_ANSWER_MS
+        )
+        assert len(started) == 1
+        body = json.loads(started[0].post_data or "{}")
+        assert (body["browser_language"], body["language"]) == ("de-DE", "es")
 
         cid = conversation_id(page)
         with page.expect_request(
             lambda r: r.method == "PATCH" and r.url.endswith(f"/api/conversations/{cid}")
         ) as patched:
-            page.get_by_role("combobox", name="Sprache").select_option("fr")
+            page.get_by_role("combobox", name="Idioma").select_option("fr")
         request = patched.value
         assert json.loads(request.post_data or "{}") == {"language": "fr"}
         assert request.headers["authorization"].startswith("Bearer ")
