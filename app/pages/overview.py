@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go
 import reflex as rx
 
+from app import charts
 from app.session_state import AuthState, guarded
 from app.template import page
 from core.analytics import queries
@@ -64,8 +64,13 @@ def _cards(summary: Summary) -> list[str]:
 class OverviewState(AuthState):
     today: list[str] = []
     week: list[str] = []
-    figure: go.Figure = go.Figure()
     time_zone: str = "UTC"
+    _per_day: list[tuple[date, int]] = []  # backend only: the page shows it as a chart
+
+    @rx.var
+    def per_day_chart(self) -> charts.Figure:
+        """Conversations per day as charts.py draws them; recomputed when a load changes them."""
+        return charts.conversations_per_day(self._per_day)
 
     @rx.event
     @guarded()
@@ -77,28 +82,7 @@ class OverviewState(AuthState):
             )
         self.today = _cards(found.today)
         self.week = _cards(found.last_7_days)
-        figure = go.Figure(
-            go.Bar(
-                x=[day.strftime("%a %d %b") for day, _ in found.per_day],
-                y=[count for _, count in found.per_day],
-                marker_color="#0b6e4f",
-                hovertemplate="%{x}: %{y} conversations<extra></extra>",
-            )
-        )
-        figure.update_layout(
-            title="Conversations per day (last 7 days)",
-            margin={"l": 40, "r": 10, "t": 50, "b": 40},
-            height=320,
-            # Whole conversations only: a tick every 1, 2, 5... never 0.5.
-            yaxis={
-                "rangemode": "tozero",
-                "tickformat": "d",
-                "dtick": max(1, -(-max(c for _, c in found.per_day or [(0, 0)]) // 5)),
-            },
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-        )
-        self.figure = figure
+        self._per_day = found.per_day
 
 
 def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
@@ -136,7 +120,7 @@ def overview_page() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.plotly(data=OverviewState.figure, width="100%"),
+        rx.plotly(data=OverviewState.per_day_chart, width="100%"),
         width="100%",
         align="stretch",
     )
