@@ -1,4 +1,4 @@
-"""Overview: today and the last 7 days at a glance, and conversations per day."""
+"""The Overview's state: the figures for today and the last 7 days, and conversations per day."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import reflex as rx
 
 from app import charts
 from app.session_state import AuthState, guarded
-from app.template import page
 from core.analytics import queries
 from core.analytics.overview import Summary
 from core.crud import business as business_crud
@@ -17,7 +16,7 @@ from core.db import session_scope
 
 DASH = "–"
 
-# (label, help text) in the order the cards show
+# (label, help text) of each card, in the order `_cards` gives their values
 METRICS: list[tuple[str, str]] = [
     ("Conversations", "Conversations started"),
     ("Messages", "Messages from visitors, the bot and agents"),
@@ -83,44 +82,3 @@ class OverviewState(AuthState):
         self.today = _cards(found.today)
         self.week = _cards(found.last_7_days)
         self._per_day = found.per_day
-
-
-def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
-    cards = [
-        rx.card(
-            rx.text(label, size="2", color_scheme="gray", as_="p"),
-            rx.text(values[i], size="6", weight="bold", as_="p", data_metric=f"{key}-{i}"),
-            rx.text(help_text, size="1", color_scheme="gray", as_="p"),
-        )
-        for i, (label, help_text) in enumerate(METRICS)
-    ]
-    return rx.el.section(
-        rx.heading(heading, as_="h2", size="4", padding_bottom="0.5em"),
-        rx.grid(*cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3"),
-        aria_label=heading,
-        padding_bottom="1.5em",
-    )
-
-
-@page("Overview")
-def overview_page() -> rx.Component:
-    return rx.vstack(
-        rx.cond(
-            OverviewState.today.length() > 0,
-            rx.fragment(
-                _metric_grid("Today", OverviewState.today, "today"),
-                _metric_grid("Last 7 days", OverviewState.week, "week"),
-            ),
-            rx.spinner(),
-        ),
-        rx.text(
-            "Days are counted in the business's time zone, ",
-            OverviewState.time_zone,
-            ".",
-            size="2",
-            color_scheme="gray",
-        ),
-        rx.plotly(data=OverviewState.per_day_chart, width="100%"),
-        width="100%",
-        align="stretch",
-    )

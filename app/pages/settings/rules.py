@@ -9,6 +9,8 @@ from typing import Any
 
 import reflex as rx
 
+from app.pages.settings.state import SettingsState
+
 TRIGGER_KINDS = (
     ("time_on_page", "After some time on the page"),
     ("exit_intent", "When the visitor is about to leave"),
@@ -56,7 +58,7 @@ def _select(
     )
 
 
-def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
+def _trigger(row: Any, index: Any) -> rx.Component:
     number = index + 1
     prefix = f"trigger-{index}"
     return rx.el.fieldset(
@@ -65,7 +67,11 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
             _labelled(
                 "Name",
                 f"{prefix}-name",
-                _text(f"{prefix}-name", row["name"], lambda v: state.set_trigger(index, "name", v)),
+                _text(
+                    f"{prefix}-name",
+                    row["name"],
+                    lambda v: SettingsState.set_trigger(index, "name", v),
+                ),
                 "A slug like pricing-help.",
             ),
             _labelled(
@@ -74,7 +80,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
                 _select(
                     f"{prefix}-kind",
                     row["kind"],
-                    lambda v: state.set_trigger(index, "kind", v),
+                    lambda v: SettingsState.set_trigger(index, "kind", v),
                     TRIGGER_KINDS,
                 ),
             ),
@@ -84,7 +90,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
                 _text(
                     f"{prefix}-url",
                     row["url_pattern"],
-                    lambda v: state.set_trigger(index, "url_pattern", v),
+                    lambda v: SettingsState.set_trigger(index, "url_pattern", v),
                     placeholder="every page",
                 ),
                 "A path; * matches anything, like /pricing*.",
@@ -95,7 +101,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
                 _text(
                     f"{prefix}-seconds",
                     row["seconds"],
-                    lambda v: state.set_trigger(index, "seconds", v),
+                    lambda v: SettingsState.set_trigger(index, "seconds", v),
                     input_mode="numeric",
                     disabled=row["kind"] != "time_on_page",
                 ),
@@ -111,7 +117,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
             _text(
                 f"{prefix}-message",
                 row["message"],
-                lambda v: state.set_trigger(index, "message", v),
+                lambda v: SettingsState.set_trigger(index, "message", v),
                 max_length=300,
             ),
         ),
@@ -121,7 +127,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
             size="1",
             variant="soft",
             color_scheme="red",
-            on_click=state.remove_trigger(index),
+            on_click=SettingsState.remove_trigger(index),
             aria_label=f"Remove trigger {number}",
         ),
         class_name="settings-row",
@@ -129,7 +135,7 @@ def _trigger(state: Any, row: Any, index: Any) -> rx.Component:
     )
 
 
-def _button_row(state: Any, context: str, row: Any, index: Any) -> rx.Component:
+def _button_row(context: str, row: Any, index: Any) -> rx.Component:
     number = index + 1
     prefix = f"qa-{context}-{index}"
     return rx.el.fieldset(
@@ -141,7 +147,7 @@ def _button_row(state: Any, context: str, row: Any, index: Any) -> rx.Component:
                 _text(
                     f"{prefix}-label",
                     row["label"],
-                    lambda v: state.set_action(context, index, "label", v),
+                    lambda v: SettingsState.set_action(context, index, "label", v),
                     max_length=60,
                 ),
             ),
@@ -151,7 +157,7 @@ def _button_row(state: Any, context: str, row: Any, index: Any) -> rx.Component:
                 _select(
                     f"{prefix}-action",
                     row["action"],
-                    lambda v: state.set_action(context, index, "action", v),
+                    lambda v: SettingsState.set_action(context, index, "action", v),
                     BUTTON_ACTIONS,
                 ),
             ),
@@ -161,7 +167,7 @@ def _button_row(state: Any, context: str, row: Any, index: Any) -> rx.Component:
                 _text(
                     f"{prefix}-value",
                     row["value"],
-                    lambda v: state.set_action(context, index, "value", v),
+                    lambda v: SettingsState.set_action(context, index, "value", v),
                     disabled=(row["action"] == "contact_form") | (row["action"] == "human"),
                 ),
                 "The text sent, or a URL or /path.",
@@ -176,18 +182,18 @@ def _button_row(state: Any, context: str, row: Any, index: Any) -> rx.Component:
             size="1",
             variant="soft",
             color_scheme="red",
-            on_click=state.remove_action(context, index),
+            on_click=SettingsState.remove_action(context, index),
             aria_label=f"Remove button {number}",
         ),
         class_name="settings-row",
     )
 
 
-def _rows_of(state: Any, context: str) -> Any:
-    return lambda row, i: _button_row(state, context, row, i)
+def _rows_of(context: str) -> Any:
+    return lambda row, i: _button_row(context, row, i)
 
 
-def triggers_editor(state: Any) -> rx.Component:
+def triggers_editor() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(rx.heading("Proactive messages", as_="h2", size="4")),
         rx.text(
@@ -195,9 +201,12 @@ def triggers_editor(state: Any) -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.foreach(state.triggers, lambda row, i: _trigger(state, row, i)),
+        rx.foreach(SettingsState.triggers, lambda row, i: _trigger(row, i)),
         rx.button(
-            "Add a proactive message", type="button", variant="soft", on_click=state.add_trigger
+            "Add a proactive message",
+            type="button",
+            variant="soft",
+            on_click=SettingsState.add_trigger,
         ),
         border="none",
         padding="0",
@@ -206,20 +215,20 @@ def triggers_editor(state: Any) -> rx.Component:
     )
 
 
-def quick_actions_editor(state: Any) -> rx.Component:
+def quick_actions_editor() -> rx.Component:
     groups = []
     for context, title, hint in CONTEXTS:
-        rows = getattr(state, f"qa_{context}")
+        rows = getattr(SettingsState, f"qa_{context}")
         groups.append(
             rx.el.section(
                 rx.heading(title, as_="h3", size="3"),
                 rx.text(hint, size="2", color_scheme="gray"),
-                rx.foreach(rows, _rows_of(state, context)),
+                rx.foreach(rows, _rows_of(context)),
                 rx.button(
                     "Add a button",
                     type="button",
                     variant="soft",
-                    on_click=state.add_action(context),
+                    on_click=SettingsState.add_action(context),
                     aria_label=f"Add a button: {title.lower()}",
                 ),
                 aria_label=f"Quick actions: {title.lower()}",
