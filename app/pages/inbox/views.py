@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.inbox.state import STATUS_FILTERS, InboxState
 
 
@@ -59,24 +60,30 @@ def conversation_list() -> rx.Component:
     return rx.el.section(
         rx.vstack(
             rx.hstack(
-                rx.el.label("Show", html_for="status-filter", class_name="visually-hidden"),
-                rx.el.select(
-                    *[rx.el.option(f.capitalize(), value=f) for f in STATUS_FILTERS],
-                    id="status-filter",
-                    value=InboxState.status_filter,
-                    on_change=InboxState.set_status_filter,
-                    class_name="native-select",
+                labelled(
+                    "Show",
+                    rx.el.select(
+                        *[rx.el.option(f.capitalize(), value=f) for f in STATUS_FILTERS],
+                        id="status-filter",
+                        value=InboxState.status_filter,
+                        on_change=InboxState.set_status_filter,
+                        class_name="native-select",
+                    ),
+                    html_for="status-filter",
+                    hide_label=True,
                 ),
-                rx.el.label(
-                    "Search conversations", html_for="inbox-search", class_name="visually-hidden"
-                ),
-                rx.input(
-                    id="inbox-search",
-                    placeholder="Search visitor or text",
-                    value=InboxState.search,
-                    on_change=InboxState.set_search.debounce(300),
-                    type="search",
-                    width="100%",
+                labelled(
+                    "Search conversations",
+                    rx.input(
+                        id="inbox-search",
+                        placeholder="Search visitor or text",
+                        value=InboxState.search,
+                        on_change=InboxState.set_search.debounce(300),
+                        type="search",
+                        width="100%",
+                    ),
+                    html_for="inbox-search",
+                    hide_label=True,
                 ),
                 width="100%",
             ),
@@ -177,8 +184,8 @@ def _actions() -> rx.Component:
 
 def _reply_form() -> rx.Component:
     return rx.form.root(
-        rx.vstack(
-            rx.el.label("Reply to the visitor", html_for="agent-reply", font_weight="500"),
+        labelled(
+            "Reply to the visitor",
             rx.text_area(
                 id="agent-reply",
                 name="reply",
@@ -188,7 +195,8 @@ def _reply_form() -> rx.Component:
                 width="100%",
             ),
             rx.button("Send reply", type="submit"),
-            width="100%",
+            html_for="agent-reply",
+            spacing="3",  # the button stands apart from the box
         ),
         on_submit=InboxState.send_reply,
         reset_on_submit=False,

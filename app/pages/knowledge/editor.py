@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.knowledge.state import KnowledgeState
 
 MEDIA_EXAMPLE = """[
@@ -22,38 +23,35 @@ MEDIA_EXAMPLE = """[
 ]"""
 
 
+MEDIA_HINT = (
+    "Optional: a JSON list of blocks shown with the answer: image (url, alt), video "
+    "(url, title), card (title, text, price, image + alt, link), carousel (label, 2+ "
+    "cards) and buttons (label, action: message, link, contact_form or human, value). "
+    "URLs are https:// or start with /. Leave empty for none."
+)
+
+
 def _field(name: str, label: str, *, multiline: bool = False, hint: str = "") -> rx.Component:
     field_id = f"faq-{name.replace('_', '-')}"
-    control = (
-        rx.text_area(
-            id=field_id,
-            name=field_id,
-            value=KnowledgeState.form[name],
-            rows="4",
-            width="100%",
-            on_change=lambda v: KnowledgeState.set_field(name, v),
-        )
-        if multiline
-        else rx.input(
+    control = rx.text_area if multiline else rx.input
+    return labelled(
+        label,
+        control(
             id=field_id,
             name=field_id,
             value=KnowledgeState.form[name],
             width="100%",
             on_change=lambda v: KnowledgeState.set_field(name, v),
-        )
-    )
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
-        width="100%",
+            **({"rows": "4"} if multiline else {}),
+        ),
+        html_for=field_id,
+        hint=hint,
     )
 
 
 def _media_field() -> rx.Component:
-    return rx.vstack(
-        rx.el.label("Media (rich blocks)", html_for="faq-media", font_weight="500"),
+    return labelled(
+        "Media (rich blocks)",
         rx.text_area(
             id="faq-media",
             name="faq-media",
@@ -65,27 +63,19 @@ def _media_field() -> rx.Component:
             aria_describedby="faq-media-hint",
             on_change=lambda v: KnowledgeState.set_field("media", v),
         ),
-        rx.text(
-            "Optional: a JSON list of blocks shown with the answer: image (url, alt), video "
-            "(url, title), card (title, text, price, image + alt, link), carousel (label, 2+ "
-            "cards) and buttons (label, action: message, link, contact_form or human, value). "
-            "URLs are https:// or start with /. Leave empty for none.",
-            id="faq-media-hint",
-            size="1",
-            color_scheme="gray",
-        ),
         rx.el.details(
             rx.el.summary("Example", font_size="0.85em", cursor="pointer"),
             rx.el.pre(MEDIA_EXAMPLE, class_name="media-json", white_space="pre-wrap"),
         ),
-        spacing="1",
-        width="100%",
+        html_for="faq-media",
+        hint=MEDIA_HINT,
+        hint_id="faq-media-hint",
     )
 
 
 def _translation_field() -> rx.Component:
-    return rx.vstack(
-        rx.el.label("Translation of", html_for="faq-translation-of", font_weight="500"),
+    return labelled(
+        "Translation of",
         rx.el.select(
             rx.el.option("Not a translation", value=""),
             rx.foreach(KnowledgeState.sources, lambda s: rx.el.option(s["label"], value=s["id"])),
@@ -95,12 +85,36 @@ def _translation_field() -> rx.Component:
             on_change=lambda v: KnowledgeState.set_field("translation_of", v),
             class_name="native-select",
         ),
-        rx.text(
-            "Visitors writing in this entry's language get its answer instead of the source's.",
-            size="1",
-            color_scheme="gray",
+        html_for="faq-translation-of",
+        hint="Visitors writing in this entry's language get its answer instead of the source's.",
+    )
+
+
+def _published() -> rx.Component:
+    return rx.hstack(
+        rx.el.input(
+            type="checkbox",
+            id="faq-published",
+            name="faq-published",
+            checked=KnowledgeState.form["published"] == "yes",
+            on_change=lambda v: KnowledgeState.set_field("published", rx.cond(v, "yes", "no")),
         ),
-        spacing="1",
+        rx.el.label("Published (the bot may answer with it)", html_for="faq-published"),
+        align="center",
+    )
+
+
+def _buttons() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            "Cancel",
+            type="button",
+            variant="soft",
+            color_scheme="gray",
+            on_click=KnowledgeState.cancel_edit,
+        ),
+        rx.button("Save", type="submit"),
+        justify="end",
         width="100%",
     )
 
@@ -134,21 +148,7 @@ def editor() -> rx.Component:
                         width="100%",
                     ),
                     _translation_field(),
-                    rx.hstack(
-                        rx.el.input(
-                            type="checkbox",
-                            id="faq-published",
-                            name="faq-published",
-                            checked=KnowledgeState.form["published"] == "yes",
-                            on_change=lambda v: KnowledgeState.set_field(
-                                "published", rx.cond(v, "yes", "no")
-                            ),
-                        ),
-                        rx.el.label(
-                            "Published (the bot may answer with it)", html_for="faq-published"
-                        ),
-                        align="center",
-                    ),
+                    _published(),
                     rx.cond(
                         KnowledgeState.form_error != "",
                         rx.callout(
@@ -158,18 +158,7 @@ def editor() -> rx.Component:
                             width="100%",
                         ),
                     ),
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=KnowledgeState.cancel_edit,
-                        ),
-                        rx.button("Save", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    _buttons(),
                     spacing="3",
                 ),
                 on_submit=KnowledgeState.save,

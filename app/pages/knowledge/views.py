@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.knowledge.state import KnowledgeState
 
 UPLOAD_ID = "faq-csv"
@@ -89,25 +90,31 @@ def table() -> rx.Component:
 
 def toolbar() -> rx.Component:
     return rx.hstack(
-        rx.el.label(
-            "Search the knowledge base", html_for="faq-search", class_name="visually-hidden"
+        labelled(
+            "Search the knowledge base",
+            rx.input(
+                id="faq-search",
+                type="search",
+                placeholder="Search questions and answers",
+                value=KnowledgeState.search,
+                on_change=KnowledgeState.set_search.debounce(300),
+                width="22em",
+            ),
+            html_for="faq-search",
+            hide_label=True,
         ),
-        rx.input(
-            id="faq-search",
-            type="search",
-            placeholder="Search questions and answers",
-            value=KnowledgeState.search,
-            on_change=KnowledgeState.set_search.debounce(300),
-            width="22em",
-        ),
-        rx.el.label("Category", html_for="faq-category", class_name="visually-hidden"),
-        rx.el.select(
-            rx.el.option("All categories", value="all"),
-            rx.foreach(KnowledgeState.categories, lambda c: rx.el.option(c, value=c)),
-            id="faq-category",
-            value=KnowledgeState.category,
-            on_change=KnowledgeState.set_category,
-            class_name="native-select",
+        labelled(
+            "Category",
+            rx.el.select(
+                rx.el.option("All categories", value="all"),
+                rx.foreach(KnowledgeState.categories, lambda c: rx.el.option(c, value=c)),
+                id="faq-category",
+                value=KnowledgeState.category,
+                on_change=KnowledgeState.set_category,
+                class_name="native-select",
+            ),
+            html_for="faq-category",
+            hide_label=True,
         ),
         rx.spacer(),
         rx.button("New entry", on_click=KnowledgeState.start_new),

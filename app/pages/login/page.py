@@ -8,8 +8,15 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components import labelled
 from app.pages.login.state import LoginState
 from app.registry import admin_page
+
+
+def _field(label: str, name: str, **props: str) -> rx.Component:
+    control = rx.input(id=name, name=name, required=True, width="100%", **props)
+    # The form's own spacing between label and box, as between the fields.
+    return labelled(label, control, html_for=name, spacing="3")
 
 
 @admin_page(route=routes.LOGIN, title="Sign in", role=None, on_load=LoginState.open_page)
@@ -22,23 +29,12 @@ def login_page() -> rx.Component:
                     rx.text("Sign in to the support inbox.", color_scheme="gray"),
                     rx.form.root(
                         rx.vstack(
-                            rx.el.label("E-mail", html_for="email", font_weight="500"),
-                            rx.input(
-                                id="email",
-                                name="email",
-                                type="email",
-                                auto_complete="username",
-                                required=True,
-                                width="100%",
-                            ),
-                            rx.el.label("Password", html_for="password", font_weight="500"),
-                            rx.input(
-                                id="password",
-                                name="password",
+                            _field("E-mail", "email", type="email", auto_complete="username"),
+                            _field(
+                                "Password",
+                                "password",
                                 type="password",
                                 auto_complete="current-password",
-                                required=True,
-                                width="100%",
                             ),
                             rx.cond(
                                 LoginState.error != "",

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.settings import rules
 from app.pages.settings.state import DAY_NAMES, SettingsState
 from app.registry import admin_page
@@ -16,20 +17,28 @@ from core.models.users import UserRole
 
 def _input(name: str, label: str, hint: str = "", **props: Any) -> rx.Component:
     field_id = f"settings-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        rx.input(
-            id=field_id,
-            name=field_id,
-            value=SettingsState.form[name],
-            on_change=lambda v: SettingsState.set_field(name, v),
-            width="100%",
-            **props,
-        ),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
+    control = rx.input(
+        id=field_id,
+        name=field_id,
+        value=SettingsState.form[name],
+        on_change=lambda v: SettingsState.set_field(name, v),
         width="100%",
+        **props,
     )
+    return labelled(label, control, html_for=field_id, hint=hint)
+
+
+def _position() -> rx.Component:
+    control = rx.el.select(
+        rx.el.option("Bottom right", value="right"),
+        rx.el.option("Bottom left", value="left"),
+        id="settings-position",
+        name="settings-position",
+        class_name="native-select",
+        value=SettingsState.form["position"],
+        on_change=lambda v: SettingsState.set_field("position", v),
+    )
+    return labelled("Position", control, html_for="settings-position")
 
 
 @admin_page(
@@ -69,16 +78,7 @@ def settings_page() -> rx.Component:
             rx.el.fieldset(
                 rx.el.legend(rx.heading("Widget", as_="h2", size="4")),
                 _input("color", "Colour", "Launcher and header colour, like #0b6e4f."),
-                rx.el.label("Position", html_for="settings-position", font_weight="500"),
-                rx.el.select(
-                    rx.el.option("Bottom right", value="right"),
-                    rx.el.option("Bottom left", value="left"),
-                    id="settings-position",
-                    name="settings-position",
-                    class_name="native-select",
-                    value=SettingsState.form["position"],
-                    on_change=lambda v: SettingsState.set_field("position", v),
-                ),
+                _position(),
                 border="none",
                 padding="0",
                 width="100%",

@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.settings.state import SettingsState
 
 TRIGGER_KINDS = (
@@ -29,26 +30,19 @@ CONTEXTS = (
 )
 
 
-def _labelled(label: str, field_id: Any, control: rx.Component, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _text(field_id: Any, value: Any, on_change: Any, **props: Any) -> rx.Component:
-    return rx.input(
+def _text(
+    label: str, field_id: Any, value: Any, on_change: Any, hint: str = "", **props: Any
+) -> rx.Component:
+    control = rx.input(
         id=field_id, name=field_id, value=value, on_change=on_change, width="100%", **props
     )
+    return labelled(label, control, html_for=field_id, hint=hint)
 
 
 def _select(
-    field_id: Any, value: Any, on_change: Any, options: tuple[tuple[str, str], ...]
+    label: str, field_id: Any, value: Any, on_change: Any, options: tuple[tuple[str, str], ...]
 ) -> rx.Component:
-    return rx.el.select(
+    control = rx.el.select(
         *[rx.el.option(text, value=key) for key, text in options],
         id=field_id,
         name=field_id,
@@ -56,80 +50,58 @@ def _select(
         on_change=on_change,
         class_name="native-select",
     )
+    return labelled(label, control, html_for=field_id)
+
+
+def _remove_button(label: str, on_click: Any) -> rx.Component:
+    return rx.button(
+        "Remove",
+        type="button",
+        size="1",
+        variant="soft",
+        color_scheme="red",
+        on_click=on_click,
+        aria_label=label,
+    )
 
 
 def _trigger(row: Any, index: Any) -> rx.Component:
     number = index + 1
     prefix = f"trigger-{index}"
+
+    def set_to(name: str) -> Any:
+        return lambda v: SettingsState.set_trigger(index, name, v)
+
     return rx.el.fieldset(
         rx.el.legend(rx.text(f"Trigger {number}", weight="bold")),
         rx.grid(
-            _labelled(
-                "Name",
-                f"{prefix}-name",
-                _text(
-                    f"{prefix}-name",
-                    row["name"],
-                    lambda v: SettingsState.set_trigger(index, "name", v),
-                ),
-                "A slug like pricing-help.",
+            _text(
+                "Name", f"{prefix}-name", row["name"], set_to("name"), "A slug like pricing-help."
             ),
-            _labelled(
-                "When",
-                f"{prefix}-kind",
-                _select(
-                    f"{prefix}-kind",
-                    row["kind"],
-                    lambda v: SettingsState.set_trigger(index, "kind", v),
-                    TRIGGER_KINDS,
-                ),
-            ),
-            _labelled(
+            _select("When", f"{prefix}-kind", row["kind"], set_to("kind"), TRIGGER_KINDS),
+            _text(
                 "Pages",
                 f"{prefix}-url",
-                _text(
-                    f"{prefix}-url",
-                    row["url_pattern"],
-                    lambda v: SettingsState.set_trigger(index, "url_pattern", v),
-                    placeholder="every page",
-                ),
+                row["url_pattern"],
+                set_to("url_pattern"),
                 "A path; * matches anything, like /pricing*.",
+                placeholder="every page",
             ),
-            _labelled(
+            _text(
                 "Seconds on the page",
                 f"{prefix}-seconds",
-                _text(
-                    f"{prefix}-seconds",
-                    row["seconds"],
-                    lambda v: SettingsState.set_trigger(index, "seconds", v),
-                    input_mode="numeric",
-                    disabled=row["kind"] != "time_on_page",
-                ),
+                row["seconds"],
+                set_to("seconds"),
                 "1 to 3600; only for “after some time”.",
+                input_mode="numeric",
+                disabled=row["kind"] != "time_on_page",
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
             width="100%",
         ),
-        _labelled(
-            "Message",
-            f"{prefix}-message",
-            _text(
-                f"{prefix}-message",
-                row["message"],
-                lambda v: SettingsState.set_trigger(index, "message", v),
-                max_length=300,
-            ),
-        ),
-        rx.button(
-            "Remove",
-            type="button",
-            size="1",
-            variant="soft",
-            color_scheme="red",
-            on_click=SettingsState.remove_trigger(index),
-            aria_label=f"Remove trigger {number}",
-        ),
+        _text("Message", f"{prefix}-message", row["message"], set_to("message"), max_length=300),
+        _remove_button(f"Remove trigger {number}", SettingsState.remove_trigger(index)),
         class_name="settings-row",
         data_testid="trigger-row",
     )
@@ -138,53 +110,28 @@ def _trigger(row: Any, index: Any) -> rx.Component:
 def _button_row(context: str, row: Any, index: Any) -> rx.Component:
     number = index + 1
     prefix = f"qa-{context}-{index}"
+
+    def set_to(name: str) -> Any:
+        return lambda v: SettingsState.set_action(context, index, name, v)
+
     return rx.el.fieldset(
         rx.el.legend(rx.text(f"Button {number}", weight="bold")),
         rx.grid(
-            _labelled(
-                "Label",
-                f"{prefix}-label",
-                _text(
-                    f"{prefix}-label",
-                    row["label"],
-                    lambda v: SettingsState.set_action(context, index, "label", v),
-                    max_length=60,
-                ),
-            ),
-            _labelled(
-                "Action",
-                f"{prefix}-action",
-                _select(
-                    f"{prefix}-action",
-                    row["action"],
-                    lambda v: SettingsState.set_action(context, index, "action", v),
-                    BUTTON_ACTIONS,
-                ),
-            ),
-            _labelled(
+            _text("Label", f"{prefix}-label", row["label"], set_to("label"), max_length=60),
+            _select("Action", f"{prefix}-action", row["action"], set_to("action"), BUTTON_ACTIONS),
+            _text(
                 "Message or link",
                 f"{prefix}-value",
-                _text(
-                    f"{prefix}-value",
-                    row["value"],
-                    lambda v: SettingsState.set_action(context, index, "value", v),
-                    disabled=(row["action"] == "contact_form") | (row["action"] == "human"),
-                ),
+                row["value"],
+                set_to("value"),
                 "The text sent, or a URL or /path.",
+                disabled=(row["action"] == "contact_form") | (row["action"] == "human"),
             ),
             columns=rx.breakpoints(initial="1", md="3"),
             spacing="3",
             width="100%",
         ),
-        rx.button(
-            "Remove",
-            type="button",
-            size="1",
-            variant="soft",
-            color_scheme="red",
-            on_click=SettingsState.remove_action(context, index),
-            aria_label=f"Remove button {number}",
-        ),
+        _remove_button(f"Remove button {number}", SettingsState.remove_action(context, index)),
         class_name="settings-row",
     )
 

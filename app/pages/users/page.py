@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components import labelled
 from app.pages.users.state import UsersState
 from app.registry import admin_page
 from core.models.users import UserRole
@@ -53,27 +54,22 @@ def _user_row(user: rx.Var) -> rx.Component:
 
 def _add_form() -> rx.Component:
     def field(name: str, label: str, **props: Any) -> rx.Component:
-        return rx.vstack(
-            rx.el.label(label, html_for=f"user-{name}", font_weight="500"),
-            rx.input(id=f"user-{name}", name=name, **props),
-            spacing="1",
-        )
+        control = rx.input(id=f"user-{name}", name=name, **props)
+        # Natural width: the fields share one wrapping row.
+        return labelled(label, control, html_for=f"user-{name}", width="auto")
 
+    role = rx.el.select(
+        rx.el.option("Agent", value="agent"),
+        rx.el.option("Owner", value="owner"),
+        id="user-role",
+        name="role",
+        class_name="native-select",
+    )
     return rx.form.root(
         rx.hstack(
             field("email", "E-mail", type="email", required=True),
             field("name", "Name"),
-            rx.vstack(
-                rx.el.label("Role", html_for="user-role", font_weight="500"),
-                rx.el.select(
-                    rx.el.option("Agent", value="agent"),
-                    rx.el.option("Owner", value="owner"),
-                    id="user-role",
-                    name="role",
-                    class_name="native-select",
-                ),
-                spacing="1",
-            ),
+            labelled("Role", role, html_for="user-role", width="auto"),
             field(
                 "password",
                 "Password (empty: generate one)",
