@@ -1,4 +1,8 @@
-"""Every admin route in one place."""
+"""Routes other code sends people to, and the sign-in URL builders.
+
+Each page declares its own route in `@admin_page` (app/registry.py); the sign-in page and the
+overview are here because the session checks redirect to them.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,6 @@ from urllib.parse import quote
 
 LOGIN = "/login"
 OVERVIEW = "/"
-INBOX = "/inbox"
-KNOWLEDGE = "/knowledge"
-SETTINGS = "/settings"
-USERS = "/users"
-
-# (label, route, icon, owners only)
-NAV: list[tuple[str, str, str, bool]] = [
-    ("Overview", OVERVIEW, "layout-dashboard", False),
-    ("Inbox", INBOX, "inbox", False),
-    ("Knowledge base", KNOWLEDGE, "book-open", False),
-    ("Settings", SETTINGS, "settings", True),
-    ("Users", USERS, "users", True),
-]
 
 
 def login_url(next_path: str = "") -> str:

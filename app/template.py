@@ -1,12 +1,13 @@
-"""The signed-in layout: a skip link, the sidebar, a header with the user, and the page."""
+"""The signed-in layout: a skip link, the sidebar, a header with the user, and the page.
+
+The sidebar is built from the page registry (`app/registry.py`), group by group.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import reflex as rx
 
-from app import routes
+from app import registry
 from app.session_state import AuthState
 
 
@@ -26,15 +27,26 @@ def _nav_link(label: str, route: str, icon: str) -> rx.Component:
     )
 
 
-def _sidebar() -> rx.Component:
+def _nav_group(name: str, entries: list[registry.Page]) -> rx.Component:
+    """One group of links; owner-only pages (as the server would refuse them) hidden from agents."""
+    owners_only = all(entry.owners_only for entry in entries)
     links = []
-    for label, route, icon, owners_only in routes.NAV:
-        link = _nav_link(label, route, icon)
-        links.append(rx.cond(AuthState.is_owner, link) if owners_only else link)
+    for entry in entries:
+        link = _nav_link(entry.title, entry.route, entry.icon)
+        links.append(
+            rx.cond(AuthState.is_owner, link) if entry.owners_only and not owners_only else link
+        )
+    # Named for screen readers only: with a handful of links, visible group headings add noise.
+    group = rx.vstack(*links, role="group", aria_label=name, spacing="1", width="100%")
+    return rx.cond(AuthState.is_owner, group) if owners_only else group
+
+
+def _sidebar() -> rx.Component:
+    groups = [_nav_group(name, entries) for name, entries in registry.navigation()]
     return rx.el.nav(
         rx.vstack(
             rx.heading("CustomerAgent", as_="p", size="4", padding="0.5em 0.7em"),
-            *links,
+            *groups,
             spacing="1",
             width="100%",
         ),
@@ -67,42 +79,38 @@ def _header(title: str) -> rx.Component:
     )
 
 
-def page(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Wrap a page body in the admin layout; nothing shows until the session is confirmed."""
+def layout(entry: registry.Page) -> registry.PageBody:
+    """The page as the browser gets it: a signed-in page inside the admin layout, where nothing
+    shows until the session is confirmed; the sign-in page as it is."""
+    if not entry.signed_in:
+        return entry.body
 
-    def decorate(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        def render() -> rx.Component:
-            return rx.cond(
-                AuthState.signed_in,
-                rx.hstack(
-                    rx.el.a(
-                        "Skip to content",
-                        href="#main",
-                        class_name="skip-link",
-                    ),
-                    _sidebar(),
-                    rx.el.main(
-                        _header(title),
-                        body(),
-                        id="main",
-                        tab_index=-1,
-                        padding="1.5em 2em",
-                        width="100%",
-                        min_width="0",
-                    ),
-                    spacing="0",
-                    align="start",
+    def render() -> rx.Component:
+        return rx.cond(
+            AuthState.signed_in,
+            rx.hstack(
+                rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+                _sidebar(),
+                rx.el.main(
+                    _header(entry.title),
+                    entry.body(),
+                    id="main",
+                    tab_index=-1,
+                    padding="1.5em 2em",
                     width="100%",
+                    min_width="0",
                 ),
-                rx.center(
-                    rx.spinner(size="3"),
-                    rx.el.span("Checking your session…", class_name="visually-hidden"),
-                    role="status",
-                    min_height="100vh",
-                ),
-            )
+                spacing="0",
+                align="start",
+                width="100%",
+            ),
+            rx.center(
+                rx.spinner(size="3"),
+                rx.el.span("Checking your session…", class_name="visually-hidden"),
+                role="status",
+                min_height="100vh",
+            ),
+        )
 
-        render.__name__ = body.__name__
-        return render
-
-    return decorate
+    render.__name__ = entry.body.__name__  # build errors then name the page, not "render"
+    return render

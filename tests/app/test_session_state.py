@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.app import app  # noqa: F401  (registers every page state)
-from app.pages.knowledge import KnowledgeState
-from app.pages.login import LoginState
-from app.pages.settings import SettingsState
-from app.pages.users import UsersState
+from app.pages.knowledge.state import KnowledgeState
+from app.pages.login.state import LoginState
+from app.pages.settings.state import SettingsState
+from app.pages.users.state import UsersState
 from app.session_state import GUARD_MARKER, AuthState
 from core.accounts import sessions
 from core.crud import users as users_crud

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.pages.knowledge import _media_of, _media_text
+from app.pages.knowledge.state import _media_of, _media_text
 
 
 def test_media_text_round_trips_and_empty_means_none() -> None:

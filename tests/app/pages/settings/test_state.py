@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from app.pages.settings import _button_of, _trigger_of, _trigger_row
+from app.pages.settings.state import _button_of, _trigger_of, _trigger_row
 from core.models.business import BusinessUpdate
 
 BASE = {

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
-STATUS_COLORS = {"bot": "blue", "human": "orange", "closed": "gray"}
-ROLE_LABELS = {"visitor": "Visitor", "bot": "Bot", "agent": "Agent", "system": "Notice"}
+from app.components import labelled
+from app.pages.inbox.state import STATUS_FILTERS, InboxState
 
 
-def status_badge(status: rx.Var) -> rx.Component:
+def _status_badge(status: rx.Var) -> rx.Component:
     return rx.badge(
         status,
         color_scheme=rx.match(status, ("bot", "blue"), ("human", "orange"), "gray"),
@@ -19,14 +17,14 @@ def status_badge(status: rx.Var) -> rx.Component:
     )
 
 
-def _row(state: Any, row: rx.Var) -> rx.Component:
-    selected = state.selected == row["id"]
+def _row(row: rx.Var) -> rx.Component:
+    selected = InboxState.selected == row["id"]
     return rx.el.li(
         rx.el.button(
             rx.vstack(
                 rx.hstack(
                     rx.text(row["visitor"], weight="bold", size="2"),
-                    status_badge(row["status"]),
+                    _status_badge(row["status"]),
                     rx.cond(
                         row["urgent"] != "",
                         rx.badge("urgent", color_scheme="red", variant="solid", high_contrast=True),
@@ -48,7 +46,7 @@ def _row(state: Any, row: rx.Var) -> rx.Component:
                 align="start",
                 width="100%",
             ),
-            on_click=state.open_conversation(row["id"]),
+            on_click=InboxState.open_conversation(row["id"]),
             aria_current=rx.cond(selected, "true", "false"),
             data_conversation=row["id"],
             class_name="inbox-row",
@@ -58,35 +56,41 @@ def _row(state: Any, row: rx.Var) -> rx.Component:
     )
 
 
-def conversation_list(state: Any, filters: list[str]) -> rx.Component:
+def conversation_list() -> rx.Component:
     return rx.el.section(
         rx.vstack(
             rx.hstack(
-                rx.el.label("Show", html_for="status-filter", class_name="visually-hidden"),
-                rx.el.select(
-                    *[rx.el.option(f.capitalize(), value=f) for f in filters],
-                    id="status-filter",
-                    value=state.status_filter,
-                    on_change=state.set_status_filter,
-                    class_name="native-select",
+                labelled(
+                    "Show",
+                    rx.el.select(
+                        *[rx.el.option(f.capitalize(), value=f) for f in STATUS_FILTERS],
+                        id="status-filter",
+                        value=InboxState.status_filter,
+                        on_change=InboxState.set_status_filter,
+                        class_name="native-select",
+                    ),
+                    html_for="status-filter",
+                    hide_label=True,
                 ),
-                rx.el.label(
-                    "Search conversations", html_for="inbox-search", class_name="visually-hidden"
-                ),
-                rx.input(
-                    id="inbox-search",
-                    placeholder="Search visitor or text",
-                    value=state.search,
-                    on_change=state.set_search.debounce(300),
-                    type="search",
-                    width="100%",
+                labelled(
+                    "Search conversations",
+                    rx.input(
+                        id="inbox-search",
+                        placeholder="Search visitor or text",
+                        value=InboxState.search,
+                        on_change=InboxState.set_search.debounce(300),
+                        type="search",
+                        width="100%",
+                    ),
+                    html_for="inbox-search",
+                    hide_label=True,
                 ),
                 width="100%",
             ),
             rx.cond(
-                state.rows.length() > 0,
+                InboxState.rows.length() > 0,
                 rx.el.ul(
-                    rx.foreach(state.rows, lambda row: _row(state, row)),
+                    rx.foreach(InboxState.rows, _row),
                     padding="0",
                     margin="0",
                     width="100%",
@@ -162,54 +166,55 @@ def _message(message: rx.Var) -> rx.Component:
     )
 
 
-def _actions(state: Any) -> rx.Component:
-    status = state.header["status"]
+def _actions() -> rx.Component:
+    status = InboxState.header["status"]
     return rx.hstack(
-        rx.cond(status != "human", rx.button("Take over", on_click=state.take_over)),
+        rx.cond(status != "human", rx.button("Take over", on_click=InboxState.take_over)),
         rx.cond(
             status == "human",
-            rx.button("Hand back to bot", on_click=state.hand_back, variant="soft"),
+            rx.button("Hand back to bot", on_click=InboxState.hand_back, variant="soft"),
         ),
         rx.cond(
             status != "closed",
-            rx.button("Close", on_click=state.close, variant="soft", color_scheme="gray"),
+            rx.button("Close", on_click=InboxState.close, variant="soft", color_scheme="gray"),
         ),
         spacing="2",
     )
 
 
-def _reply_form(state: Any) -> rx.Component:
+def _reply_form() -> rx.Component:
     return rx.form.root(
-        rx.vstack(
-            rx.el.label("Reply to the visitor", html_for="agent-reply", font_weight="500"),
+        labelled(
+            "Reply to the visitor",
             rx.text_area(
                 id="agent-reply",
                 name="reply",
-                value=state.reply,
-                on_change=state.set_reply,
+                value=InboxState.reply,
+                on_change=InboxState.set_reply,
                 rows="3",
                 width="100%",
             ),
             rx.button("Send reply", type="submit"),
-            width="100%",
+            html_for="agent-reply",
+            spacing="3",  # the button stands apart from the box
         ),
-        on_submit=state.send_reply,
+        on_submit=InboxState.send_reply,
         reset_on_submit=False,
         width="100%",
     )
 
 
-def transcript(state: Any) -> rx.Component:
-    header = state.header
+def transcript() -> rx.Component:
+    header = InboxState.header
     return rx.el.section(
         rx.cond(
-            state.selected != "",
+            InboxState.selected != "",
             rx.vstack(
                 rx.hstack(
                     rx.heading(header["visitor"], as_="h2", size="4"),
-                    status_badge(header["status"]),
+                    _status_badge(header["status"]),
                     rx.spacer(),
-                    _actions(state),
+                    _actions(),
                     width="100%",
                     align="center",
                 ),
@@ -223,7 +228,7 @@ def transcript(state: Any) -> rx.Component:
                     color_scheme="gray",
                 ),
                 rx.el.div(
-                    rx.vstack(rx.foreach(state.messages, _message), spacing="2", width="100%"),
+                    rx.vstack(rx.foreach(InboxState.messages, _message), spacing="2", width="100%"),
                     role="log",
                     aria_label="Transcript",
                     aria_live="polite",
@@ -232,12 +237,12 @@ def transcript(state: Any) -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    state.error != "",
-                    rx.callout(state.error, color_scheme="red", role="alert", width="100%"),
+                    InboxState.error != "",
+                    rx.callout(InboxState.error, color_scheme="red", role="alert", width="100%"),
                 ),
                 rx.cond(
                     header["status"] == "human",
-                    _reply_form(state),
+                    _reply_form(),
                     rx.text(
                         "Take over to reply; the bot stops answering this visitor.",
                         size="2",

@@ -1,4 +1,4 @@
-"""Knowledge base: the FAQ entries the bot answers from; the chat server picks up changes in seconds."""
+"""The knowledge base's state: FAQ search, the entry being edited, deletion, CSV import and export."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from app.components import faq_views as views
 from app.session_state import AuthState, guarded
-from app.template import page
 from core.crud import faq_csv
 from core.crud import faqs as faq_crud
 from core.db import session_scope
@@ -243,8 +241,3 @@ class KnowledgeState(AuthState):
             f"{result.unchanged} unchanged."
         )
         self._reload()
-
-
-@page("Knowledge base")
-def knowledge_page() -> rx.Component:
-    return views.knowledge_body(KnowledgeState)

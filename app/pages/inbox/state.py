@@ -1,4 +1,4 @@
-"""Live inbox: conversations as they arrive, the transcript, and taking over from the bot.
+"""The inbox's state: the conversation list, the open transcript, and the agent's actions.
 
 The browser ticks once a second; each tick compares a cheap database version
 (`core.crud.inbox.inbox_version`) and reloads the list and the open transcript only when
@@ -13,9 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.components import conversations as views
 from app.session_state import AuthState, guarded
-from app.template import page
 from core.crud import handover, inbox
 from core.db import session_scope
 
@@ -190,19 +188,3 @@ class InboxState(AuthState):
     @guarded()
     def send_reply(self, _form: dict[str, Any]) -> None:
         self._act("reply")
-
-
-@page("Inbox")
-def inbox_page() -> rx.Component:
-    return rx.vstack(
-        # Drives the live updates: one tick a second while the inbox is open.
-        rx.moment(interval=1000, on_change=InboxState.tick, display="none", aria_hidden="true"),
-        rx.hstack(
-            views.conversation_list(InboxState, STATUS_FILTERS),
-            views.transcript(InboxState),
-            align="start",
-            spacing="5",
-            width="100%",
-        ),
-        width="100%",
-    )

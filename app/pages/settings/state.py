@@ -1,5 +1,5 @@
-"""Settings (owners): business name, hours and time zone, the widget's colour, side and greeting,
-its proactive messages (triggers) and quick-action buttons."""
+"""The settings page's state: the business and widget form, its trigger and quick-action rows, and
+turning those rows into what `BusinessUpdate` checks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 
-from app.components import widget_rules
 from app.session_state import AuthState, guarded
-from app.template import page
 from core.crud import business as business_crud
 from core.db import session_scope
 from core.models.business import DAYS, BusinessUpdate
@@ -165,83 +163,3 @@ class SettingsState(AuthState):
             business_crud.update_business(session=session, business_in=update)
         self.error = ""
         self.saved = "Saved. The widget shows the new settings the next time it loads."
-
-
-def _input(name: str, label: str, hint: str = "", **props: Any) -> rx.Component:
-    field_id = f"settings-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        rx.input(
-            id=field_id,
-            name=field_id,
-            value=SettingsState.form[name],
-            on_change=lambda v: SettingsState.set_field(name, v),
-            width="100%",
-            **props,
-        ),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        spacing="1",
-        width="100%",
-    )
-
-
-@page("Settings")
-def settings_page() -> rx.Component:
-    hours = [_input(day, DAY_NAMES[day], placeholder="closed") for day in DAYS]
-    return rx.form.root(
-        rx.vstack(
-            rx.el.fieldset(
-                rx.el.legend(rx.heading("Business", as_="h2", size="4")),
-                _input("name", "Business name"),
-                _input("greeting", "Greeting", "The widget's first message."),
-                _input("timezone", "Time zone", "A name like America/Halifax or Europe/London."),
-                border="none",
-                padding="0",
-                width="100%",
-            ),
-            rx.el.fieldset(
-                rx.el.legend(rx.heading("Opening hours", as_="h2", size="4")),
-                rx.text(
-                    "Like 09:00-17:00 in the business's time zone; empty means closed.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.grid(*hours, columns=rx.breakpoints(initial="2", md="4"), spacing="3"),
-                border="none",
-                padding="0",
-                width="100%",
-            ),
-            rx.el.fieldset(
-                rx.el.legend(rx.heading("Widget", as_="h2", size="4")),
-                _input("color", "Colour", "Launcher and header colour, like #0b6e4f."),
-                rx.el.label("Position", html_for="settings-position", font_weight="500"),
-                rx.el.select(
-                    rx.el.option("Bottom right", value="right"),
-                    rx.el.option("Bottom left", value="left"),
-                    id="settings-position",
-                    name="settings-position",
-                    class_name="native-select",
-                    value=SettingsState.form["position"],
-                    on_change=lambda v: SettingsState.set_field("position", v),
-                ),
-                border="none",
-                padding="0",
-                width="100%",
-            ),
-            widget_rules.triggers_editor(SettingsState),
-            widget_rules.quick_actions_editor(SettingsState),
-            rx.cond(
-                SettingsState.error != "",
-                rx.callout(SettingsState.error, color_scheme="red", role="alert", width="100%"),
-            ),
-            rx.cond(
-                SettingsState.saved != "",
-                rx.callout(SettingsState.saved, color_scheme="green", role="status", width="100%"),
-            ),
-            rx.button("Save settings", type="submit", size="3"),
-            spacing="4",
-            max_width="48em",
-        ),
-        on_submit=SettingsState.save,
-        reset_on_submit=False,
-    )

@@ -1,0 +1,1 @@
+"""The Inbox page: state.py (InboxState), views.py (list, transcript), page.py."""

@@ -1,0 +1,1 @@
+"""The Knowledge base page: state.py, views.py (table, import), editor.py, page.py."""

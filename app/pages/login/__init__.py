@@ -1,0 +1,1 @@
+"""The sign-in page: state.py (LoginState), page.py (the registered page)."""

@@ -1,0 +1,1 @@
+"""The Overview page: state.py (OverviewState), page.py (the registered page)."""

@@ -1,0 +1,57 @@
+"""Overview: today and the last 7 days at a glance, and conversations per day."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import routes
+from app.pages.overview.state import METRICS, OverviewState
+from app.registry import admin_page
+
+
+def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
+    cards = [
+        rx.card(
+            rx.text(label, size="2", color_scheme="gray", as_="p"),
+            rx.text(values[i], size="6", weight="bold", as_="p", data_metric=f"{key}-{i}"),
+            rx.text(help_text, size="1", color_scheme="gray", as_="p"),
+        )
+        for i, (label, help_text) in enumerate(METRICS)
+    ]
+    return rx.el.section(
+        rx.heading(heading, as_="h2", size="4", padding_bottom="0.5em"),
+        rx.grid(*cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3"),
+        aria_label=heading,
+        padding_bottom="1.5em",
+    )
+
+
+@admin_page(
+    route=routes.OVERVIEW,
+    title="Overview",
+    nav_group="Support",
+    icon="layout-dashboard",
+    order=1,
+    on_load=OverviewState.load,
+)
+def overview_page() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            OverviewState.today.length() > 0,
+            rx.fragment(
+                _metric_grid("Today", OverviewState.today, "today"),
+                _metric_grid("Last 7 days", OverviewState.week, "week"),
+            ),
+            rx.spinner(),
+        ),
+        rx.text(
+            "Days are counted in the business's time zone, ",
+            OverviewState.time_zone,
+            ".",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.plotly(data=OverviewState.per_day_chart, width="100%"),
+        width="100%",
+        align="stretch",
+    )

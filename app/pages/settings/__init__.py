@@ -1,0 +1,1 @@
+"""The Settings page: state.py (SettingsState), rules.py (triggers, quick actions), page.py."""

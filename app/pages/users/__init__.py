@@ -1,0 +1,1 @@
+"""The Users page: state.py (UsersState), page.py (the registered page)."""

@@ -1,0 +1,77 @@
+"""The admin's look beyond the Radix theme (set in rxconfig.py): global CSS classes and head tags.
+
+Class names here are used by the page views (`class_name=...`); the e2e tests find inbox rows by
+theirs.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+STYLE: dict[str, dict[str, str]] = {
+    ".visually-hidden": {
+        "position": "absolute",
+        "width": "1px",
+        "height": "1px",
+        "overflow": "hidden",
+        "clip": "rect(0 0 0 0)",
+        "white-space": "nowrap",
+    },
+    ".skip-link": {"position": "absolute", "left": "-999px", "top": "0.5em"},
+    ".skip-link:focus": {
+        "left": "0.5em",
+        "z-index": "10",
+        "background": "var(--color-panel)",
+        "padding": "0.5em 1em",
+    },
+    ".native-select": {
+        "font": "inherit",
+        "padding": "0.35em 0.5em",
+        "border-radius": "var(--radius-2)",
+        "border": "1px solid var(--gray-a7)",
+        "background": "var(--color-surface)",
+        "color": "var(--gray-12)",
+    },
+    ".inbox-row": {
+        "all": "unset",
+        "box-sizing": "border-box",
+        "display": "block",
+        "width": "100%",
+        "padding": "0.6em 0.75em",
+        "border-radius": "var(--radius-3)",
+        "cursor": "pointer",
+        "border-bottom": "1px solid var(--gray-a4)",
+    },
+    ".settings-row": {
+        "display": "flex",
+        "flex-direction": "column",
+        "align-items": "flex-start",
+        "gap": "0.6em",
+        "width": "100%",
+        "margin": "0.6em 0",
+        "padding": "0.8em",
+        "border": "1px solid var(--gray-a6)",
+        "border-radius": "var(--radius-3)",
+    },
+    ".media-json": {"font-family": "var(--code-font-family, monospace)", "font-size": "0.85em"},
+    ".clamp-2": {
+        "display": "-webkit-box",
+        "-webkit-line-clamp": "2",
+        "-webkit-box-orient": "vertical",
+        "overflow": "hidden",
+    },
+    ".upload-button": {
+        "display": "inline-block",
+        "padding": "0.4em 0.9em",
+        "cursor": "pointer",
+        "border-radius": "var(--radius-2)",
+        "background": "var(--accent-a3)",
+        "color": "var(--accent-11)",
+        "font-weight": "500",
+    },
+    # Keyboard users always see where they are, in either colour scheme.
+    ":focus-visible": {"outline": "2px solid var(--accent-9)", "outline-offset": "2px"},
+}
+
+# Native form controls (selects, scrollbars) follow the light or dark theme.
+HEAD_COMPONENTS = [rx.el.meta(name="color-scheme", content="light dark")]
