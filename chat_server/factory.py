@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 
 from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
-from chat_server.endpoints import contact, conversations, demo_site, events, pwa, site
+from chat_server.endpoints import contact, conversations, demo_site, events, feedback, pwa, site
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
@@ -50,7 +50,7 @@ API_ROUTES = [
     Route("/api/conversations/{cid}/messages", conversations.post_message, methods=["POST"]),
     Route("/api/conversations/{cid}/messages/batch", conversations.post_batch, methods=["POST"]),
     Route("/api/conversations/{cid}/events", events.stream, methods=["GET"]),
-    Route("/api/conversations/{cid}/feedback", conversations.post_feedback, methods=["POST"]),
+    Route("/api/conversations/{cid}/feedback", feedback.post_feedback, methods=["POST"]),
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
 ]
 

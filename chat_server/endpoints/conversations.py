@@ -18,8 +18,6 @@ from chat_server.schemas import (
     ConversationOut,
     ConversationPatchIn,
     ConversationPatchOut,
-    FeedbackIn,
-    FeedbackOut,
     HistoryOut,
     MessageIn,
     TurnOut,
@@ -245,63 +243,3 @@ async def post_batch(request: Request) -> JSONResponse:
     turns = await chat.turns.take(visitor, request.path_params["cid"], body.messages)
     turns = _with_languages(turns)
     return JSONResponse(BatchOut(results=turns).model_dump(mode="json"), status_code=201)
-
-
-def _feedback(engine: Engine, cid: str, visitor: str, body: FeedbackIn) -> tuple[int, bool]:
-    with session_scope(engine) as session:
-        conversation = owned_conversation(session, cid, visitor)
-        if body.message_id is not None and (
-            msg_crud.get_message(
-                session=session, conversation=conversation, message_id=body.message_id
-            )
-            is None
-        ):
-            raise ApiError(404, "Message not found in this conversation")
-        assert conversation.id is not None
-        if body.message_id is not None:
-            rated, created = event_crud.rate_message(
-                session=session,
-                conversation_id=conversation.id,
-                message_id=body.message_id,
-                rating=body.rating,
-                comment=body.comment,
-            )
-            assert rated.id is not None
-            return rated.id, created
-        feedback = event_crud.create_feedback(
-            session=session,
-            conversation_id=conversation.id,
-            rating=body.rating,
-            message_id=body.message_id,
-            comment=body.comment,
-        )
-        assert feedback.id is not None
-        return feedback.id, True
-
-
-async def post_feedback(request: Request) -> JSONResponse:
-    """
-    summary: Rate the conversation or one bot answer (+1 helpful, -1 not)
-    description: One rating per message is kept. Rating a message again replaces its rating
-      (200); a comment sent with the same rating is added to it, and a new rating without one
-      drops the old comment. The history shows each message's rating.
-    security: [{visitorToken: []}]
-    parameters: [{$ref: '#/components/parameters/cid'}]
-    requestBody:
-      required: true
-      content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackIn'}}}
-    responses:
-      200: {description: Replaced the message's earlier rating, content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackOut'}}}}
-      201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackOut'}}}}
-      401: {$ref: '#/components/responses/Unauthorized'}
-      404: {$ref: '#/components/responses/NotFound'}
-      422: {$ref: '#/components/responses/Invalid'}
-    """
-    chat = context(request)
-    visitor = visitor_of(request)
-    body = await read_json(request, FeedbackIn, max_bytes=chat.settings.MAX_BODY_BYTES)
-    await chat.limiter.check("forms", client_ip(request))
-    fid, created = await run_in_threadpool(
-        _feedback, chat.engine, request.path_params["cid"], visitor, body
-    )
-    return JSONResponse(FeedbackOut(id=fid).model_dump(), status_code=201 if created else 200)
