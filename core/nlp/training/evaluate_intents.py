@@ -117,21 +117,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "head_ms_per_message": round(head_ms, 3),
     }
     if oos_texts:
-        oos = predict_intents(model, oos_x, threshold=args.threshold, margin=args.margin)
-        oos_conf = np.asarray([r.confidence for r in oos])
-        out["oos"] = len(oos_texts)
-        out["oos_recall"] = _r(np.mean([r.out_of_scope for r in oos]))
-        out["oos_recall_with_ambiguous"] = _r(np.mean([r.out_of_scope or r.ambiguous for r in oos]))
+        out |= _out_of_scope(model, oos_x, args, correct=correct, confidence=confidence)
+    return out
+
+
+def _out_of_scope(
+    model: Any, oos_x: np.ndarray, args: argparse.Namespace, *, correct: Any, confidence: Any
+) -> dict[str, Any]:
+    """How many out-of-scope queries are flagged, and the trade-off at every threshold."""
+    from core.nlp.intents import predict_intents
+
+    oos = predict_intents(model, oos_x, threshold=args.threshold, margin=args.margin)
+    oos_conf = np.asarray([r.confidence for r in oos])
+    return {
+        "oos": len(oos),
+        "oos_recall": _r(np.mean([r.out_of_scope for r in oos])),
+        "oos_recall_with_ambiguous": _r(np.mean([r.out_of_scope or r.ambiguous for r in oos])),
         # Reported for every threshold, chosen for none: the test split never tunes anything.
-        out["curve"] = [
+        "curve": [
             {
                 "threshold": t,
                 "oos_recall": _r((oos_conf < t).mean()),
                 "in_scope_accuracy": _r((correct & (confidence >= t)).mean()),
             }
             for t in CURVE
-        ]
-    return out
+        ],
+    }
 
 
 def expected_calibration_error(

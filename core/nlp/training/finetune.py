@@ -161,7 +161,7 @@ def faqs_from_database() -> list[Faq]:
         return faqs_from_entries(faq_crud.list_faqs(session=session, published_only=True))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m core.nlp.training.finetune", description=__doc__
     )
@@ -181,6 +181,30 @@ def main(argv: list[str] | None = None) -> int:
         help="evaluate against question + training phrasings (as the chat server) or questions only",
     )
     parser.add_argument("--no-adopt", action="store_true", help="measure and save, never adopt")
+    return parser
+
+
+def _keep(models_dir: Path, out: Path, record: dict[str, Any]) -> None:
+    """The run's record and model card beside the weights, a line in the history, and the
+    ADOPTED pointer when it was adopted."""
+    before, after = record["before"], record["after"]
+    (out / "finetune.json").write_text(json.dumps(record, indent=2) + "\n")
+    (out / "MODEL_CARD.md").write_text(
+        f"# {out.name}\n\nall-MiniLM-L6-v2 ({record['base']}) fine-tuned contrastively on "
+        f"{record['pairs']} pairs from {record['faqs']} FAQs by "
+        "`python -m core.nlp.training.finetune`.\n\n"
+        f"Held-out phrasings ({record['held_out_queries']}): top-1 {before['top1']} -> "
+        f"{after['top1']}, MRR {before['mrr']} -> {after['mrr']}. "
+        f"Adopted: {'yes' if record['adopted'] else 'no'}.\n"
+    )
+    with open(models_dir / HISTORY, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
+    if record["adopted"]:
+        (models_dir / ADOPTED).write_text(out.name + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     from core.settings import get_settings
 
@@ -216,7 +240,6 @@ def main(argv: list[str] | None = None) -> int:
     models_dir.mkdir(parents=True, exist_ok=True)
     out = next_version(models_dir)
     save_encoder(encoder, out)
-    adopt = better(after, before) and not args.no_adopt
     record = {
         "task": "finetune",
         "model": out.name,
@@ -228,20 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         "before": before,
         "after": after,
         "training": run,
-        "adopted": adopt,
+        "adopted": better(after, before) and not args.no_adopt,
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    (out / "finetune.json").write_text(json.dumps(record, indent=2) + "\n")
-    (out / "MODEL_CARD.md").write_text(
-        f"# {out.name}\n\nall-MiniLM-L6-v2 ({base}) fine-tuned contrastively on {len(pairs)} "
-        f"pairs from {len(split.faqs)} FAQs by `python -m core.nlp.training.finetune`.\n\n"
-        f"Held-out phrasings ({len(split.held_out)}): top-1 {before['top1']} -> {after['top1']}, "
-        f"MRR {before['mrr']} -> {after['mrr']}. Adopted: {'yes' if adopt else 'no'}.\n"
-    )
-    with open(models_dir / HISTORY, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record) + "\n")
-    if adopt:
-        (models_dir / ADOPTED).write_text(out.name + "\n")
+    _keep(models_dir, out, record)
     print(json.dumps(record))
     return 0
 
