@@ -13,7 +13,9 @@ from typing import Any
 
 import reflex as rx
 
+from app.pages.contacts.state import contact_fields
 from app.session_state import AuthState, guarded
+from core.crud import contacts as contact_crud
 from core.crud import handover, inbox
 from core.db import session_scope
 
@@ -41,6 +43,8 @@ class InboxState(AuthState):
     selected: str = ""
     header: dict[str, str] = {}
     messages: list[dict[str, str]] = []
+    # What the open conversation's visitor left with the contact form.
+    contacts: list[dict[str, str]] = []
     reply: str = ""
     error: str = ""
     _version: str = ""
@@ -75,8 +79,12 @@ class InboxState(AuthState):
     def _load_transcript(self, session: Any) -> None:
         found = inbox.transcript(session=session, public_id=self.selected)
         if found is None:
-            self.selected, self.header, self.messages = "", {}, []
+            self.selected, self.header, self.messages, self.contacts = "", {}, [], []
             return
+        self.contacts = [
+            contact_fields(row)
+            for row in contact_crud.contact_requests_of(session=session, public_id=self.selected)
+        ]
         self.header = {
             "id": found.public_id,
             "status": found.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components import labelled
+from app.pages.contacts.views import contact_card
 from app.pages.inbox.state import STATUS_FILTERS, InboxState
 
 
@@ -227,6 +228,7 @@ def transcript() -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
+                rx.foreach(InboxState.contacts, contact_card),
                 rx.el.div(
                     rx.vstack(rx.foreach(InboxState.messages, _message), spacing="2", width="100%"),
                     role="log",
