@@ -31,6 +31,8 @@ STYLE: dict[str, dict[str, str]] = {
         "border": "1px solid var(--gray-a7)",
         "background": "var(--color-surface)",
         "color": "var(--gray-12)",
+        # A long choice is cut short inside the control, never drawn past its container.
+        "max-width": "100%",
     },
     ".inbox-row": {
         "all": "unset",

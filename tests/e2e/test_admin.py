@@ -404,6 +404,7 @@ def test_every_page_passes_axe_without_serious_violations(
         ("/", "Overview"),
         ("/inbox", "Inbox"),
         ("/knowledge", "Knowledge base"),
+        ("/contacts", "Contact requests"),
         ("/settings", "Settings"),
         ("/users", "Users"),
     ):

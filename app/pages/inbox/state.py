@@ -13,21 +13,29 @@ from typing import Any
 
 import reflex as rx
 
+from app.pages.contacts.state import contact_fields
 from app.session_state import AuthState, guarded
+from core.crud import contacts as contact_crud
 from core.crud import handover, inbox
 from core.db import session_scope
 
 STATUS_FILTERS = ["open", "bot", "human", "closed", "all"]
 
 
-def _ago(seconds: float | None) -> str:
+def waiting_label(seconds: float | None) -> str:
+    """How long a visitor has waited, to the minute: "waiting 3 min"; "" when answered."""
     if seconds is None:
         return ""
-    if seconds < 60:
-        return f"waiting {seconds:.0f} s"
-    if seconds < 3600:
-        return f"waiting {seconds / 60:.0f} min"
-    return f"waiting {seconds / 3600:.1f} h"
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "waiting < 1 min"
+    if minutes < 60:
+        return f"waiting {minutes} min"
+    if minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"waiting {hours} h {rest} min" if rest else f"waiting {hours} h"
+    days, rest = divmod(minutes // 60, 24)
+    return f"waiting {days} d {rest} h" if rest else f"waiting {days} d"
 
 
 def _when(value: datetime) -> str:
@@ -41,6 +49,12 @@ class InboxState(AuthState):
     selected: str = ""
     header: dict[str, str] = {}
     messages: list[dict[str, str]] = []
+    # What the open conversation's visitor left with the contact form.
+    contacts: list[dict[str, str]] = []
+    # Conversation id -> "waiting 3 min", for those whose visitor waits for an answer. Apart
+    # from `rows` so that the tick, which refreshes it, sends only this small dict.
+    waiting: dict[str, str] = {}
+    _waiting_since: dict[str, float] = {}  # conversation id -> when the wait began (epoch s)
     reply: str = ""
     error: str = ""
     _version: str = ""
@@ -64,19 +78,34 @@ class InboxState(AuthState):
                     "preview": row.preview,
                     "when": _when(row.last_message_at),
                     "count": str(row.message_count),
-                    "waiting": _ago(row.waiting_seconds),
                     "urgent": "yes" if row.urgency == "high" else "",
                 }
                 for row in found
             ]
+            self._waiting_since = {
+                row.public_id: now.timestamp() - row.waiting_seconds
+                for row in found
+                if row.waiting_seconds is not None
+            }
+            self._refresh_waiting()
             if self.selected:
                 self._load_transcript(session)
+
+    def _refresh_waiting(self) -> None:
+        now = datetime.now(UTC).timestamp()
+        labels = {cid: waiting_label(now - since) for cid, since in self._waiting_since.items()}
+        if labels != self.waiting:  # once a minute at most: the labels count minutes
+            self.waiting = labels
 
     def _load_transcript(self, session: Any) -> None:
         found = inbox.transcript(session=session, public_id=self.selected)
         if found is None:
-            self.selected, self.header, self.messages = "", {}, []
+            self.selected, self.header, self.messages, self.contacts = "", {}, [], []
             return
+        self.contacts = [
+            contact_fields(row)
+            for row in contact_crud.contact_requests_of(session=session, public_id=self.selected)
+        ]
         self.header = {
             "id": found.public_id,
             "status": found.status,
@@ -117,6 +146,8 @@ class InboxState(AuthState):
             changed = inbox.inbox_version(session=session) != self._version
         if changed:
             self._reload()
+        else:
+            self._refresh_waiting()
 
     @rx.event
     @guarded()

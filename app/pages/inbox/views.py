@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components import labelled
+from app.pages.contacts.views import contact_card
 from app.pages.inbox.state import STATUS_FILTERS, InboxState
 
 
@@ -34,7 +35,13 @@ def _row(row: rx.Var) -> rx.Component:
                         rx.badge(row["language"], variant="outline", high_contrast=True),
                     ),
                     rx.spacer(),
-                    rx.text(row["waiting"], size="1", color_scheme="orange", high_contrast=True),
+                    rx.text(
+                        InboxState.waiting[row["id"]],
+                        size="1",
+                        color_scheme="orange",
+                        high_contrast=True,
+                        data_waiting=row["id"],
+                    ),
                     width="100%",
                     align="center",
                 ),
@@ -227,6 +234,7 @@ def transcript() -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
+                rx.foreach(InboxState.contacts, contact_card),
                 rx.el.div(
                     rx.vstack(rx.foreach(InboxState.messages, _message), spacing="2", width="100%"),
                     role="log",

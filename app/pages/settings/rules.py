@@ -49,6 +49,8 @@ def _select(
         value=value,
         on_change=on_change,
         class_name="native-select",
+        # As wide as its column: its longest choice would otherwise push it out of the card.
+        width="100%",
     )
     return labelled(label, control, html_for=field_id)
 

@@ -1,0 +1,1 @@
+"""Contact requests: what visitors left with the contact form."""
