@@ -26,11 +26,17 @@ class _In(BaseModel):
         return value
 
 
+VISITOR_KEY_PATTERN = r"^[0-9a-f]{32}$"
+
+
 class ConversationIn(_In):
     # The visitor's own choice of language (wins over everything); otherwise the browser's.
     language: StrictStr | None = Field(default=None, max_length=16)
     browser_language: StrictStr | None = Field(default=None, max_length=35)
     page_url: StrictStr | None = Field(default=None, max_length=2048)
+    # The pseudonymous id the widget keeps in the browser for analytics (absent when the
+    # visitor's Do Not Track or the owner's consent setting says no).
+    visitor_key: StrictStr | None = Field(default=None, pattern=VISITOR_KEY_PATTERN)
 
     @field_validator("page_url")
     @classmethod

@@ -47,6 +47,9 @@ def _start(
         )
         if visitor is None:
             visitor = conv_crud.create_visitor(session=session, language=language)
+        if body.visitor_key is not None and visitor.visitor_key is None:
+            visitor.visitor_key = body.visitor_key  # what they did before chatting joins up
+            session.add(visitor)
         conversation = conv_crud.create_conversation(
             session=session,
             visitor=visitor,
@@ -55,7 +58,11 @@ def _start(
             page_url=body.page_url,
         )
         event_crud.record_event(
-            session=session, name=EventName.CONVERSATION_STARTED, conversation_id=conversation.id
+            session=session,
+            name=EventName.CONVERSATION_STARTED,
+            conversation_id=conversation.id,
+            channel=conversation.channel,
+            language=language,
         )
         return visitor.public_id, conversation.public_id, business.greeting
 

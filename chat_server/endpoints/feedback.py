@@ -13,29 +13,39 @@ from chat_server.schemas import FeedbackIn, FeedbackOut
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
+from core.models import EventName
 
 
 def _feedback(engine: Engine, cid: str, visitor: str, body: FeedbackIn) -> tuple[int, bool]:
     with session_scope(engine) as session:
         conversation = owned_conversation(session, cid, visitor)
-        if body.message_id is not None and (
-            msg_crud.get_message(
+        rated = None
+        if body.message_id is not None:
+            rated = msg_crud.get_message(
                 session=session, conversation=conversation, message_id=body.message_id
             )
-            is None
-        ):
-            raise ApiError(404, "Message not found in this conversation")
+            if rated is None:
+                raise ApiError(404, "Message not found in this conversation")
         assert conversation.id is not None
+        event_crud.record_event(
+            session=session,
+            name=EventName.FEEDBACK_GIVEN,
+            conversation_id=conversation.id,
+            faq_id=None if rated is None else rated.faq_id,
+            rating=body.rating,
+            message_id=body.message_id,
+            commented=bool(body.comment),
+        )
         if body.message_id is not None:
-            rated, created = event_crud.rate_message(
+            rating, created = event_crud.rate_message(
                 session=session,
                 conversation_id=conversation.id,
                 message_id=body.message_id,
                 rating=body.rating,
                 comment=body.comment,
             )
-            assert rated.id is not None
-            return rated.id, created
+            assert rating.id is not None
+            return rating.id, created
         feedback = event_crud.create_feedback(
             session=session,
             conversation_id=conversation.id,

@@ -6,7 +6,7 @@ Definitions, as shown to the owner:
 - Messages: messages written in the period by visitors, the bot and agents (system notices
   such as "An agent has joined the conversation" are not counted).
 - Handed-over share: of the conversations started in the period, the share that a person took
-  over: an agent took it over ("handover" event), an agent wrote in it, or it is with an agent
+  over: an agent took it over ("agent_joined" event), an agent wrote in it, or it is with an agent
   now.
 - Bot-resolved share: of the conversations started in the period, the share in which the bot
   answered at least once from the knowledge base (an FAQ), that were not handed over, where the
@@ -106,10 +106,10 @@ def _ids(values: pd.Series) -> set[int]:
 
 
 def handed_over_ids(frames: Frames) -> set[int]:
-    """Conversations a person took over: a "handover" event, an agent message or status human."""
+    """Conversations a person took over: an "agent_joined" event, an agent message or status human."""
     events, messages, conversations = frames.events, frames.messages, frames.conversations
     return (
-        _ids(events.loc[events["name"] == EventName.HANDOVER, "conversation_id"])
+        _ids(events.loc[events["name"] == EventName.AGENT_JOINED, "conversation_id"])
         | _ids(messages.loc[messages["role"] == Role.AGENT, "conversation_id"])
         | _ids(conversations.loc[conversations["status"] == HUMAN_STATUS, "id"])
     )

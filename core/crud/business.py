@@ -19,7 +19,7 @@ def update_business(*, session: Session, business_in: BusinessUpdate) -> Busines
     if business is None:
         business = Business(name=business_in.name, greeting=business_in.greeting)
     values = business_in.model_dump()
-    for name in ("triggers", "quick_actions"):
+    for name in ("triggers", "quick_actions", "telemetry", "click_sample_rate"):
         if values[name] is None:
             del values[name]  # not part of this update: keep what is stored
     business.sqlmodel_update(values)

@@ -9,13 +9,20 @@ from core.models._types import utcnow
 
 
 def record_event(
-    *, session: Session, name: EventName, conversation_id: int | None = None, **properties: Any
+    *,
+    session: Session,
+    name: EventName,
+    conversation_id: int | None = None,
+    faq_id: int | None = None,
+    **properties: Any,
 ) -> AnalyticsEvent:
-    """Record that something happened. A name outside EventName raises ValueError: flows and
-    funnels count by these names, so a typo would silently drop events from them."""
+    """Record that something happened, in the caller's transaction. A name outside EventName
+    raises ValueError: flows and funnels count by these names, so a typo would silently drop
+    events from them. Never pass message text or an IP address in `properties`."""
     event = AnalyticsEvent(
         name=EventName(name),
         conversation_id=conversation_id,
+        faq_id=faq_id,
         properties=properties,
         created_at=utcnow(),
     )

@@ -40,7 +40,7 @@ def _change(
     status: ConversationStatus,
     notice: str,
     event: EventName,
-    **props: str,
+    agent: str | None = None,
 ) -> TranscriptMessage | None:
     conversation = _locked(session, public_id)
     if conversation.status == status:
@@ -55,7 +55,7 @@ def _change(
         message_in=MessageCreate(role=Role.SYSTEM, text=notice),
     )
     event_crud.record_event(
-        session=session, name=event, conversation_id=conversation.id, previous=previous, **props
+        session=session, name=event, conversation_id=conversation.id, previous=previous, agent=agent
     )
     return transcript_message(message)
 
@@ -65,13 +65,13 @@ def take_over(*, session: Session, public_id: str, agent_name: str) -> Transcrip
     conversation."). Reopens a closed conversation. Returns the notice, or None when the
     conversation was already taken over."""
     return _change(
-        session, public_id, ConversationStatus.HUMAN, JOINED, EventName.HANDOVER, agent=agent_name
+        session, public_id, ConversationStatus.HUMAN, JOINED, EventName.AGENT_JOINED, agent_name
     )
 
 
 def hand_back(*, session: Session, public_id: str) -> TranscriptMessage | None:
     """The bot answers again. Returns the notice, or None when the bot already answers."""
-    return _change(session, public_id, ConversationStatus.BOT, HANDED_BACK, EventName.HANDBACK)
+    return _change(session, public_id, ConversationStatus.BOT, HANDED_BACK, EventName.HANDED_BACK)
 
 
 def close(*, session: Session, public_id: str) -> TranscriptMessage | None:

@@ -116,12 +116,41 @@ def _update_conversation(conversation: Conversation, turn: TurnIn) -> None:
         conversation.urgency = "high"  # stays until an agent closes it
 
 
-def _answered(session: Session, answer: Message) -> None:
+_REPLY_EVENTS = {
+    ReplyKind.ANSWER: EventName.BOT_ANSWERED,
+    ReplyKind.CLARIFY: EventName.BOT_CLARIFIED,
+    ReplyKind.FALLBACK: EventName.BOT_FELL_BACK,
+    ReplyKind.UNKNOWN: EventName.BOT_FELL_BACK,
+    ReplyKind.HANDOVER: EventName.BOT_HANDED_OVER,
+}
+
+
+def _asked(session: Session, message: Message) -> None:
     event_crud.record_event(
         session=session,
-        name=EventName.BOT_ANSWERED if answer.faq_id is not None else EventName.BOT_CLARIFIED,
+        name=EventName.VISITOR_MESSAGE,
+        conversation_id=message.conversation_id,
+        intent=message.intent,
+        emotion=message.emotion,
+        language=message.language,
+    )
+
+
+def _answered(session: Session, question: Message, answer: Message) -> None:
+    if answer.kind:
+        kind = ReplyKind(answer.kind)
+    else:
+        kind = ReplyKind.ANSWER if answer.faq_id is not None else ReplyKind.UNKNOWN
+    name = _REPLY_EVENTS[kind]
+    if name == EventName.BOT_ANSWERED and answer.faq_id is None:
+        name = EventName.BOT_FELL_BACK  # its FAQ was deleted while the bot was answering
+    event_crud.record_event(
+        session=session,
+        name=name,
         conversation_id=answer.conversation_id,
         faq_id=answer.faq_id,
+        kind=kind,
+        intent=question.intent,
         confidence=answer.confidence,
         latency_ms=round(answer.latency_ms or 0.0, 2),
     )
@@ -148,6 +177,7 @@ def store_turns(
                 claimed.add(key)
             message = new_message(conversation_id=turn.conversation_id, message_in=message_in)
             session.add(message)
+            _asked(session, message)
             answer = None
             if reply_in is not None:
                 faq_id = reply_in.faq_id if reply_in.faq_id in live else None
@@ -157,7 +187,7 @@ def store_turns(
                 )
                 # Added right after its question, so each answer's id follows its question's.
                 session.add(answer)
-                _answered(session, answer)
+                _answered(session, message, answer)
             fresh.append((index, message, answer))
     session.flush()  # one round of INSERTs, in the order added
     for _, message, answer in fresh:

@@ -3,7 +3,7 @@
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
 from core.models.conversations import Conversation, ConversationStatus, LanguageSource
-from core.models.events import AnalyticsEvent, EventName
+from core.models.events import AnalyticsEvent, EventName, PanelState, WidgetClick, WidthClass
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
 from core.models.messages import Message, MessageCreate, MessagePublic, ReplyKind, Role
@@ -28,10 +28,13 @@ __all__ = [
     "Message",
     "MessageCreate",
     "MessagePublic",
+    "PanelState",
     "ReplyKind",
     "Role",
     "User",
     "UserPublic",
     "UserRole",
     "Visitor",
+    "WidgetClick",
+    "WidthClass",
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -14,6 +15,14 @@ from core.content.triggers import TriggerError, validate_triggers
 from core.models._types import json_list_field
 
 
+class Telemetry(StrEnum):
+    """Whether the widget records clicks and the host page's tracked steps."""
+
+    ON = "on"
+    CONSENT = "consent"  # only after the page calls SupportChat.consent(true)
+    OFF = "off"
+
+
 class BusinessBase(SQLModel):
     name: str = Field(max_length=200)
     greeting: str = Field(max_length=500)
@@ -21,6 +30,9 @@ class BusinessBase(SQLModel):
     timezone: str = Field(default="UTC", max_length=64)
     color: str = Field(default="#0b6e4f", max_length=16)
     position: str = Field(default="right", max_length=8)
+    telemetry: str = Field(default=Telemetry.ON, max_length=8)
+    # The share of page views whose widget clicks are recorded (tracked steps always are).
+    click_sample_rate: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class Business(BusinessBase, table=True):
@@ -56,6 +68,8 @@ class BusinessUpdate(SQLModel):
     # None keeps what is stored (core/content/triggers.py, core/content/quick_actions.py describe the shapes).
     triggers: list[dict[str, Any]] | None = None
     quick_actions: dict[str, Any] | None = None
+    telemetry: Telemetry | None = None
+    click_sample_rate: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("name", "greeting")
     @classmethod

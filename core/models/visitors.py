@@ -17,6 +17,9 @@ class Visitor(VisitorBase, table=True):
     public_id: str = Field(
         default_factory=lambda: uuid.uuid4().hex, max_length=32, unique=True, index=True
     )
+    # The pseudonymous id the widget keeps in the browser (analytics events carry it), when
+    # the widget sent one; links what the visitor did before chatting to their conversations.
+    visitor_key: str | None = Field(default=None, max_length=32, index=True)
     # Personal fields are filled only when the visitor tells us (contact form, agent).
     name: str | None = encrypted_field(nullable=True)
     email: str | None = encrypted_field(nullable=True)

@@ -87,7 +87,7 @@ def test_handed_over_by_event_by_agent_message_or_by_status() -> None:
     data = frames(
         conversations=[(1, 0), (2, 0), (3, 0, "human"), (4, 0), (5, 0, "closed")],
         messages=[(2, "visitor", 1), (2, "agent", 2), (4, "visitor", 1), (4, "bot", 1, 7)],
-        events=[(1, "handover", 3), (5, "handover", 3), (5, "closed", 4)],
+        events=[(1, "agent_joined", 3), (5, "agent_joined", 3), (5, "closed", 4)],
     )
     assert summary(data).handed_over_share == pytest.approx(4 / 5)
 
@@ -118,7 +118,7 @@ def test_a_handed_over_conversation_is_not_bot_resolved() -> None:
             (3, "visitor", 1),
             (3, "bot", 1, 7),
         ],
-        events=[(1, "handover", 3)],
+        events=[(1, "agent_joined", 3)],
     )
     result = summary(data)
     assert result.bot_resolved_share == 0.0

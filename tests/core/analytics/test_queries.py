@@ -64,7 +64,7 @@ def test_overview_counts_today_and_the_last_seven_local_days(engine: Engine) -> 
         # 03:30 UTC on the 18th is 23:30 on the 17th in New York: yesterday. Taken over.
         late = make_conversation(session, created_at=utc(18, 3, 30), status="human")
         _say(session, late, "visitor", utc(18, 3, 30))
-        _event(session, late, "handover", utc(18, 3, 31))
+        _event(session, late, "agent_joined", utc(18, 3, 31))
         _say(session, late, "agent", utc(18, 3, 32))
         # The first local day of the week (00:30 on the 12th); nobody answered.
         first_day = make_conversation(session, created_at=utc(12, 4, 30))

@@ -63,7 +63,7 @@ def test_take_over_silences_the_bot_and_tells_the_visitor_once(engine: Engine) -
         ("visitor", "I need a person please"),
         ("system", "An agent has joined the conversation."),
     ]
-    assert events_of(engine, cid) == ["handover"]
+    assert events_of(engine, cid) == ["agent_joined"]
 
 
 def test_agent_reply_is_stored_encrypted_as_an_agent_message(engine: Engine) -> None:
@@ -123,7 +123,7 @@ def test_hand_back_close_and_reopen(engine: Engine) -> None:
         "This conversation was closed.",
         "An agent has joined the conversation.",
     ]
-    assert events_of(engine, cid) == ["handover", "handback", "closed", "handover"]
+    assert events_of(engine, cid) == ["agent_joined", "handed_back", "closed", "agent_joined"]
 
 
 def test_unknown_conversation_is_a_lookup_error(engine: Engine) -> None:
