@@ -17,7 +17,7 @@ from core.models.users import UserRole
 
 SITE_NAME = "CustomerAgent"
 # The sidebar's groups, top to bottom; a page names one of them.
-NAV_GROUPS = ("Support", "Administration")
+NAV_GROUPS = ("Support", "Analytics", "Administration")
 
 PageBody = Callable[[], rx.Component]
 

@@ -1,4 +1,5 @@
-"""Operations: `python -m core.manage migrate | seed | rotate-keys | create-owner | add-user`."""
+"""Operations: `python -m core.manage migrate | seed | rotate-keys | create-owner | add-user |
+analytics`."""
 
 from __future__ import annotations
 
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     add_user.add_argument("--name", required=True)
     add_user.add_argument("--role", choices=["owner", "agent"], default="agent")
     add_user.add_argument("--password", help="at least 10 characters; generated when omitted")
+    analytics = sub.add_parser("analytics", help="print every dashboard's figures as JSON")
+    analytics.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
+    analytics.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
+    analytics.add_argument("--json", action="store_true", help="JSON (the only format)")
     args = parser.parse_args(argv)
     settings = get_settings()
 
@@ -92,6 +97,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"re-encrypted {count} values with the current key")
     elif args.command in ("create-owner", "add-user"):
         return _users_command(args)
+    elif args.command == "analytics":
+        return _analytics_command(args)
+    return 0
+
+
+def _analytics_command(args: argparse.Namespace) -> int:
+    import json
+    from zoneinfo import ZoneInfo
+
+    from core.analytics.dashboards import all_figures
+    from core.analytics.period import Period, PeriodError
+    from core.crud import business as business_crud
+    from core.db import session_scope
+
+    with session_scope() as session:
+        tz = ZoneInfo(business_crud.get_business(session=session).timezone)
+        try:
+            period = Period.parse(args.first, args.last, tz=tz)
+        except PeriodError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        figures = all_figures(session=session, period=period)
+    print(json.dumps(figures, indent=2, default=str))
     return 0
 
 

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from app import charts
+from app.charts.overview import conversations_per_day
 from app.session_state import AuthState, guarded
-from core.analytics import queries
 from core.analytics.overview import Summary
+from core.analytics.queries import overview as queries
 from core.crud import business as business_crud
 from core.db import session_scope
 
@@ -68,8 +69,8 @@ class OverviewState(AuthState):
 
     @rx.var
     def per_day_chart(self) -> charts.Figure:
-        """Conversations per day as charts.py draws them; recomputed when a load changes them."""
-        return charts.conversations_per_day(self._per_day)
+        """Conversations per day as app/charts draws them; recomputed when a load changes them."""
+        return conversations_per_day(self._per_day)
 
     @rx.event
     @guarded()

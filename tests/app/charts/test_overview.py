@@ -1,10 +1,10 @@
-"""The Overview's chart as charts.py draws it from the analytics result."""
+"""The Overview's chart as app/charts draws it from the analytics result."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.charts import conversations_per_day
+from app.charts.overview import conversations_per_day
 
 WEEK = [date(2024, 5, 6) + timedelta(days=i) for i in range(7)]  # Monday to Sunday
 

@@ -21,6 +21,7 @@ from core.analytics.overview import (
     conversations_per_day,
     summarize,
 )
+from core.analytics.period import Period
 from core.models import AnalyticsEvent, Conversation, Feedback, Message
 from core.models._types import as_utc
 
@@ -73,3 +74,9 @@ def overview(*, session: Session, now: datetime, tz: ZoneInfo) -> Overview:
         last_7_days=summarize(frames, start=week_start, end=end),
         per_day=conversations_per_day(frames, days=days, tz=tz),
     )
+
+
+def summary_of(*, session: Session, period: Period) -> Summary:
+    """The Overview's figures over a whole period (the JSON command's "overview")."""
+    frames = load_frames(session=session, since=period.start)
+    return summarize(frames, start=period.start, end=period.end)

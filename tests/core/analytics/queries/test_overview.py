@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.analytics.overview import Summary
-from core.analytics.queries import load_frames, overview
+from core.analytics.queries.overview import load_frames, overview
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.db import session_scope
