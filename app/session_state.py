@@ -52,10 +52,10 @@ class AuthState(rx.State):
         token = self.session_token or None
         with session_scope() as session:
             user = sessions.current_user(session=session, token=token, settings=get_settings())
-        if user is None:
-            self.user_name = self.user_email = self.user_role = ""
-        else:
-            self.user_name, self.user_email, self.user_role = user.name, user.email, user.role
+        shown = ("", "", "") if user is None else (user.name, user.email, str(user.role))
+        if shown != (self.user_name, self.user_email, self.user_role):
+            # Only a change is sent: every event would otherwise re-send who is signed in.
+            self.user_name, self.user_email, self.user_role = shown
         return user
 
     def _refusal(self, role: UserRole | None) -> Any:

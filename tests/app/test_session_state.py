@@ -154,3 +154,13 @@ def test_an_owner_can_add_an_agent(engine: Engine, people: dict[str, str]) -> No
     assert owner_view.error == ""
     assert any(u["email"] == email and u["role"] == "agent" for u in owner_view.users)
     assert email in owner_view.shown_password  # the generated password, shown once
+
+
+def test_who_is_signed_in_is_sent_once_not_with_every_event(people: dict[str, str]) -> None:
+    owner_view = state_of(UsersState, token=people[UserRole.OWNER])
+    auth = owner_view.parent_state
+    call(owner_view, "load")
+    assert auth.user_role == "owner"
+    auth.dirty_vars.clear()
+    call(owner_view, "load")
+    assert not {"user_name", "user_email", "user_role"} & auth.dirty_vars
