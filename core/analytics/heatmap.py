@@ -15,6 +15,22 @@ from dataclasses import dataclass, field
 COLUMNS = 12
 ROWS = 20
 
+# The widget preview's size in CSS pixels (width, height) for each width class when the panel is
+# open: the floating panel's own size from 480 px up, a phone's screen below. The chat server lays
+# the preview out at this size and the admin's frame has it, so the grid lines up with the panel.
+PANEL_SIZE = {"narrow": (360, 640), "medium": (370, 560), "wide": (370, 560)}
+# Closed, only the 56 px launcher shows: drawn four times as large to be seen.
+LAUNCHER_SIZE = 56
+LAUNCHER_ZOOM = 4
+
+
+def preview_size(panel: str, width_class: str) -> tuple[int, int]:
+    """The preview's (width, height) in CSS pixels for a panel state and width class."""
+    if panel == "closed":
+        return (LAUNCHER_SIZE * LAUNCHER_ZOOM,) * 2
+    return PANEL_SIZE.get(width_class, PANEL_SIZE["medium"])
+
+
 # (panel, width_class, element, clicks, rage, dead) and (panel, width_class, column, row, clicks)
 ElementRow = tuple[str, str, str, int, int, int]
 CellRow = tuple[str, str, int, int, int]
