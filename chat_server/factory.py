@@ -18,7 +18,16 @@ from starlette.routing import Mount, Route
 
 from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
-from chat_server.endpoints import contact, conversations, demo_site, events, feedback, pwa, site
+from chat_server.endpoints import (
+    contact,
+    conversations,
+    demo_site,
+    events,
+    feedback,
+    preview,
+    pwa,
+    site,
+)
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
@@ -137,6 +146,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/help", demo_site.help_centre, methods=["GET"], include_in_schema=False),
         Route("/favicon.ico", demo_site.favicon, methods=["GET"], include_in_schema=False),
         Route("/", site.home, methods=["GET"], include_in_schema=False),
+        Route(preview.PATH, preview.preview, methods=["GET"], include_in_schema=False),
         Route(pwa.PAGE, pwa.chat_page, methods=["GET"], include_in_schema=False),
         Route(pwa.MANIFEST, pwa.manifest, methods=["GET"], include_in_schema=False),
         Route(pwa.WORKER, pwa.service_worker, methods=["GET"], include_in_schema=False),

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
 
     CHAT_HOST: str = "127.0.0.1"
     CHAT_PORT: int = 8080
+    # The chat server's address as browsers use it (the admin frames its widget preview from
+    # there); empty means http://CHAT_HOST:CHAT_PORT.
+    CHAT_PUBLIC_URL: str = ""
+    ADMIN_PORT: int = 3000
+    # The admin's address as browsers use it (rxconfig.py bakes it into the build): the only
+    # origin allowed to frame the chat server's widget preview; empty means
+    # http://localhost:ADMIN_PORT.
+    ADMIN_PUBLIC_URL: str = ""
     CORS_ORIGINS: Annotated[list[str], NoDecode] = [
         "http://127.0.0.1:8080",
         "http://localhost:8080",
@@ -112,6 +120,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
+        if not self.CHAT_PUBLIC_URL:
+            self.CHAT_PUBLIC_URL = f"http://{self.CHAT_HOST}:{self.CHAT_PORT}"
+        self.CHAT_PUBLIC_URL = self.CHAT_PUBLIC_URL.rstrip("/")
+        if not self.ADMIN_PUBLIC_URL:
+            self.ADMIN_PUBLIC_URL = f"http://localhost:{self.ADMIN_PORT}"
+        self.ADMIN_PUBLIC_URL = self.ADMIN_PUBLIC_URL.rstrip("/")
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.DATA_DIR / 'customeragent.db'}"
         if self.ENVIRONMENT == "production":

@@ -25,6 +25,12 @@ os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///
 os.environ.pop("ENCRYPTION_KEYS", None)
 os.environ.pop("SECRET_KEY", None)
 os.environ.pop("REDIS_URL", None)
+# The browser tests' admin listens here (tests/e2e/conftest.py), chosen before the settings are
+# read: the chat server lets only the admin's origin frame its widget preview.
+with socket.socket() as _sock:
+    _sock.bind(("127.0.0.1", 0))
+    os.environ["ADMIN_PORT"] = str(_sock.getsockname()[1])
+os.environ["ADMIN_PUBLIC_URL"] = f"http://localhost:{os.environ['ADMIN_PORT']}"
 
 import uvicorn  # noqa: E402
 from sqlalchemy import text  # noqa: E402

@@ -364,6 +364,7 @@ class ChatPanel {
  */
 export async function mount(ctx) {
   const panel = new ChatPanel(ctx);
+  if (ctx.preview) (await import('./preview.js')).stage(panel, ctx.preview); // the admin's, {panel, theme}
   panel.prefs.applyLanguage(); // the visitor's or browser's needs no settings
   const configured = panel.loadConfig().then((config) => {
     if (typeof ctx.apply === 'function') ctx.apply(config);

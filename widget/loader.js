@@ -149,10 +149,11 @@
     configAt = Date.now();
     config = fetch(base + '/api/config').then(function (r) { return r.json(); }).then(function (c) {
       apply(c);
-      watch(c);
+      if (!data.preview) watch(c); // the admin's preview (/preview) shows no proactive message
       return c;
     }).catch(function () { return null; });
     config.then(configDone);
+    if (data.preview && data.preview !== 'closed') open();
   }
 
   function load() {
@@ -167,7 +168,8 @@
         }),
         import(base + '/widget/app.js'),
       ]).then(function (r) {
-        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt });
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt,
+          preview: data.preview && { panel: data.preview, theme: data.theme } });
       }).then(function (a) {
         return (app = a);
       }, function (e) {

@@ -32,9 +32,10 @@ MANIFEST = "/chat/manifest.webmanifest"
 WORKER = "/chat/sw.js"
 ICON_SIZES = (192, 512)
 # What the service worker precaches: the widget's code, styles, strings and icons. Not the
-# host-page loader (this page does not use it) and not the worker itself.
+# host-page loader (this page does not use it), not the worker itself and not the admin's
+# preview mode (preview.js).
 SHELL_SUFFIXES = frozenset({".js", ".css", ".json", ".png", ".svg"})
-NOT_SHELL = frozenset({"loader.js", "sw.js"})
+NOT_SHELL = frozenset({"loader.js", "sw.js", "preview.js"})
 DEFAULT_COLOR = "#1f5fbf"  # the loader's, for a colour that is not #rrggbb
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NO_CACHE = {"Cache-Control": "no-cache"}

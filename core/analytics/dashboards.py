@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.analytics.heatmap import COLUMNS, ROWS
 from core.analytics.period import Period
-from core.analytics.queries import overview
+from core.analytics.queries import heatmap, overview
 
 Figures = Callable[..., dict[str, Any]]  # (session=, period=) -> JSON-ready dict
 
@@ -20,9 +21,26 @@ def _overview(*, session: Session, period: Period) -> dict[str, Any]:
     return asdict(overview.summary_of(session=session, period=period))
 
 
+def _heatmap(*, session: Session, period: Period) -> dict[str, Any]:
+    found = heatmap.all_views(session=session, period=period)
+    panels: dict[str, dict[str, Any]] = {}
+    for view in found:
+        figures = asdict(view)
+        del figures["panel"], figures["width_class"]
+        panels.setdefault(view.panel, {})[view.width_class] = figures
+    return {
+        "grid": {"columns": COLUMNS, "rows": ROWS},
+        "clicks": sum(view.clicks for view in found),
+        "rage_clicks": sum(view.rage_clicks for view in found),
+        "dead_clicks": sum(view.dead_clicks for view in found),
+        "panels": panels,
+    }
+
+
 # Name -> figures, in the order the admin's sidebar lists the dashboards.
 DASHBOARDS: dict[str, Figures] = {
     "overview": _overview,
+    "heatmap": _heatmap,
 }
 
 

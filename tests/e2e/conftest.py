@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_play
 from sqlalchemy.engine import Engine
 
 from app.serve import admin_command, admin_env
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -60,15 +60,17 @@ class AdminServer:
     OWNER = ("owner-e2e@example.com", "owner password 1")
     AGENT = ("agent-e2e@example.com", "agent password 1")
 
-    def __init__(self) -> None:
-        self.port = free_port()
-        # The build bakes this host into the websocket URL: pages are opened on it too.
-        self.url = f"http://localhost:{self.port}"
+    def __init__(self, chat_url: str) -> None:
+        # ADMIN_PORT and ADMIN_PUBLIC_URL come from tests/conftest.py. The build bakes this host
+        # into the websocket URL: pages are opened on it too.
+        self.port = int(os.environ["ADMIN_PORT"])
+        self.url = os.environ["ADMIN_PUBLIC_URL"]
+        self.chat_url = chat_url  # where the admin's pages find the chat server (its preview)
         self.log = Path(tempfile.mkstemp(prefix="admin-", suffix=".log")[1])
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> AdminServer:
-        env = admin_env() | {"ADMIN_PORT": str(self.port)}
+        env = admin_env() | {"ADMIN_PORT": str(self.port), "CHAT_PUBLIC_URL": self.chat_url}
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 admin_command(self.port),
@@ -101,7 +103,7 @@ class AdminServer:
 
 
 @pytest.fixture(scope="session")
-def admin(engine: Engine) -> Iterator[AdminServer]:
+def admin(engine: Engine, live_server: LiveServer) -> Iterator[AdminServer]:
     from core.crud import users
     from core.db import session_scope
     from core.models.users import UserRole
@@ -119,7 +121,7 @@ def admin(engine: Engine) -> Iterator[AdminServer]:
                     password=password,
                     role=role,
                 )
-    with AdminServer() as server:
+    with AdminServer(live_server.url) as server:
         yield server
 
 
