@@ -110,6 +110,7 @@ def date_range_picker(on_apply: Any) -> rx.Component:
                     rx.el.option("Choose…", value="", disabled=True),
                     *[rx.el.option(label, value=days) for days, label in PRESETS],
                     id="range-preset",
+                    class_name="native-select",
                     default_value="",
                     on_change=RangeState.choose_preset,
                 ),
