@@ -18,7 +18,16 @@ from starlette.routing import Mount, Route
 
 from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
-from chat_server.endpoints import contact, conversations, demo_site, events, feedback, pwa, site
+from chat_server.endpoints import (
+    contact,
+    conversations,
+    demo_site,
+    events,
+    feedback,
+    pwa,
+    site,
+    telemetry,
+)
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
@@ -52,6 +61,7 @@ API_ROUTES = [
     Route("/api/conversations/{cid}/events", events.stream, methods=["GET"]),
     Route("/api/conversations/{cid}/feedback", feedback.post_feedback, methods=["POST"]),
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
+    Route("/api/events", telemetry.post_events, methods=["POST"]),
 ]
 
 
