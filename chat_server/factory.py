@@ -27,6 +27,7 @@ from chat_server.endpoints import (
     preview,
     pwa,
     site,
+    telemetry,
 )
 from chat_server.errors import ApiError, api_error, http_error
 from chat_server.openapi import build_openapi
@@ -61,6 +62,7 @@ API_ROUTES = [
     Route("/api/conversations/{cid}/events", events.stream, methods=["GET"]),
     Route("/api/conversations/{cid}/feedback", feedback.post_feedback, methods=["POST"]),
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
+    Route("/api/events", telemetry.post_events, methods=["POST"]),
 ]
 
 

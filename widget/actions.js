@@ -31,8 +31,8 @@ export function safeUrl(value, base = window.location.href) {
 export const MEDIA_BASE = import.meta.url;
 
 /** A link that opens in a new tab and says so. */
-export function linkView(label, url, className) {
-  return el('a', { class: className, href: url, target: '_blank', rel: 'noopener noreferrer' },
+export function linkView(label, url, className, track = 'link') {
+  return el('a', { class: className, href: url, target: '_blank', rel: 'noopener noreferrer', 'data-track': track },
     el('span', { dir: 'auto' }, label), ' ', el('span', { class: 'sc-sr-only', t: 'newTab' }));
 }
 
@@ -47,7 +47,7 @@ export function buttonsView(block) {
     }
     if (!ACTIONS.includes(button.action) || (button.action === 'message' && !text(button.value))) return null;
     return el('button', {
-      type: 'button', class: 'sc-button sc-action', dir: 'auto', 'data-action': button.action,
+      type: 'button', class: 'sc-button sc-action', dir: 'auto', 'data-action': button.action, 'data-track': `action.${button.action}`,
       'data-value': button.action === 'message' ? text(button.value) : null,
     }, label);
   }).filter(Boolean);

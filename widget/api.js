@@ -130,6 +130,7 @@ export class ChatApi {
     if (language) body.language = language;
     if (pageUrl) body.page_url = pageUrl;
     if (navigator.language) body.browser_language = navigator.language.slice(0, 35);
+    if (this.visitorKey && this.visitorKey()) body.visitor_key = this.visitorKey(); // analytics, when allowed
     const data = await this._request('POST', '/api/conversations', { body, token: previousToken });
     this.setSession(data);
     return data;
@@ -268,9 +269,10 @@ export function describeError(err) {
 
 /** The chat API, also reporting the language the server detected in each message sent. */
 export class PanelApi extends ChatApi {
-  constructor(server, onLanguage) {
+  constructor(server, onLanguage, visitorKey) {
     super(server);
     this.onLanguage = onLanguage;
+    this.visitorKey = visitorKey; // the loader's (telemetry): the id, or nothing when not allowed
   }
 
   seen(turn) {

@@ -18,8 +18,8 @@ const CONFIG_WAIT_MS = 3000;
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
 
 class ChatPanel {
-  constructor({ server, root, panelId, close, name, config, configAt }) {
-    this.api = new PanelApi(server, (lang) => this.prefs.detected(lang));
+  constructor({ server, root, panelId, close, name, config, configAt, visitorKey }) {
+    this.api = new PanelApi(server, (lang) => this.prefs.detected(lang), visitorKey);
     this.root = root;
     this.requestClose = close;
     this.config = {};

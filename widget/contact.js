@@ -18,7 +18,7 @@ function fieldView(spec) {
   const id = uniqueId(`contact-${spec.name}`);
   const errorId = `${id}-error`;
   // Addresses and numbers read left to right in every language; names and messages follow their text.
-  const attrs = { id, name: spec.name, class: 'sc-field-input', 'aria-describedby': errorId, dir: spec.autocomplete === 'name' || spec.multiline ? 'auto' : 'ltr' };
+  const attrs = { id, name: spec.name, class: 'sc-field-input', 'data-track': `contact.${spec.name}`, 'aria-describedby': errorId, dir: spec.autocomplete === 'name' || spec.multiline ? 'auto' : 'ltr' };
   if (spec.required) {
     attrs.required = true;
     attrs['aria-required'] = 'true';
@@ -52,8 +52,8 @@ function validate(field) {
 export function contactView({ api, alerts, onBack }) {
   const fields = FIELDS.map(fieldView);
   const titleId = uniqueId('contact-title');
-  const submit = el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-contact-submit', t: 'send' });
-  const back = el('button', { type: 'button', class: 'sc-button sc-contact-back', onclick: () => onBack(), t: 'back' });
+  const submit = el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-contact-submit', 'data-track': 'contact.submit', t: 'send' });
+  const back = el('button', { type: 'button', class: 'sc-button sc-contact-back', 'data-track': 'contact.back', onclick: () => onBack(), t: 'back' });
   const form = el('form', { class: 'sc-contact-form', novalidate: true, 'aria-labelledby': titleId },
     el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1', t: 'contactUs' }),
     el('p', { class: 'sc-contact-intro', t: 'intro' }),
@@ -63,7 +63,7 @@ export function contactView({ api, alerts, onBack }) {
   const thanksText = el('p', { class: 'sc-contact-thanks', tabindex: '-1', t: 'thanks' });
   const done = el('div', { class: 'sc-contact-done', hidden: true },
     thanksText,
-    el('button', { type: 'button', class: 'sc-button sc-button-primary sc-contact-back', onclick: () => onBack(), t: 'back' }),
+    el('button', { type: 'button', class: 'sc-button sc-button-primary sc-contact-back', 'data-track': 'contact.back', onclick: () => onBack(), t: 'back' }),
   );
   const node = el('section', { class: 'sc-contact', hidden: true }, form, done);
 

@@ -92,10 +92,10 @@ export function renderExtras(log, row, message) {
   const extras = el('div', { class: 'sc-msg-extras' });
   if (replies.length) {
     extras.append(el('div', { class: 'sc-quick-replies', role: 'group', ta: 'aria-label=suggested' },
-      replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-text': reply, lang: log.langOf(message), dir: 'auto' }, reply))));
+      replies.map((reply) => el('button', { type: 'button', class: 'sc-quick-reply', 'data-track': 'quick_reply', 'data-text': reply, lang: log.langOf(message), dir: 'auto' }, reply))));
   }
   // The bot's offer of a person: the click sends the widget's own words for it (log's handler).
-  if (human) extras.append(el('button', { type: 'button', class: 'sc-button sc-action sc-human', 'data-action': 'human', t: 'talkToPerson' }));
-  if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open', t: 'contactUs' }));
+  if (human) extras.append(el('button', { type: 'button', class: 'sc-button sc-action sc-human', 'data-track': 'human', 'data-action': 'human', t: 'talkToPerson' }));
+  if (contact) extras.append(el('button', { type: 'button', class: 'sc-button sc-contact-open', 'data-track': 'contact_open', t: 'contactUs' }));
   row.append(extras);
 }

@@ -17,7 +17,7 @@ export function ratingView({ rating, send }) {
   let box = null;
   const said = el('span', { class: 'sc-sr-only', role: 'status' });
   const button = (value, key, face) => el('button', {
-    type: 'button', class: 'sc-rate-button', ta: `aria-label=${key} title=${key}`, 'aria-pressed': 'false',
+    type: 'button', class: 'sc-rate-button', 'data-track': value > 0 ? 'rate.up' : 'rate.down', ta: `aria-label=${key} title=${key}`, 'aria-pressed': 'false',
     onclick: () => choose(value),
   }, face); // the name is aria-label's: the emoji is not read out
   const up = button(1, 'helpful', '👍');
@@ -50,10 +50,10 @@ export function ratingView({ rating, send }) {
   };
   const openBox = () => {
     const input = el('input', {
-      type: 'text', class: 'sc-rate-input', maxlength: '2000', dir: 'auto', ta: 'aria-label=better placeholder=better',
+      type: 'text', class: 'sc-rate-input', 'data-track': 'rate.comment', maxlength: '2000', dir: 'auto', ta: 'aria-label=better placeholder=better',
     });
     box = el('form', { class: 'sc-rate-comment' }, input,
-      el('button', { type: 'submit', class: 'sc-button', t: 'send' }));
+      el('button', { type: 'submit', class: 'sc-button', 'data-track': 'rate.send', t: 'send' }));
     box.addEventListener('submit', (event) => {
       event.preventDefault();
       const comment = input.value.trim();

@@ -31,14 +31,14 @@ export function headerView({ close, toggleTheme, chooseLanguage }) {
   const title = el('h2', { class: 'sc-title', dir: 'auto' }, DEFAULT_NAME); // the name's own direction
   const status = el('p', { class: 'sc-status', id: uniqueId('status'), hidden: true });
   const closeButton = el('button', {
-    type: 'button', class: 'sc-icon sc-close', ta: 'aria-label=close', onclick: () => close(),
+    type: 'button', class: 'sc-icon sc-close', 'data-track': 'close', ta: 'aria-label=close', onclick: () => close(),
   }, icon(ICON_CLOSE));
   // Moon in the light theme, sun in the dark one; aria-pressed says which is on.
   const themeButton = el('button', {
-    type: 'button', class: 'sc-icon sc-theme', ta: 'aria-label=theme', onclick: () => toggleTheme(),
+    type: 'button', class: 'sc-icon sc-theme', 'data-track': 'theme', ta: 'aria-label=theme', onclick: () => toggleTheme(),
   }, icon(ICON_MOON, 20, 'sc-i-moon'), icon(ICON_SUN, 20, 'sc-i-sun'));
   const languageMenu = el('select', {
-    class: 'sc-language', ta: 'aria-label=language', onchange: () => chooseLanguage(languageMenu.value),
+    class: 'sc-language', 'data-track': 'language', ta: 'aria-label=language', onchange: () => chooseLanguage(languageMenu.value),
   }, Object.entries(i18n.LANGUAGES).map(([code, name]) => el('option', { value: code, lang: code }, name)));
   // The status line has a row of its own under the name and the controls (widget.css), so a long
   // "away until" in a narrow panel takes two lines, not four.

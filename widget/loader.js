@@ -24,6 +24,13 @@
   var root, button, app, loading, configDone, config, configAt, isOpen = false;
   var triggers = [], firedHere = {};
   var configured = new Promise(function (done) { configDone = done; });
+  // Telemetry (POST /api/events): the owner's setting (on/consent/off, from /api/config), the
+  // page's SupportChat.consent(), whether this page view's clicks are in the sample.
+  var nav = navigator, KEY = 'sc-visitor-key', mode, agreed, sampled, clicks = [], steps = [], recent = [];
+  var myKey = [].map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+    return (b + 256).toString(16).slice(1);
+  }).join(''); // used only if none is stored yet
+  var dnt = nav.doNotTrack == 1 || nav.globalPrivacyControl;
 
   // The brand colour, with black or white text on it, whichever gives at least 4.5:1.
   function paint(color) {
@@ -123,6 +130,83 @@
     });
   }
 
+  // ----- telemetry: widget clicks and the page's own steps, sent by beacon ----------------------
+
+  function allowed() {
+    return !dnt && agreed !== false && (mode == 'on' || mode == 'consent' && agreed);
+  }
+
+  // The pseudonymous visitor id (32 random hex) in localStorage, made only once recording is
+  // allowed; null forgets it.
+  function visitorKey(forget) {
+    try {
+      if (forget) return localStorage.removeItem(KEY);
+      if (allowed()) localStorage[KEY] = myKey = localStorage[KEY] || myKey;
+    } catch (e) {}
+    return allowed() && myKey;
+  }
+
+  // When the page hides or a batch fills. Kept while the setting or the visitor's consent is not
+  // known yet, dropped when either says no. Steps and clicks go apart: a refused step (a
+  // personal-looking property) must not lose the clicks.
+  function flush() {
+    if (mode && (mode != 'consent' || agreed != null || dnt)) {
+      [{ tracked: steps }, { clicks: clicks }].forEach(function (body, i) {
+        body.visitor_key = visitorKey();
+        body.sent_at = Date.now();
+        if (body.visitor_key && (i ? clicks : steps)[0]) nav.sendBeacon(base + '/api/events', JSON.stringify(body));
+      });
+      clicks = [];
+      steps = [];
+    }
+  }
+
+  function share(offset, size) {
+    offset /= size;
+    return offset > 0 ? offset < 1 ? offset : 1 : 0; // NaN (an empty box) too
+  }
+
+  // A click in the widget: the data-track key of what was clicked ("none": nothing there), where
+  // inside it and inside the panel (the launcher's box while closed), each 0-1. It runs before
+  // the click's own handler: the panel state is the one the visitor saw.
+  function clicked(e) {
+    if (sampled && allowed()) {
+      var t = e.target, hit = t.closest('[data-track]'), now = Date.now();
+      var box = (isOpen && t.closest('.sc-panel') || button).getBoundingClientRect(), r = (hit || t).getBoundingClientRect();
+      // A click from the keyboard (Enter, Space) has no position: its element's centre.
+      var x = e.detail ? e.clientX : r.x + r.width / 2, y = e.detail ? e.clientY : r.y + r.height / 2;
+      recent = recent.filter(function (c) {
+        return now - c[0] < 1e3 && Math.hypot(c[1] - x, c[2] - y) < 30;
+      }).concat([[now, x, y]]);
+      clicks.push({
+        element: hit ? hit.dataset.track : 'none',
+        x: share(x - r.x, r.width),
+        y: share(y - r.y, r.height),
+        panel_x: share(x - box.x, box.width),
+        panel_y: share(y - box.y, box.height),
+        panel: isOpen ? root.querySelector('.sc-chat[hidden]') ? 'contact' : 'chat' : 'closed',
+        width_class: innerWidth < 480 ? 'narrow' : innerWidth < 1024 ? 'medium' : 'wide',
+        rage: !!recent[2], // the third within a second on one spot
+        dead: !t.closest('a,button,input,select,textarea,label,[role=option]'),
+        at: now,
+      }) > 99 && flush();
+    }
+  }
+
+  // SupportChat.track('purchase', {value: 179, currency: 'USD', plan: 'yearly'}): a step of the
+  // business's own, recorded whether or not the chat is ever opened.
+  function track(name, properties) {
+    var step = { name: name, properties: {}, at: Date.now() }, k;
+    for (k in properties) (k == 'value' || k == 'currency' ? step : step.properties)[k] = properties[k];
+    /^[a-z][a-z0-9_]{0,63}$/.test(name) && !dnt && mode != 'off' && steps.length < 100 && steps.push(step) > 99 && flush();
+  }
+
+  // SupportChat.consent(true) once the visitor agreed (the owner's setting "consent" waits for
+  // it); consent(false) stops recording and forgets the visitor id.
+  function consent(granted) {
+    if (!(agreed = !!granted)) visitorKey(clicks = [], steps = []);
+  }
+
   function attr(name, value) {
     button.setAttribute(name, value);
   }
@@ -139,6 +223,7 @@
     attr('aria-label', 'Open chat');
     attr('aria-controls', PANEL_ID);
     attr('aria-expanded', false);
+    attr('data-track', 'launcher');
     button.innerHTML = ICON;
     button.onclick = toggle;
     button.onkeydown = function (e) {
@@ -149,11 +234,23 @@
     configAt = Date.now();
     config = fetch(base + '/api/config').then(function (r) { return r.json(); }).then(function (c) {
       apply(c);
-      if (!data.preview) watch(c); // the admin's preview (/preview) shows no proactive message
+      if (data.preview) return c; // the admin's preview (/preview): no proactive message, no telemetry
+      watch(c);
+      mode = c.telemetry;
+      sampled = Math.random() < c.click_sample_rate; // once per page view
+      visitorKey(dnt || mode == 'off'); // made now if allowed, forgotten if refused
       return c;
     }).catch(function () { return null; });
     config.then(configDone);
-    if (data.preview && data.preview !== 'closed') open();
+    if (data.preview) {
+      if (data.preview !== 'closed') open();
+      return;
+    }
+    root.addEventListener('click', clicked, true);
+    d.addEventListener('visibilitychange', function () {
+      if (d.hidden) flush();
+    });
+    w.addEventListener('pagehide', flush);
   }
 
   function load() {
@@ -168,7 +265,7 @@
         }),
         import(base + '/widget/app.js'),
       ]).then(function (r) {
-        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt,
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt, visitorKey: visitorKey,
           preview: data.preview && { panel: data.preview, theme: data.theme } });
       }).then(function (a) {
         return (app = a);
@@ -213,7 +310,7 @@
     else open();
   }
 
-  w.SupportChat = { open: open, close: close, toggle: toggle, trigger: trigger };
+  w.SupportChat = { open: open, close: close, toggle: toggle, trigger: trigger, track: track, consent: consent };
   if (d.body) init();
   else d.addEventListener('DOMContentLoaded', init);
 })();

@@ -137,7 +137,7 @@ export class MessageLog {
     const stick = this.isNearBottom();
     row.classList.add('sc-failed');
     row.append(el('div', { class: 'sc-msg-status' },
-      el('span', { t: 'notSent' }), ' — ', el('button', { type: 'button', class: 'sc-retry', t: 'retry' })));
+      el('span', { t: 'notSent' }), ' — ', el('button', { type: 'button', class: 'sc-retry', 'data-track': 'retry', t: 'retry' })));
     if (stick) this.scrollToBottom();
   }
 

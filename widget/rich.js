@@ -47,13 +47,13 @@ function cardView(block) {
   const alt = text(block.alt);
   const link = block.link && typeof block.link === 'object' ? block.link : null;
   const href = link && text(link.label) ? safeUrl(link.url) : null;
-  return el('div', { class: 'sc-card' },
+  return el('div', { class: 'sc-card', 'data-track': 'card' },
     image && alt ? el('img', { class: 'sc-card-image', src: image, alt, loading: 'lazy', decoding: 'async' }) : null,
     el('div', { class: 'sc-card-body' },
       el('p', { class: 'sc-card-title', dir: 'auto' }, title),
       text(block.price) ? el('p', { class: 'sc-card-price', dir: 'auto' }, text(block.price)) : null,
       text(block.text) ? el('p', { class: 'sc-card-text', dir: 'auto' }, text(block.text)) : null,
-      href ? linkView(text(link.label), href, 'sc-card-link') : null));
+      href ? linkView(text(link.label), href, 'sc-card-link', 'card.link') : null));
 }
 
 /**
@@ -82,7 +82,7 @@ function carouselView(block) {
     if (focus) slides[current].focus();
   };
   const arrow = (name, key, step, paths) => el('button', {
-    type: 'button', class: `sc-icon sc-carousel-${name}`, ta: `aria-label=${key}`, 'aria-controls': list.id,
+    type: 'button', class: `sc-icon sc-carousel-${name}`, 'data-track': `carousel.${name}`, ta: `aria-label=${key}`, 'aria-controls': list.id,
     onclick: () => show(current + step),
   }, icon(paths));
   const node = el('section', { class: 'sc-carousel', 'aria-label': label, ta: 'aria-roledescription=carousel' },

@@ -27,7 +27,7 @@ export function suggestBox(api, input, list, pick, lang) {
 
   const show = (questions) => {
     list.replaceChildren(...questions.map((question) => el('div', {
-      id: uniqueId('suggestion'), class: 'sc-suggestion', role: 'option', lang: lang(), dir: 'auto', onclick: () => choose(question),
+      id: uniqueId('suggestion'), class: 'sc-suggestion', 'data-track': 'suggestion', role: 'option', lang: lang(), dir: 'auto', onclick: () => choose(question),
     }, question)));
     setActive(-1);
     list.hidden = !questions.length;
@@ -93,7 +93,7 @@ export function composer({ api, lang, onSend }) {
     id: uniqueId('suggestions'), class: 'sc-suggestions', role: 'listbox', ta: 'aria-label=suggested', hidden: true,
   });
   const input = el('input', {
-    type: 'text', class: 'sc-input', ta: 'aria-label=input placeholder=placeholder', autocomplete: 'off', dir: 'auto', enterkeyhint: 'send',
+    type: 'text', class: 'sc-input', 'data-track': 'input', ta: 'aria-label=input placeholder=placeholder', autocomplete: 'off', dir: 'auto', enterkeyhint: 'send',
     role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false',
   });
   const suggest = suggestBox(api, input, list, (question) => {
@@ -112,7 +112,7 @@ export function composer({ api, lang, onSend }) {
   const node = el('form', { class: 'sc-composer' },
     list,
     input,
-    el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send', t: 'send' }));
+    el('button', { type: 'submit', class: 'sc-button sc-button-primary sc-send', 'data-track': 'send', t: 'send' }));
   node.addEventListener('submit', (event) => {
     event.preventDefault();
     onSend();

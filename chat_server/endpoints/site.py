@@ -70,12 +70,14 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
         estimated_wait=EstimatedWaitOut(
             bot_seconds=wait.bot_seconds, agent_seconds=wait.agent_seconds
         ),
+        telemetry=business.telemetry,
+        click_sample_rate=business.click_sample_rate,
     )
 
 
 async def config(request: Request) -> JSONResponse:
     """
-    summary: What the widget shows before the first message (business name, greeting and its translations when it is the default one, colours, opening hours, triggers, quick actions, estimated waits)
+    summary: What the widget shows before the first message (business name, greeting and its translations when it is the default one, colours, opening hours, triggers, quick actions, estimated waits, whether telemetry is on)
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """
