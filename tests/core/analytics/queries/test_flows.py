@@ -5,6 +5,7 @@ other test writes to."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core import manage
 from core.analytics import flows
 from core.analytics.period import Period
 from core.analytics.queries import flows as queries
@@ -152,3 +154,21 @@ def test_a_clicked_node_or_link_lists_its_conversations(
     assert listed(5, "flows-hours", "…") == {made["f"]}
     row = queries.conversations_on(session=session, period=PERIOD, position=1, label="contact")
     assert [c.path for c in row] == [("contact",)]
+
+
+def test_the_json_command_prints_the_same_flows(
+    engine: Engine,
+    made: dict[str, str],
+    session: Session,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("core.db.get_engine", lambda: engine)
+    assert manage.main(["analytics", "--from", "2033-03-01", "--to", "2033-03-31", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["flows"]
+    assert printed == flows.as_json(queries.figures(session=session, period=PERIOD))
+    assert printed["paths"][0] == {
+        "path": ["flows-hours", "resolved"],
+        "conversations": 2,
+        "share": 0.25,
+    }

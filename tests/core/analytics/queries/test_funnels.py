@@ -5,6 +5,7 @@ keys only these tests use."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -13,9 +14,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core import manage
 from core.analytics.period import Period
 from core.analytics.queries import funnels as queries
-from core.models import AnalyticsEvent, EventName, Funnel, Visitor
+from core.crud import funnels as funnel_crud
+from core.models import AnalyticsEvent, EventName, Funnel, FunnelCreate, Visitor
 from tests.factories import make_conversation
 
 PERIOD = Period(date(2034, 5, 1), date(2034, 5, 31), ZoneInfo("UTC"))
@@ -124,3 +127,30 @@ def test_the_editor_lists_tracked_names_and_chat_events(session: Session, made: 
     assert known.index(PURCHASE) < known.index("conversation_started")
     assert {VIEWED, "bot_answered", "contact_requested"} <= set(known)
     assert "tracked" not in known
+
+
+def test_the_json_command_prints_every_saved_funnel(
+    engine: Engine,
+    made: None,
+    session: Session,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    saved = funnel_crud.create_funnel(
+        session=session, funnel_in=FunnelCreate(name="fq buyers", steps=[VIEWED, PURCHASE])
+    )
+    session.commit()
+    try:
+        monkeypatch.setattr("core.db.get_engine", lambda: engine)
+        assert manage.main(["analytics", "--from", "2034-05-01", "--to", "2034-05-31"]) == 0
+        printed = json.loads(capsys.readouterr().out)["funnels"]
+        assert printed["fq buyers"] == json.loads(
+            json.dumps(
+                queries.funnel_figures(session=session, funnel=saved, period=PERIOD).as_json()
+            )
+        )
+        assert [s["visitors"] for s in printed["fq buyers"]["steps"]] == [5, 4]
+        assert "Product to purchase" in printed  # the demo business's funnel
+    finally:
+        funnel_crud.delete_funnel(session=session, funnel=saved)
+        session.commit()
