@@ -10,7 +10,13 @@ from sqlmodel import Session, select
 from core.content.quick_actions import validate_quick_actions
 from core.content.triggers import validate_triggers
 from core.crud import faqs as faq_crud
-from core.models import Business, FaqEntryCreate
+from core.crud import funnels as funnel_crud
+from core.models import Business, FaqEntryCreate, FunnelCreate
+
+# The funnel a new owner finds on the Funnels page: did chatting help visitors buy?
+DEMO_FUNNEL = FunnelCreate(
+    name="Product to purchase", steps=["product_viewed", "conversation_started", "purchase"]
+)
 
 
 def seed_demo(*, session: Session, demo_dir: Path) -> bool:
@@ -41,4 +47,5 @@ def seed_demo(*, session: Session, demo_dir: Path) -> bool:
             raw["translation_of"] = ids[source]
         faq = faq_crud.create_faq(session=session, faq_in=FaqEntryCreate.model_validate(raw))
         ids[faq.question] = faq.id
+    funnel_crud.create_funnel(session=session, funnel_in=DEMO_FUNNEL)
     return True

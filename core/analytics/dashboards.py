@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.analytics import flows as flow_figures
 from core.analytics.heatmap import COLUMNS, ROWS
 from core.analytics.period import Period
-from core.analytics.queries import heatmap, overview
+from core.analytics.queries import flows, funnels, heatmap, overview
+from core.crud import funnels as funnel_crud
 
 Figures = Callable[..., dict[str, Any]]  # (session=, period=) -> JSON-ready dict
 
@@ -37,9 +39,23 @@ def _heatmap(*, session: Session, period: Period) -> dict[str, Any]:
     }
 
 
+def _flows(*, session: Session, period: Period) -> dict[str, Any]:
+    return flow_figures.as_json(flows.figures(session=session, period=period))
+
+
+def _funnels(*, session: Session, period: Period) -> dict[str, Any]:
+    """Every saved funnel's figures, keyed by its name."""
+    return {
+        funnel.name: funnels.funnel_figures(session=session, funnel=funnel, period=period).as_json()
+        for funnel in funnel_crud.list_funnels(session=session)
+    }
+
+
 # Name -> figures, in the order the admin's sidebar lists the dashboards.
 DASHBOARDS: dict[str, Figures] = {
     "overview": _overview,
+    "flows": _flows,
+    "funnels": _funnels,
     "heatmap": _heatmap,
 }
 

@@ -6,6 +6,7 @@ from core.models.conversations import Conversation, ConversationStatus, Language
 from core.models.events import AnalyticsEvent, EventName, PanelState, WidgetClick, WidthClass
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
+from core.models.funnels import Funnel, FunnelCreate, FunnelPublic
 from core.models.messages import Message, MessageCreate, MessagePublic, ReplyKind, Role
 from core.models.users import AdminSession, User, UserPublic, UserRole
 from core.models.visitors import Visitor
@@ -24,6 +25,9 @@ __all__ = [
     "FaqEntryCreate",
     "FaqEntryUpdate",
     "Feedback",
+    "Funnel",
+    "FunnelCreate",
+    "FunnelPublic",
     "LanguageSource",
     "Message",
     "MessageCreate",

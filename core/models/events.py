@@ -46,6 +46,8 @@ class AnalyticsEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_analyticsevent_name_created_at", "name", "created_at"),
         Index("ix_analyticsevent_created_at", "created_at"),
+        # Funnels find a tracked step by its label over a period.
+        Index("ix_analyticsevent_label_created_at", "label", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,1 @@
+"""The Flows page: state.py (FlowsState), page.py (the registered page)."""

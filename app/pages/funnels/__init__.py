@@ -1,0 +1,1 @@
+"""The Funnels page: state.py (FunnelsState), page.py (the registered page)."""
