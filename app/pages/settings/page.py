@@ -41,6 +41,27 @@ def _position() -> rx.Component:
     return labelled("Position", control, html_for="settings-position")
 
 
+def _telemetry() -> rx.Component:
+    control = rx.el.select(
+        rx.el.option("On", value="on"),
+        rx.el.option("Only after the site's consent: SupportChat.consent(true)", value="consent"),
+        rx.el.option("Off", value="off"),
+        id="settings-telemetry",
+        name="settings-telemetry",
+        class_name="native-select",
+        value=SettingsState.form["telemetry"],
+        on_change=lambda v: SettingsState.set_field("telemetry", v),
+    )
+    return labelled(
+        "Record widget clicks and the site's tracked steps",
+        control,
+        html_for="settings-telemetry",
+        hint="Never for visitors whose browser sends Do Not Track or Global Privacy Control. "
+        "No message text and no IP address is recorded.",
+        hint_id="settings-telemetry-hint",
+    )
+
+
 @admin_page(
     route="/settings",
     title="Settings",
@@ -79,6 +100,20 @@ def settings_page() -> rx.Component:
                 rx.el.legend(rx.heading("Widget", as_="h2", size="4")),
                 _input("color", "Colour", "Launcher and header colour, like #0b6e4f."),
                 _position(),
+                border="none",
+                padding="0",
+                width="100%",
+            ),
+            rx.el.fieldset(
+                rx.el.legend(rx.heading("Analytics", as_="h2", size="4")),
+                _telemetry(),
+                _input(
+                    "click_sample_percent",
+                    "Page views whose widget clicks are recorded (%)",
+                    "100 records every click; lower it on a busy site. Tracked steps are always "
+                    "recorded.",
+                    inputmode="decimal",
+                ),
                 border="none",
                 padding="0",
                 width="100%",

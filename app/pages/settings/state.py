@@ -21,7 +21,8 @@ DAY_NAMES = dict(
         strict=True,
     )
 )
-FIELDS = ("name", "greeting", "timezone", "color", "position")
+FIELDS = ("name", "greeting", "timezone", "color", "position", "telemetry")
+SAMPLE = "click_sample_percent"  # the form shows Business.click_sample_rate as a percentage
 TRIGGER_FIELDS = ("name", "kind", "message", "url_pattern", "seconds")
 BUTTON_FIELDS = ("label", "action", "value")
 CONTEXTS = ("after_hours", "product")
@@ -70,6 +71,7 @@ class SettingsState(AuthState):
         with session_scope() as session:
             business = business_crud.get_business(session=session)
         form = {name: str(getattr(business, name)) for name in FIELDS}
+        form[SAMPLE] = f"{business.click_sample_rate * 100:g}"
         for day in DAYS:
             form[day] = business.hours.get(day) or ""
         self.form, self.error, self.saved = form, "", ""
@@ -131,14 +133,23 @@ class SettingsState(AuthState):
     @rx.event
     @guarded(UserRole.OWNER)
     def set_field(self, name: str, value: str) -> None:
-        if name in FIELDS or name in DAYS:
+        if name in FIELDS or name in DAYS or name == SAMPLE:
             self.form = {**self.form, name: value}
             self.saved = ""
 
     @rx.event
     @guarded(UserRole.OWNER)
     def save(self, _form: dict[str, Any]) -> None:
-        values = {name: self.form.get(name, "") for name in FIELDS}
+        values: dict[str, Any] = {name: self.form.get(name, "") for name in FIELDS}
+        try:
+            percent = float(self.form.get(SAMPLE, ""))
+        except ValueError:
+            percent = -1.0
+        if not 0 <= percent <= 100:
+            self.error = "Page views whose widget clicks are recorded: a number from 0 to 100."
+            self.saved = ""
+            return
+        values["click_sample_rate"] = percent / 100
         try:
             update = BusinessUpdate.model_validate(
                 {

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from app.pages.settings.state import _button_of, _trigger_of, _trigger_row
+from app.pages.settings.state import SettingsState, _button_of, _trigger_of, _trigger_row
+from core.crud import business as business_crud
 from core.models.business import BusinessUpdate
+from core.models.users import UserRole
+from tests.app.test_session_state import call, people, state_of
+
+__all__ = ["people"]  # the fixture, shared with the permission tests
 
 BASE = {
     "name": "Harbourside Bikes",
@@ -50,3 +57,31 @@ def test_seconds_that_are_not_a_number_are_named_by_the_check() -> None:
             BASE | {"triggers": [_trigger_of(row(name="p", message="Hi", seconds="half a min"))]}
         )
     assert "trigger 1 (p), seconds: Input should be a valid integer" in str(caught.value)
+
+
+def test_an_owner_sets_telemetry_and_the_click_sample_and_a_wrong_share_is_named(
+    engine: Engine, people: dict[str, str]
+) -> None:
+    settings = state_of(SettingsState, token=people[UserRole.OWNER])
+    call(settings, "load")
+    assert (settings.form["telemetry"], settings.form["click_sample_percent"]) == ("on", "100")
+    try:
+        call(settings, "set_field", "telemetry", "consent")
+        call(settings, "set_field", "click_sample_percent", "25")
+        call(settings, "save", {})
+        assert settings.error == "", settings.error
+        with Session(engine) as session:
+            business = business_crud.get_business(session=session)
+            assert (business.telemetry, business.click_sample_rate) == ("consent", 0.25)
+
+        call(settings, "set_field", "click_sample_percent", "150")
+        call(settings, "save", {})
+        assert "a number from 0 to 100" in settings.error
+        call(settings, "set_field", "click_sample_percent", "a few")
+        call(settings, "save", {})
+        assert "a number from 0 to 100" in settings.error
+    finally:
+        call(settings, "set_field", "telemetry", "on")
+        call(settings, "set_field", "click_sample_percent", "100")
+        call(settings, "save", {})
+    assert settings.error == ""
