@@ -1,0 +1,106 @@
+"""SQL pieces the dashboard queries share, written once for SQLite and PostgreSQL: the period's
+bound times, seconds between two times, and each conversation's resolution (the definitions in
+`core.analytics.quality`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, TextClause, TextualSelect, bindparam, text
+from sqlmodel import Session
+
+from core.analytics.quality import INCOMPLETE_KINDS
+from core.models._types import as_utc
+
+# A bot message that answered from the knowledge base (older rows have no kind).
+FAQ_ANSWER = "m.role = 'bot' AND m.faq_id IS NOT NULL AND (m.kind = 'answer' OR m.kind IS NULL)"
+INCOMPLETE = "(" + ", ".join(f"'{kind}'" for kind in INCOMPLETE_KINDS) + ")"
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def seconds_between(session: Session, later: str, earlier: str) -> str:
+    if dialect(session) == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def query(sql: str, *times: str, **result_types: Any) -> TextClause | TextualSelect:
+    """`sql` with the named parameters in `times` bound as UTC datetimes (so SQLite compares
+    them in its stored text form) and result columns typed by `result_types`."""
+    clause = text(sql).bindparams(
+        *(bindparam(name, type_=DateTime(timezone=True)) for name in times)
+    )
+    return clause.columns(**result_types) if result_types else clause
+
+
+def utc(value: datetime) -> datetime:
+    return as_utc(value)
+
+
+# Each conversation started in [:res_start, :res_end): whether the bot resolved it (confirmed or
+# assumed) and whether a person handled it. `resolution` is the last CTE; start a query with it.
+RESOLUTION_CTES = f"""
+convs AS (
+  SELECT c.id, c.visitor_id, c.status, c.created_at FROM conversation c
+  WHERE c.created_at >= :res_start AND c.created_at < :res_end
+),
+msg_stats AS (
+  SELECT m.conversation_id,
+    MAX(CASE WHEN {FAQ_ANSWER} THEN m.id END) AS last_answer,
+    MAX(CASE WHEN m.role IN ('bot', 'agent') THEN m.id END) AS last_reply,
+    MAX(CASE WHEN m.role = 'visitor' THEN m.id END) AS last_visitor,
+    MAX(CASE WHEN m.role = 'agent' OR m.kind = 'handover' THEN 1 ELSE 0 END) AS handed,
+    MAX(CASE WHEN m.role = 'agent' THEN 1 ELSE 0 END) AS agent_wrote
+  FROM message m JOIN convs ON convs.id = m.conversation_id
+  GROUP BY m.conversation_id
+),
+ev_stats AS (
+  SELECT e.conversation_id,
+    MAX(CASE WHEN e.name = 'agent_joined' THEN 1 ELSE 0 END) AS joined,
+    MAX(CASE WHEN e.name = 'contact_requested' THEN 1 ELSE 0 END) AS contacted
+  FROM analyticsevent e JOIN convs ON convs.id = e.conversation_id
+  WHERE e.name IN ('agent_joined', 'contact_requested')
+  GROUP BY e.conversation_id
+),
+latest_ratings AS (
+  SELECT f.conversation_id, f.message_id, f.rating,
+    ROW_NUMBER() OVER (
+      PARTITION BY f.conversation_id, f.message_id ORDER BY f.created_at DESC, f.id DESC
+    ) AS n
+  FROM feedback f JOIN convs ON convs.id = f.conversation_id
+),
+rating_stats AS (
+  SELECT r.conversation_id,
+    MAX(CASE WHEN r.rating < 0 THEN 1 ELSE 0 END) AS disliked,
+    MAX(CASE WHEN r.rating > 0 AND {FAQ_ANSWER} THEN 1 ELSE 0 END) AS liked
+  FROM latest_ratings r LEFT JOIN message m ON m.id = r.message_id
+  WHERE r.n = 1
+  GROUP BY r.conversation_id
+),
+flags AS (
+  SELECT convs.id, convs.visitor_id, convs.created_at,
+    CASE WHEN convs.status = 'human' OR COALESCE(ms.agent_wrote, 0) = 1
+      OR COALESCE(ev.joined, 0) = 1 THEN 1 ELSE 0 END AS agent_handled,
+    CASE WHEN ms.last_answer IS NOT NULL AND convs.status <> 'human'
+      AND COALESCE(ms.handed, 0) = 0 AND COALESCE(ev.joined, 0) = 0
+      AND COALESCE(ev.contacted, 0) = 0 AND COALESCE(rs.disliked, 0) = 0
+      THEN 1 ELSE 0 END AS clean,
+    COALESCE(rs.liked, 0) AS liked,
+    CASE WHEN ms.last_answer IS NOT NULL AND ms.last_reply = ms.last_answer
+      AND (ms.last_visitor IS NULL OR ms.last_visitor < ms.last_answer)
+      THEN 1 ELSE 0 END AS ends_on_answer
+  FROM convs
+  LEFT JOIN msg_stats ms ON ms.conversation_id = convs.id
+  LEFT JOIN ev_stats ev ON ev.conversation_id = convs.id
+  LEFT JOIN rating_stats rs ON rs.conversation_id = convs.id
+),
+resolution AS (
+  SELECT id, visitor_id, created_at, agent_handled,
+    CASE WHEN clean = 1 AND liked = 1 THEN 1 ELSE 0 END AS confirmed,
+    CASE WHEN clean = 1 AND liked = 0 AND ends_on_answer = 1 THEN 1 ELSE 0 END AS assumed
+  FROM flags
+)"""
