@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core.analytics.period import Period
-from core.analytics.queries import overview
+from core.analytics.queries import benchmark, overview, quality, roi
 
 Figures = Callable[..., dict[str, Any]]  # (session=, period=) -> JSON-ready dict
 
@@ -23,6 +23,9 @@ def _overview(*, session: Session, period: Period) -> dict[str, Any]:
 # Name -> figures, in the order the admin's sidebar lists the dashboards.
 DASHBOARDS: dict[str, Figures] = {
     "overview": _overview,
+    "quality": quality.figures,
+    "roi": roi.figures,
+    "benchmark": benchmark.figures,
 }
 
 

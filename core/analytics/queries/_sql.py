@@ -53,6 +53,7 @@ msg_stats AS (
     MAX(CASE WHEN {FAQ_ANSWER} THEN m.id END) AS last_answer,
     MAX(CASE WHEN m.role IN ('bot', 'agent') THEN m.id END) AS last_reply,
     MAX(CASE WHEN m.role = 'visitor' THEN m.id END) AS last_visitor,
+    MIN(CASE WHEN m.role = 'visitor' THEN m.id END) AS first_visitor,
     MAX(CASE WHEN m.role = 'agent' OR m.kind = 'handover' THEN 1 ELSE 0 END) AS handed,
     MAX(CASE WHEN m.role = 'agent' THEN 1 ELSE 0 END) AS agent_wrote
   FROM message m JOIN convs ON convs.id = m.conversation_id
@@ -82,7 +83,9 @@ rating_stats AS (
   GROUP BY r.conversation_id
 ),
 flags AS (
-  SELECT convs.id, convs.visitor_id, convs.created_at,
+  SELECT convs.id, convs.visitor_id, convs.created_at, convs.status,
+    CASE WHEN convs.status = 'human' OR COALESCE(ms.handed, 0) = 1
+      OR COALESCE(ev.joined, 0) = 1 THEN 1 ELSE 0 END AS handed_off,
     CASE WHEN convs.status = 'human' OR COALESCE(ms.agent_wrote, 0) = 1
       OR COALESCE(ev.joined, 0) = 1 THEN 1 ELSE 0 END AS agent_handled,
     CASE WHEN ms.last_answer IS NOT NULL AND convs.status <> 'human'
@@ -99,7 +102,7 @@ flags AS (
   LEFT JOIN rating_stats rs ON rs.conversation_id = convs.id
 ),
 resolution AS (
-  SELECT id, visitor_id, created_at, agent_handled,
+  SELECT id, visitor_id, created_at, status, agent_handled, handed_off,
     CASE WHEN clean = 1 AND liked = 1 THEN 1 ELSE 0 END AS confirmed,
     CASE WHEN clean = 1 AND liked = 0 AND ends_on_answer = 1 THEN 1 ELSE 0 END AS assumed
   FROM flags

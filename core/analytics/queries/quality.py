@@ -116,7 +116,9 @@ FROM {TABLE} GROUP BY 1 ORDER BY 1
 
 RESOLVED = f"""
 WITH {RESOLUTION_CTES}
-SELECT COUNT(*), COALESCE(SUM(confirmed), 0), COALESCE(SUM(assumed), 0) FROM resolution
+SELECT COUNT(*), COALESCE(SUM(confirmed), 0), COALESCE(SUM(assumed), 0),
+  COALESCE(SUM(agent_handled), 0), COALESCE(SUM(handed_off), 0)
+FROM resolution
 """
 
 
@@ -125,6 +127,8 @@ class Resolution:
     conversations: int
     confirmed: int
     assumed: int
+    agent_handled: int = 0  # an agent joined or wrote, or it is with an agent
+    handed_off: int = 0  # the above, or the visitor asked for a person
 
     @property
     def resolved(self) -> int:
@@ -161,7 +165,7 @@ def resolution(*, session: Session, start: datetime, end: datetime) -> Resolutio
         )
         .one()
     )
-    return Resolution(int(row[0]), int(row[1]), int(row[2]))
+    return Resolution(*(int(value) for value in row))
 
 
 def _helpful_sql(model: q.HelpfulnessModel) -> str:
@@ -267,3 +271,33 @@ def quality(*, session: Session, period: Period, queue_limit: int = QUEUE_LIMIT)
         distribution=distribution,
         resolution=resolution(session=session, start=period.start, end=period.end),
     )
+
+
+def figures(*, session: Session, period: Period) -> dict[str, Any]:
+    """The quality dashboard as the page shows it and the JSON command prints it."""
+    found = quality(session=session, period=period)
+    res = found.resolution
+    return {
+        "answers": found.answers,
+        "mean_score": found.mean_score,
+        "mean_parts": found.mean_parts,
+        "weights": dict(q.WEIGHTS),
+        "review_threshold": q.REVIEW_THRESHOLD,
+        "target_latency_ms": q.TARGET_LATENCY_MS,
+        "rated": found.rated,
+        "thumbs_up_share": found.thumbs_up_share,
+        "reasks": found.reasks,
+        "below_threshold": found.below_threshold,
+        "awaiting_review": found.awaiting_review,
+        "helpfulness_model": found.model,
+        "resolution": {
+            "conversations": res.conversations,
+            "confirmed": res.confirmed,
+            "assumed": res.assumed,
+            "resolved": res.resolved,
+            "rate": res.rate,
+        },
+        "per_faq": found.per_faq,
+        "review_queue": found.queue,
+        "distribution": found.distribution,
+    }
