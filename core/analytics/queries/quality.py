@@ -44,22 +44,18 @@ replies AS (
   ) r
   WINDOW w AS (PARTITION BY r.conversation_id ORDER BY r.id)
 ),
-ratings AS (
-  SELECT f.message_id, f.rating,
-    ROW_NUMBER() OVER (PARTITION BY f.message_id ORDER BY f.created_at DESC, f.id DESC) AS n
-  FROM feedback f WHERE f.message_id IN (SELECT id FROM answers)
-),
 parts AS (
   SELECT a.id, a.conversation_id, a.faq_id, a.created_at, a.latency_ms,
     CASE WHEN a.confidence IS NULL OR a.confidence < 0 THEN 0.0
       WHEN a.confidence > 1 THEN 1.0 ELSE a.confidence END AS relevance,
     CASE WHEN {_INCOMPLETE} THEN 0 ELSE 1 END AS complete,
     CASE WHEN {_REASKED} THEN 1 ELSE 0 END AS reasked,
-    rt.rating,
+    -- The answer's latest rating (a lookup by index; a joined CTE has none on SQLite).
+    (SELECT f.rating FROM feedback f WHERE f.message_id = a.id
+      ORDER BY f.created_at DESC, f.id DESC LIMIT 1) AS rating,
     CASE WHEN a.latency_ms IS NULL OR a.latency_ms <= {q.TARGET_LATENCY_MS} THEN 1.0
       ELSE {q.TARGET_LATENCY_MS} / a.latency_ms END AS speed
   FROM answers a JOIN replies r ON r.id = a.id
-  LEFT JOIN ratings rt ON rt.message_id = a.id AND rt.n = 1
 )
 SELECT parts.*, CASE {_BANDS} ELSE {len(q.RELEVANCE_BANDS)} END AS band,
   CAST(NULL AS FLOAT) AS helpful, CAST(NULL AS FLOAT) AS overall
