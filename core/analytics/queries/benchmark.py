@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.analytics import benchmark
 from core.analytics.period import Period
 from core.analytics.quality import share
-from core.analytics.queries._sql import RESOLUTION_CTES, query, seconds_between, utc
+from core.analytics.queries._sql import RESOLUTION_CTES, query, seconds_between, tuned, utc
 from core.analytics.queries.quality import resolution
 from core.crud import assessment
 
@@ -24,13 +24,15 @@ WITH {RESOLUTION_CTES},
 first_reply AS (
   SELECT m.conversation_id, MIN(m.id) AS id
   FROM message m JOIN msg_stats ms ON ms.conversation_id = m.conversation_id
-  WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor
+  WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor AND m.created_at >= :res_start
   GROUP BY m.conversation_id
 )
 SELECT {seconds_between(session, "r.created_at", "v.created_at")}
   + COALESCE(r.latency_ms, 0) / 1000.0
 FROM first_reply fr JOIN msg_stats ms ON ms.conversation_id = fr.conversation_id
 JOIN message r ON r.id = fr.id JOIN message v ON v.id = ms.first_visitor
+-- Bounded like msg_stats, so a month reads a range of the created_at index.
+WHERE r.created_at >= :res_start AND v.created_at >= :res_start
 """
 
 
@@ -42,7 +44,7 @@ SELECT {seconds_between(session, "r.created_at", "v.created_at")}
 FROM resolution res JOIN msg_stats ms ON ms.conversation_id = res.id
 JOIN message r ON r.id = ms.last_reply JOIN message v ON v.id = ms.first_visitor
 WHERE (res.confirmed = 1 OR res.assumed = 1 OR (res.agent_handled = 1 AND res.status = 'closed'))
-  AND r.id > v.id
+  AND r.id > v.id AND r.created_at >= :res_start AND v.created_at >= :res_start
 """
 
 
@@ -68,7 +70,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def ours(*, session: Session, period: Period) -> tuple[dict[str, float | None], dict[str, int]]:
-    conn = session.connection()
+    conn = tuned(session)
     times = {"start": utc(period.start), "end": utc(period.end)}
     res_times = {"res_start": times["start"], "res_end": times["end"]}
     resolved = resolution(session=session, start=period.start, end=period.end)

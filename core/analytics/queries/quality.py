@@ -8,14 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import Connection, DateTime, text
 from sqlmodel import Session
 
 from core.analytics import quality as q
 from core.analytics.period import Period
-from core.analytics.queries._sql import FAQ_ANSWER, INCOMPLETE, RESOLUTION_CTES, query, utc
+from core.analytics.queries._sql import (
+    FAQ_ANSWER,
+    INCOMPLETE,
+    RESOLUTION_CTES,
+    query,
+    tuned,
+    utc,
+)
 
-TABLE = "quality_answers"  # a temporary table: the period's scored answers, read five ways
+TABLE = "quality_answers"  # a temporary table: the period's answers with their parts
+VIEW = "quality_scored"  # over it, with helpfulness and the overall score: read four ways
 QUEUE_LIMIT = 200
 
 _NEXT = [
@@ -39,7 +47,9 @@ replies AS (
   SELECT r.id, {", ".join(_NEXT)}
   FROM (
     SELECT m.id, m.conversation_id, m.role, m.kind, m.faq_id FROM message m
-    WHERE m.conversation_id IN (SELECT conversation_id FROM answers)
+    -- Every reply since the period began (lead() looks forward, so earlier ones do not
+    -- matter); a range of the created_at index for a month, one sequential read for a year.
+    WHERE m.created_at >= :start
       AND (m.role = 'agent' OR (m.role = 'bot' AND (m.kind IS NOT NULL OR m.faq_id IS NOT NULL)))
   ) r
   WINDOW w AS (PARTITION BY r.conversation_id ORDER BY r.id)
@@ -57,8 +67,7 @@ parts AS (
       ELSE {q.TARGET_LATENCY_MS} / a.latency_ms END AS speed
   FROM answers a JOIN replies r ON r.id = a.id
 )
-SELECT parts.*, CASE {_BANDS} ELSE {len(q.RELEVANCE_BANDS)} END AS band,
-  CAST(NULL AS FLOAT) AS helpful, CAST(NULL AS FLOAT) AS overall
+SELECT parts.*, CASE {_BANDS} ELSE {len(q.RELEVANCE_BANDS)} END AS band
 FROM parts
 """
 
@@ -74,8 +83,8 @@ SELECT COUNT(*), AVG(overall), AVG(relevance), AVG(complete), AVG(helpful), AVG(
   SUM(reasked),
   SUM(CASE WHEN overall < :threshold THEN 1 ELSE 0 END),
   SUM(CASE WHEN overall < :threshold AND NOT EXISTS (
-    SELECT 1 FROM answerreview ar WHERE ar.message_id = {TABLE}.id) THEN 1 ELSE 0 END)
-FROM {TABLE}
+    SELECT 1 FROM answerreview ar WHERE ar.message_id = {VIEW}.id) THEN 1 ELSE 0 END)
+FROM {VIEW}
 """
 
 PER_FAQ = f"""
@@ -85,7 +94,7 @@ SELECT s.faq_id, f.question, COUNT(*) AS answers, AVG(s.overall) AS mean_score,
   SUM(CASE WHEN s.rating > 0 THEN 1 ELSE 0 END) AS thumbs_up,
   SUM(s.reasked) AS reasks,
   SUM(CASE WHEN s.overall < :threshold THEN 1 ELSE 0 END) AS below
-FROM {TABLE} s JOIN faqentry f ON f.id = s.faq_id
+FROM {VIEW} s JOIN faqentry f ON f.id = s.faq_id
 GROUP BY s.faq_id, f.question
 ORDER BY mean_score, answers DESC, s.faq_id
 """
@@ -93,7 +102,7 @@ ORDER BY mean_score, answers DESC, s.faq_id
 QUEUE = f"""
 SELECT s.id, s.faq_id, f.question, c.public_id, s.created_at, s.overall, s.relevance,
   s.complete, s.helpful, s.rating, s.speed, s.latency_ms
-FROM {TABLE} s JOIN faqentry f ON f.id = s.faq_id JOIN conversation c ON c.id = s.conversation_id
+FROM {VIEW} s JOIN faqentry f ON f.id = s.faq_id JOIN conversation c ON c.id = s.conversation_id
 WHERE s.overall < :threshold
   AND NOT EXISTS (SELECT 1 FROM answerreview ar WHERE ar.message_id = s.id)
 ORDER BY s.overall, s.created_at DESC, s.id
@@ -107,7 +116,7 @@ _FLOOR_TENTHS = (
 )
 DISTRIBUTION = f"""
 SELECT CASE WHEN overall >= 1 THEN 9 ELSE {_FLOOR_TENTHS} END AS bucket, COUNT(*)
-FROM {TABLE} GROUP BY 1 ORDER BY 1
+FROM {VIEW} GROUP BY 1 ORDER BY 1
 """
 
 RESOLVED = f"""
@@ -176,12 +185,17 @@ def _helpful_sql(model: q.HelpfulnessModel) -> str:
     return f"CASE WHEN rating > 0 THEN 1.0 WHEN rating < 0 THEN 0.0 ELSE {predicted} END"
 
 
-def _overall_sql() -> str:
+def _overall_sql(helpful: str) -> str:
     w = q.WEIGHTS
     return (
         f"{w['relevance']} * relevance + {w['completeness']} * complete"
-        f" + {w['helpfulness']} * helpful + {w['speed']} * speed"
+        f" + {w['helpfulness']} * ({helpful}) + {w['speed']} * speed"
     )
+
+
+def _drop(conn: Connection) -> None:
+    conn.execute(text(f"DROP VIEW IF EXISTS {VIEW}"))
+    conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
 
 
 def _float(value: Any) -> float | None:
@@ -192,16 +206,21 @@ def quality(*, session: Session, period: Period, queue_limit: int = QUEUE_LIMIT)
     """The period's answers scored, with the per-FAQ table, the review queue (worst first) and
     the bot's resolution of the conversations started in the period."""
     times = {"start": utc(period.start), "end": utc(period.end)}
-    conn = session.connection()
-    conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+    conn = tuned(session)
+    _drop(conn)
     try:
         conn.execute(query(SCORE_ANSWERS, "start", "end"), times)
         cells = [
             q.Cell(int(c), int(b), int(n), int(up)) for c, b, n, up in conn.execute(text(CELLS))
         ]
         model = q.HelpfulnessModel.fit(cells)
-        conn.execute(text(f"UPDATE {TABLE} SET helpful = {_helpful_sql(model)}"))
-        conn.execute(text(f"UPDATE {TABLE} SET overall = {_overall_sql()}"))
+        helpful = _helpful_sql(model)
+        conn.execute(
+            text(
+                f"CREATE TEMPORARY VIEW {VIEW} AS SELECT {TABLE}.*, {helpful} AS helpful,"
+                f" {_overall_sql(helpful)} AS overall FROM {TABLE}"
+            )
+        )
         limits = {"threshold": q.REVIEW_THRESHOLD}
         total = conn.execute(text(TOTALS), limits).one()
         per_faq = [
@@ -243,7 +262,7 @@ def quality(*, session: Session, period: Period, queue_limit: int = QUEUE_LIMIT)
         ]
         counts = {int(b): int(n) for b, n in conn.execute(text(DISTRIBUTION))}
     finally:
-        conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+        _drop(conn)
     distribution = [
         {"from": i / 10, "to": (i + 1) / 10, "answers": int(counts.get(i, 0))} for i in range(10)
     ]

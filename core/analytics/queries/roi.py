@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from core.analytics import roi
 from core.analytics.period import Period
-from core.analytics.queries._sql import RESOLUTION_CTES, dialect, query, utc
+from core.analytics.queries._sql import RESOLUTION_CTES, dialect, query, tuned, utc
 from core.analytics.queries.quality import resolution
 from core.crud import assessment
 
@@ -73,7 +73,7 @@ def assumptions_of(*, session: Session) -> roi.Assumptions:
 
 
 def measure(*, session: Session, period: Period, assumed: roi.Assumptions) -> roi.Measured:
-    conn = session.connection()
+    conn = tuned(session)
     start, end = utc(period.start), utc(period.end)
     resolved = resolution(session=session, start=start, end=end)
     leads = conn.execute(query(LEADS, "start", "end"), {"start": start, "end": end}).scalar_one()
