@@ -4,7 +4,6 @@ ratings, resolution and handoff counts, each one SQL statement (definitions in
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +13,28 @@ from core.analytics import benchmark
 from core.analytics.period import Period
 from core.analytics.quality import share
 from core.analytics.queries._sql import RESOLUTION_CTES, query, seconds_between, tuned, utc
-from core.analytics.queries.quality import resolution
 from core.crud import assessment
 
 
-def _first_response_sql(session: Session) -> str:
+def _median(column: str, table: str) -> str:
+    # The median in SQL on both databases: the middle row, or the mean of the middle two.
+    return f"""(SELECT AVG(v) FROM (
+    SELECT {column} AS v, ROW_NUMBER() OVER (ORDER BY {column}) AS rn, COUNT(*) OVER () AS n
+    FROM {table} WHERE {column} IS NOT NULL
+  ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2))"""
+
+
+def _figures_sql(session: Session) -> str:
+    """One pass over the period's conversations: counts and both medians."""
+
+    def seconds(reply_id: str) -> str:
+        # Looked up by primary key: joined, the planner hashed the whole message table.
+        waited = seconds_between(session, "r.created_at", "v.created_at")
+        return (
+            f"(SELECT {waited} + COALESCE(r.latency_ms, 0) / 1000.0 FROM message r, message v"
+            f" WHERE r.id = {reply_id} AND v.id = ms.first_visitor)"
+        )
+
     return f"""
 WITH {RESOLUTION_CTES},
 first_reply AS (
@@ -26,25 +42,21 @@ first_reply AS (
   FROM message m JOIN msg_stats ms ON ms.conversation_id = m.conversation_id
   WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor AND m.created_at >= :res_start
   GROUP BY m.conversation_id
+),
+per_conv AS (
+  SELECT res.confirmed + res.assumed AS resolved, res.handed_off,
+    CASE WHEN fr.id IS NOT NULL THEN {seconds("fr.id")} END AS first_response,
+    CASE WHEN (res.confirmed = 1 OR res.assumed = 1
+        OR (res.agent_handled = 1 AND res.status = 'closed')) AND ms.last_reply > ms.first_visitor
+      THEN {seconds("ms.last_reply")} END AS settled
+  FROM resolution res
+  LEFT JOIN msg_stats ms ON ms.conversation_id = res.id
+  LEFT JOIN first_reply fr ON fr.conversation_id = res.id
 )
-SELECT {seconds_between(session, "r.created_at", "v.created_at")}
-  + COALESCE(r.latency_ms, 0) / 1000.0
-FROM first_reply fr JOIN msg_stats ms ON ms.conversation_id = fr.conversation_id
-JOIN message r ON r.id = fr.id JOIN message v ON v.id = ms.first_visitor
--- Bounded like msg_stats, so a month reads a range of the created_at index.
-WHERE r.created_at >= :res_start AND v.created_at >= :res_start
-"""
-
-
-def _resolution_time_sql(session: Session) -> str:
-    return f"""
-WITH {RESOLUTION_CTES}
-SELECT {seconds_between(session, "r.created_at", "v.created_at")}
-  + COALESCE(r.latency_ms, 0) / 1000.0
-FROM resolution res JOIN msg_stats ms ON ms.conversation_id = res.id
-JOIN message r ON r.id = ms.last_reply JOIN message v ON v.id = ms.first_visitor
-WHERE (res.confirmed = 1 OR res.assumed = 1 OR (res.agent_handled = 1 AND res.status = 'closed'))
-  AND r.id > v.id AND r.created_at >= :res_start AND v.created_at >= :res_start
+SELECT COUNT(*), COALESCE(SUM(resolved), 0), COALESCE(SUM(handed_off), 0),
+  COUNT(first_response), {_median("first_response", "per_conv")},
+  COUNT(settled), {_median("settled", "per_conv")}
+FROM per_conv
 """
 
 
@@ -65,42 +77,31 @@ class BenchmarkFigures:
     baselines: list[dict[str, Any]]
 
 
-def _median(values: list[float]) -> float | None:
-    return float(statistics.median(values)) if values else None
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def ours(*, session: Session, period: Period) -> tuple[dict[str, float | None], dict[str, int]]:
     conn = tuned(session)
     times = {"start": utc(period.start), "end": utc(period.end)}
     res_times = {"res_start": times["start"], "res_end": times["end"]}
-    resolved = resolution(session=session, start=period.start, end=period.end)
-    first = [
-        float(v)
-        for (v,) in conn.execute(
-            query(_first_response_sql(session), "res_start", "res_end"), res_times
-        )
-    ]
-    settle = [
-        float(v)
-        for (v,) in conn.execute(
-            query(_resolution_time_sql(session), "res_start", "res_end"), res_times
-        )
-    ]
+    row = conn.execute(query(_figures_sql(session), "res_start", "res_end"), res_times).one()
+    conversations, resolved, handed_off, answered, first, settled, settle = row
     rated, liked = conn.execute(query(RATINGS, "start", "end"), times).one()
     figures = {
-        "first_response_seconds": _median(first),
-        "bot_resolution_rate": resolved.rate,
+        "first_response_seconds": _float(first),
+        "bot_resolution_rate": share(int(resolved), int(conversations)),
         "satisfaction": share(int(liked), int(rated)),
-        "handoff_rate": share(resolved.handed_off, resolved.conversations),
-        "time_to_resolution_seconds": _median(settle),
+        "handoff_rate": share(int(handed_off), int(conversations)),
+        "time_to_resolution_seconds": _float(settle),
     }
     counts = {
-        "conversations": resolved.conversations,
-        "answered": len(first),
-        "resolved": resolved.resolved,
-        "handed_off": resolved.handed_off,
+        "conversations": int(conversations),
+        "answered": int(answered),
+        "resolved": int(resolved),
+        "handed_off": int(handed_off),
         "ratings": int(rated),
-        "settled": len(settle),
+        "settled": int(settled),
     }
     return figures, counts
 
