@@ -54,18 +54,22 @@ replies AS (
   ) r
   WINDOW w AS (PARTITION BY r.conversation_id ORDER BY r.id)
 ),
+latest AS (  -- each answer's latest rating: the last stored (a change of mind replaces it)
+  SELECT f.message_id, MAX(f.id) AS id FROM feedback f
+  WHERE f.created_at >= :start AND f.message_id IS NOT NULL
+  GROUP BY f.message_id
+),
 parts AS (
   SELECT a.id, a.conversation_id, a.faq_id, a.created_at, a.latency_ms,
     CASE WHEN a.confidence IS NULL OR a.confidence < 0 THEN 0.0
       WHEN a.confidence > 1 THEN 1.0 ELSE a.confidence END AS relevance,
     CASE WHEN {_INCOMPLETE} THEN 0 ELSE 1 END AS complete,
     CASE WHEN {_REASKED} THEN 1 ELSE 0 END AS reasked,
-    -- The answer's latest rating (a lookup by index; a joined CTE has none on SQLite).
-    (SELECT f.rating FROM feedback f WHERE f.message_id = a.id
-      ORDER BY f.created_at DESC, f.id DESC LIMIT 1) AS rating,
+    f.rating,
     CASE WHEN a.latency_ms IS NULL OR a.latency_ms <= {q.TARGET_LATENCY_MS} THEN 1.0
       ELSE {q.TARGET_LATENCY_MS} / a.latency_ms END AS speed
   FROM answers a JOIN replies r ON r.id = a.id
+  LEFT JOIN latest ON latest.message_id = a.id LEFT JOIN feedback f ON f.id = latest.id
 )
 SELECT parts.*, CASE {_BANDS} ELSE {len(q.RELEVANCE_BANDS)} END AS band
 FROM parts
