@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.analytics import flows as flow_figures
 from core.analytics.heatmap import COLUMNS, ROWS
 from core.analytics.period import Period
-from core.analytics.queries import flows, funnels, heatmap, overview
+from core.analytics.queries import benchmark, flows, funnels, heatmap, overview, quality, roi
 from core.crud import funnels as funnel_crud
 
 Figures = Callable[..., dict[str, Any]]  # (session=, period=) -> JSON-ready dict
@@ -57,6 +57,9 @@ DASHBOARDS: dict[str, Figures] = {
     "flows": _flows,
     "funnels": _funnels,
     "heatmap": _heatmap,
+    "quality": quality.figures,
+    "roi": roi.figures,
+    "benchmark": benchmark.figures,
 }
 
 

@@ -8,9 +8,11 @@ Definitions, as shown to the owner:
 - Handed-over share: of the conversations started in the period, the share that a person took
   over: an agent took it over ("agent_joined" event), an agent wrote in it, or it is with an agent
   now.
-- Bot-resolved share: of the conversations started in the period, the share in which the bot
-  answered at least once from the knowledge base (an FAQ), that were not handed over, where the
-  visitor did not ask to be contacted and gave no "not helpful" rating.
+- Bot-resolved share: of the conversations started in the period, the share the bot resolved
+  as the Response quality page counts it (core/analytics/quality.py): answered from the
+  knowledge base (an FAQ), not handed over (no agent, no request for a person), no contact
+  form, no answer's latest rating "not helpful"; and either confirmed (an FAQ answer rated
+  helpful) or assumed (the conversation ends on an FAQ answer, nothing asked after it).
 - Median first response: for each conversation started in the period, the seconds from the
   visitor's first message to the first bot or agent message after it; the median over the
   conversations that got one. A bot answer is stored in the same instant as its question, so
@@ -33,11 +35,11 @@ import pandas as pd
 
 from core.models.conversations import ConversationStatus
 from core.models.events import EventName
-from core.models.messages import Role
+from core.models.messages import ReplyKind, Role
 
 CONVERSATION_COLUMNS = ("id", "created_at", "status")
-MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id", "latency_ms")
-FEEDBACK_COLUMNS = ("conversation_id", "rating", "created_at")
+MESSAGE_COLUMNS = ("id", "conversation_id", "role", "created_at", "faq_id", "latency_ms", "kind")
+FEEDBACK_COLUMNS = ("id", "conversation_id", "message_id", "rating", "created_at")
 EVENT_COLUMNS = ("conversation_id", "name", "created_at")
 
 HUMAN_STATUS = ConversationStatus.HUMAN
@@ -115,16 +117,49 @@ def handed_over_ids(frames: Frames) -> set[int]:
     )
 
 
+def _last_ids(messages: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    return messages.loc[mask].groupby("conversation_id")["id"].max()
+
+
 def bot_resolved_ids(frames: Frames) -> set[int]:
-    """Conversations the bot answered from an FAQ, with no handover, contact request or
-    "not helpful" rating."""
+    """Conversations the bot resolved, confirmed or assumed (see the module docstring), the same
+    definition core.analytics.queries.quality applies in SQL."""
     messages, events, feedback = frames.messages, frames.events, frames.feedback
-    answered = _ids(
-        messages.loc[(messages["role"] == Role.BOT) & messages["faq_id"].notna(), "conversation_id"]
+    kind = messages["kind"]
+    faq_answer = (
+        (messages["role"] == Role.BOT)
+        & messages["faq_id"].notna()
+        & (kind.isna() | (kind == ReplyKind.ANSWER))
     )
+    asked_for_person = _ids(messages.loc[kind == ReplyKind.HANDOVER, "conversation_id"])
     contacted = _ids(events.loc[events["name"] == EventName.CONTACT_REQUESTED, "conversation_id"])
-    disliked = _ids(feedback.loc[feedback["rating"] < 0, "conversation_id"])
-    return answered - handed_over_ids(frames) - contacted - disliked
+    # Each message's latest rating counts (a visitor may change their mind).
+    latest = (
+        feedback.sort_values(["created_at", "id"])
+        .groupby(["conversation_id", "message_id"], dropna=False)
+        .last()
+        .reset_index()
+    )
+    disliked = _ids(latest.loc[latest["rating"] < 0, "conversation_id"])
+    answer_ids = set(messages.loc[faq_answer, "id"])
+    liked = _ids(
+        latest.loc[
+            (latest["rating"] > 0) & latest["message_id"].isin(answer_ids), "conversation_id"
+        ]
+    )
+    last_answer = _last_ids(messages, faq_answer)
+    last_reply = _last_ids(messages, messages["role"].isin(RESPONDER_ROLES)).reindex(
+        last_answer.index
+    )
+    last_visitor = _last_ids(messages, messages["role"] == Role.VISITOR).reindex(last_answer.index)
+    ends_on_answer = _ids(
+        pd.Series(last_answer.index)[
+            ((last_reply == last_answer) & ~(last_visitor > last_answer)).to_numpy()
+        ]
+    )
+    clean = _ids(pd.Series(last_answer.index)) - handed_over_ids(frames) - asked_for_person
+    clean = clean - contacted - disliked
+    return clean & (liked | ends_on_answer)
 
 
 def first_response_seconds(messages: pd.DataFrame) -> pd.Series:

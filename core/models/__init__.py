@@ -1,5 +1,6 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
+from core.models.assessment import AnalyticsAssumptions, AnswerReview
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
 from core.models.conversations import Conversation, ConversationStatus, LanguageSource
@@ -13,7 +14,9 @@ from core.models.visitors import Visitor
 
 __all__ = [
     "AdminSession",
+    "AnalyticsAssumptions",
     "AnalyticsEvent",
+    "AnswerReview",
     "Business",
     "BusinessBase",
     "ContactRequest",

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.models._types import as_utc, created_at_field, encrypted_field, json_list_field
@@ -33,7 +33,11 @@ class MessageBase(SQLModel):
 
 
 class Message(MessageBase, table=True):
-    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "client_id"),
+        # Dashboards pick a period's answers by time (migration 0009).
+        Index("ix_message_created_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)

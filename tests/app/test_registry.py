@@ -26,7 +26,16 @@ def test_every_signed_in_page_has_a_title_a_nav_entry_and_a_role() -> None:
 def test_the_sidebar_lists_the_pages_in_the_order_people_know() -> None:
     assert [(group, [p.title for p in entries]) for group, entries in registry.navigation()] == [
         ("Support", ["Overview", "Inbox", "Knowledge base", "Contact requests"]),
-        ("Analytics", ["Conversation flows", "Funnels", "Widget heatmap"]),
+        (
+            "Analytics",
+            [
+                "Conversation flows",
+                "Funnels",
+                "Widget heatmap",
+                "Response quality",
+                "ROI and benchmark",
+            ],
+        ),
         ("Administration", ["Settings", "Users"]),
     ]
 

@@ -98,6 +98,10 @@ class KnowledgeState(AuthState):
     def load(self) -> None:
         self.notice, self.import_errors = "", []
         self._reload()
+        # /knowledge?edit=ID (the quality page's "Edit FAQ") opens that entry's editor.
+        wanted = self.router.url.query_parameters.get("edit", "")
+        if wanted.isdigit():
+            self._edit(wanted)
 
     @rx.event
     @guarded()
@@ -119,6 +123,9 @@ class KnowledgeState(AuthState):
     @rx.event
     @guarded()
     def start_edit(self, faq_id: str) -> None:
+        self._edit(faq_id)
+
+    def _edit(self, faq_id: str) -> None:
         with session_scope() as session:
             faq = session.get(FaqEntry, int(faq_id))
         if faq is None:

@@ -23,7 +23,8 @@ METRICS: list[tuple[str, str]] = [
     ("Messages", "Messages from visitors, the bot and agents"),
     (
         "Resolved by the bot",
-        "Answered from the knowledge base, no agent, no contact request, no thumbs-down",
+        "A thumbs-up on an FAQ answer, or nothing asked after one; no agent, contact request "
+        "or thumbs-down",
     ),
     ("Handed to an agent", "An agent took the conversation over"),
     ("Median first response", "From the visitor's first message to the first answer"),

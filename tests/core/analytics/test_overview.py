@@ -24,23 +24,35 @@ def at(minutes: float) -> datetime:
 def frames(
     conversations: Sequence[tuple[int, float] | tuple[int, float, str]],
     messages: Sequence[tuple[Any, ...]] = (),
-    feedback: Sequence[tuple[int, int, float]] = (),
+    feedback: Sequence[tuple[Any, ...]] = (),
     events: Sequence[tuple[int | None, str, float]] = (),
 ) -> Frames:
     """Rows with times in minutes after START: conversations (id, minute[, status]), messages
-    (conversation, role, minute[, faq_id[, latency_ms]]) numbered in the order given, feedback
-    (conversation, rating, minute), events (conversation, name, minute)."""
+    (conversation, role, minute[, faq_id[, latency_ms[, kind]]]) numbered in the order given,
+    feedback (conversation, rating, minute[, message number]), events (conversation, name,
+    minute)."""
     conv_rows: list[tuple[Any, ...]] = [
         (c[0], at(c[1]), c[2] if len(c) > 2 else "bot") for c in conversations
     ]
     message_rows = [
-        (number, m[0], m[1], at(m[2]), m[3] if len(m) > 3 else None, m[4] if len(m) > 4 else None)
+        (
+            number,
+            m[0],
+            m[1],
+            at(m[2]),
+            m[3] if len(m) > 3 else None,
+            m[4] if len(m) > 4 else None,
+            m[5] if len(m) > 5 else None,
+        )
         for number, m in enumerate(messages, start=1)
     ]
     return Frames.from_rows(
         conversations=conv_rows,
         messages=message_rows,
-        feedback=[(c, rating, at(minute)) for c, rating, minute in feedback],
+        feedback=[
+            (n, f[0], f[3] if len(f) > 3 else None, f[1], at(f[2]))
+            for n, f in enumerate(feedback, start=1)
+        ],
         events=[(c, name, at(minute)) for c, name, minute in events],
     )
 
@@ -104,6 +116,31 @@ def test_bot_resolved_needs_an_answer_from_the_knowledge_base() -> None:
         ],
     )
     assert summary(data).bot_resolved_share == pytest.approx(1 / 3)
+
+
+def test_bot_resolved_is_confirmed_by_a_thumbs_up_or_assumed_when_nothing_follows() -> None:
+    data = frames(
+        conversations=[(1, 0), (2, 0), (3, 0), (4, 0)],
+        messages=[
+            (1, "visitor", 1),
+            (1, "bot", 1, 7, None, "answer"),  # 2: rated helpful, then more questions
+            (1, "visitor", 2),
+            (1, "bot", 2, None, None, "unknown"),
+            (2, "visitor", 1),
+            (2, "bot", 1, 7, None, "answer"),  # asked again and got "I don't know"
+            (2, "visitor", 2),
+            (2, "bot", 2, None, None, "unknown"),
+            (3, "visitor", 1),
+            (3, "bot", 1, 7, None, "answer"),  # the visitor asked for a person
+            (3, "visitor", 2),
+            (3, "bot", 2, None, None, "handover"),
+            (4, "visitor", 1),
+            (4, "bot", 1, 7, None, "answer"),  # not helpful, then a change of mind
+        ],
+        feedback=[(1, 1, 3, 2), (4, -1, 2, 14), (4, 1, 3, 14)],
+    )
+    # 1 confirmed; 4 assumed (its latest rating is helpful); 2 and 3 not resolved.
+    assert summary(data).bot_resolved_share == pytest.approx(2 / 4)
 
 
 def test_a_handed_over_conversation_is_not_bot_resolved() -> None:

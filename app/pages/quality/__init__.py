@@ -1,0 +1,1 @@
+"""Response quality: every bot answer scored, the review queue and the per-FAQ table."""

@@ -1,0 +1,1 @@
+"""ROI and industry benchmark: measured figures, the owner's assumptions, baselines."""
