@@ -68,7 +68,9 @@ def test_a_chat_is_a_path_and_a_purchase_after_it_is_in_the_funnel(
     sign_in(page, admin, admin.OWNER, "/flows")
     expect(page.get_by_role("heading", name="Conversation flows", exact=True)).to_be_visible()
     paths = page.get_by_role("table").filter(has_text="The most taken paths")
-    expect(paths.get_by_role("rowheader", name="hours → resolved")).to_be_visible(timeout=20_000)
+    expect(paths.get_by_role("rowheader", name="hours → resolved", exact=True)).to_be_visible(
+        timeout=20_000
+    )
 
     links = page.get_by_role("table").filter(has_text="The chart's links")
     link = links.get_by_role("row").filter(
