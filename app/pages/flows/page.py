@@ -3,7 +3,7 @@ conversations behind any step or link one click (or one button) away."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import reflex as rx
 
@@ -78,7 +78,11 @@ def _table(
     keys: Sequence[str],
     show: object | None = None,
     data_name: str = "",
+    named: Callable[[rx.Var], rx.Var] | None = None,
 ) -> rx.Component:
+    """A table of rows; with `show`, each row gets a button listing its conversations, named
+    by `named(row)` so that rows sharing a first cell still have distinct buttons."""
+
     def row(item: rx.Var, index: rx.Var) -> rx.Component:
         cells = [
             rx.table.row_header_cell(item[keys[0]]),
@@ -92,7 +96,8 @@ def _table(
                         size="1",
                         variant="soft",
                         on_click=show(index),  # type: ignore[operator]
-                        aria_label="List the conversations of " + item[keys[0]].to(str),
+                        aria_label="List the conversations of "
+                        + (named(item) if named else item[keys[0]]).to(str),
                     )
                 )
             )
@@ -220,6 +225,7 @@ def flows_page() -> rx.Component:
             FlowsState.links,
             ("source", "target", "position", "conversations"),
             FlowsState.show_link,
+            named=lambda i: i["source"] + " → " + i["target"] + " at step " + i["position"],
         ),
         rx.hstack(
             rx.heading("Steps", as_="h2", size="4"),
@@ -232,6 +238,7 @@ def flows_page() -> rx.Component:
             FlowsState.nodes,
             ("step", "position", "conversations", "ended_here"),
             FlowsState.show_node,
+            named=lambda i: i["step"] + " at step " + i["position"],
         ),
         width="100%",
         align="stretch",
