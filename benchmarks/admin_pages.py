@@ -43,6 +43,11 @@ PAGES = {
     "/knowledge": "[data-faq]",
     "/settings": "#settings-name[value]:not([value=''])",
     "/users": f"text={OWNER[0]}",
+    "/flows": ".js-plotly-plot",
+    "/funnels": ".js-plotly-plot",
+    "/heatmap": "[data-metric]",
+    "/quality": ".js-plotly-plot",
+    "/roi": "[data-figure]",
 }
 
 
