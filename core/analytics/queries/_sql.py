@@ -61,7 +61,26 @@ def tuned(session: Session) -> Connection:
 def seconds_between(session: Session, later: str, earlier: str) -> str:
     if dialect(session) == "postgresql":
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+    # Whole seconds and the stored fraction apart ("YYYY-MM-DD HH:MM:SS.ffffff"), so the result
+    # is as exact as the stored microseconds (julianday() arithmetic is off by tens of them).
+    def parts(value: str) -> tuple[str, str]:
+        return (
+            f"CAST(strftime('%s', {value}) AS INTEGER)",
+            f"COALESCE(CAST(substr({value}, 20) AS REAL), 0.0)",
+        )
+
+    (later_s, later_f), (earlier_s, earlier_f) = parts(later), parts(earlier)
+    return f"(({later_s} - {earlier_s}) + ({later_f} - {earlier_f}))"
+
+
+def median(column: str, table: str) -> str:
+    """A scalar subquery: the median of `column` over `table`'s rows where it is not NULL (the
+    middle value, or the mean of the middle two, as pandas has it), on both databases."""
+    return f"""(SELECT AVG(v) FROM (
+    SELECT {column} AS v, ROW_NUMBER() OVER (ORDER BY {column}) AS rn, COUNT(*) OVER () AS n
+    FROM {table} WHERE {column} IS NOT NULL
+  ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2))"""
 
 
 def query(sql: str, *times: str, **result_types: Any) -> TextClause | TextualSelect:
@@ -147,3 +166,23 @@ resolution AS (
     CASE WHEN clean = 1 AND liked = 0 AND ends_on_answer = 1 THEN 1 ELSE 0 END AS assumed
   FROM flags
 )"""
+
+# After RESOLUTION_CTES: each conversation's first bot or agent message after its first visitor
+# message (in the order they were stored).
+FIRST_REPLY_CTE = """
+first_reply AS (
+  SELECT m.conversation_id, MIN(m.id) AS id
+  FROM message m JOIN msg_stats ms ON ms.conversation_id = m.conversation_id
+  WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor AND m.created_at >= :res_start
+  GROUP BY m.conversation_id
+)"""
+
+
+def reply_seconds(session: Session, reply_id: str, asked_id: str) -> str:
+    """Seconds from message `asked_id` to message `reply_id`, plus the reply's measured latency;
+    both looked up by primary key (joined, the planner hashed the whole message table)."""
+    waited = seconds_between(session, "r.created_at", "v.created_at")
+    return (
+        f"(SELECT {waited} + COALESCE(r.latency_ms, 0) / 1000.0 FROM message r, message v"
+        f" WHERE r.id = {reply_id} AND v.id = {asked_id})"
+    )

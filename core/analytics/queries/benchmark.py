@@ -12,37 +12,26 @@ from sqlmodel import Session
 from core.analytics import benchmark
 from core.analytics.period import Period
 from core.analytics.quality import share
-from core.analytics.queries._sql import RESOLUTION_CTES, query, seconds_between, tuned, utc
+from core.analytics.queries._sql import (
+    FIRST_REPLY_CTE,
+    RESOLUTION_CTES,
+    median,
+    query,
+    reply_seconds,
+    tuned,
+    utc,
+)
 from core.crud import assessment
-
-
-def _median(column: str, table: str) -> str:
-    # The median in SQL on both databases: the middle row, or the mean of the middle two.
-    return f"""(SELECT AVG(v) FROM (
-    SELECT {column} AS v, ROW_NUMBER() OVER (ORDER BY {column}) AS rn, COUNT(*) OVER () AS n
-    FROM {table} WHERE {column} IS NOT NULL
-  ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2))"""
 
 
 def _figures_sql(session: Session) -> str:
     """One pass over the period's conversations: counts and both medians."""
 
     def seconds(reply_id: str) -> str:
-        # Looked up by primary key: joined, the planner hashed the whole message table.
-        waited = seconds_between(session, "r.created_at", "v.created_at")
-        return (
-            f"(SELECT {waited} + COALESCE(r.latency_ms, 0) / 1000.0 FROM message r, message v"
-            f" WHERE r.id = {reply_id} AND v.id = ms.first_visitor)"
-        )
+        return reply_seconds(session, reply_id, "ms.first_visitor")
 
     return f"""
-WITH {RESOLUTION_CTES},
-first_reply AS (
-  SELECT m.conversation_id, MIN(m.id) AS id
-  FROM message m JOIN msg_stats ms ON ms.conversation_id = m.conversation_id
-  WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor AND m.created_at >= :res_start
-  GROUP BY m.conversation_id
-),
+WITH {RESOLUTION_CTES},{FIRST_REPLY_CTE},
 per_conv AS (
   SELECT res.confirmed + res.assumed AS resolved, res.handed_off,
     CASE WHEN fr.id IS NOT NULL THEN {seconds("fr.id")} END AS first_response,
@@ -54,8 +43,8 @@ per_conv AS (
   LEFT JOIN first_reply fr ON fr.conversation_id = res.id
 )
 SELECT COUNT(*), COALESCE(SUM(resolved), 0), COALESCE(SUM(handed_off), 0),
-  COUNT(first_response), {_median("first_response", "per_conv")},
-  COUNT(settled), {_median("settled", "per_conv")}
+  COUNT(first_response), {median("first_response", "per_conv")},
+  COUNT(settled), {median("settled", "per_conv")}
 FROM per_conv
 """
 

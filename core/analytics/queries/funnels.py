@@ -1,18 +1,19 @@
-"""Funnel counts in SQL: each step's visitors found with a chain of GROUP BY joins (a step
-after the one before, within the window from step 1), chatters and attribution by joining
-each visitor's conversations; `core.analytics.funnels` turns the counts into figures."""
+"""Funnel counts in SQL, one statement per funnel: each step's visitors found with a chain of
+GROUP BY joins (a step after the one before, within the window from step 1), chatters and
+attribution by joining each visitor's conversations; `core.analytics.funnels` turns the counts
+into figures."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Float, String, and_, case, cast, func, literal, select, text, union_all
 from sqlmodel import Session, col
 
 from core.analytics import funnels
 from core.analytics.period import Period
-from core.analytics.queries._sql import epoch
+from core.analytics.queries._sql import epoch, tuned
 from core.models import AnalyticsEvent, Conversation, EventName, Funnel, Visitor
 
 CHAT_EVENTS = frozenset(EventName) - {EventName.TRACKED}
@@ -96,8 +97,9 @@ def _conversations(since: Any, until: Any) -> Any:
     )
 
 
-def funnel_figures(*, session: Session, funnel: Funnel, period: Period) -> funnels.FunnelFigures:
-    window = funnel.window_days * 86400.0
+def _reached(funnel: Funnel, period: Period, window: float) -> list[Any]:
+    """Per step, (actor, start, at): each visitor who reached it, with their step 1's time and
+    the time they reached this step (the first after the step before, within the window)."""
     until = period.end + timedelta(days=funnel.window_days)
     first = _step_events(funnel.steps[0], period.start, period.end).subquery("step_1_events")
     # Step 1: each visitor once, at their first step 1 in the period.
@@ -122,17 +124,17 @@ def funnel_figures(*, session: Session, funnel: Funnel, period: Period) -> funne
             .group_by(before.c.actor, before.c.start)
             .cte(f"reached_{number}")
         )
-    counted = union_all(
-        *[
-            select(literal(number).label("number"), func.count().label("visitors")).select_from(t)
-            for number, t in enumerate(reached, start=1)
-        ]
-    ).subquery("counted")
-    counts = dict(session.exec(select(counted.c.number, counted.c.visitors)).all())  # type: ignore[call-overload]
-    entered, last = reached[0], reached[-1]
-    seconds = session.exec(select(last.c.at - last.c.start)).all()  # type: ignore[call-overload]
+    return reached
 
-    chats = _conversations(period.start, until)
+
+def _counted(funnel: Funnel, period: Period) -> Any:
+    """(what, value) rows: 1..N visitors who reached each step, then chatters among those who
+    entered, chatters among those who converted, conversions attributed to a chat; and one row
+    (0, seconds) per conversion: the time from step 1 to the last step."""
+    window = funnel.window_days * 86400.0
+    reached = _reached(funnel, period, window)
+    entered, last = reached[0], reached[-1]
+    chats = _conversations(period.start, period.end + timedelta(days=funnel.window_days))
     chatted = (
         select(entered.c.actor)
         .join(
@@ -144,7 +146,7 @@ def funnel_figures(*, session: Session, funnel: Funnel, period: Period) -> funne
             ),
         )
         .group_by(entered.c.actor)
-        .subquery("chatted")
+        .cte("chatted")
     )
     credited = (
         select(last.c.actor)
@@ -160,27 +162,48 @@ def funnel_figures(*, session: Session, funnel: Funnel, period: Period) -> funne
         .group_by(last.c.actor)
         .subquery("credited")
     )
-    chatter = case((chatted.c.actor.is_not(None), True), else_=False)
-    groups = session.exec(
-        select(  # type: ignore[call-overload]
-            chatter, func.count(), func.count(last.c.actor), func.count(credited.c.actor)
-        )
-        .select_from(entered)
-        .outerjoin(chatted, chatted.c.actor == entered.c.actor)
-        .outerjoin(last, last.c.actor == entered.c.actor)
-        .outerjoin(credited, credited.c.actor == entered.c.actor)
-        .group_by(chatter)
-    ).all()
+    n = len(reached)
+
+    def count(what: int) -> Any:
+        return select(literal(what).label("what"), cast(func.count(), Float).label("value"))
+
+    return union_all(
+        *[count(k).select_from(r) for k, r in enumerate(reached, start=1)],
+        count(n + 1).select_from(chatted),
+        count(n + 2).select_from(last).join(chatted, chatted.c.actor == last.c.actor),
+        count(n + 3).select_from(credited),
+        select(literal(0), cast(last.c.at - last.c.start, Float)).select_from(last),
+    )
+
+
+def funnel_figures(*, session: Session, funnel: Funnel, period: Period) -> funnels.FunnelFigures:
+    """The funnel's figures, counted in one statement (`_counted`)."""
+    conn = tuned(session)
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        # Each step's join is estimated at a row or two, so the planner picks nested loops and
+        # sorts that take minutes over a year; every join and grouping here is best hashed.
+        conn.execute(text("SET LOCAL enable_nestloop = off"))
+        conn.execute(text("SET LOCAL enable_sort = off"))
+    rows = conn.execute(_counted(funnel, period)).all()
+    if postgres:  # the rest of the transaction (other dashboards) plans as usual
+        conn.execute(text("RESET enable_nestloop"))
+        conn.execute(text("RESET enable_sort"))
+    last = len(funnel.steps)
+    counts = {int(what): int(value) for what, value in rows if what}
+    entered, converted = counts[1], counts[last]
+    chatters = {True: counts[last + 1], False: entered - counts[last + 1]}
+    chatters_converted = {True: counts[last + 2], False: converted - counts[last + 2]}
     return funnels.funnel_figures(
         name=funnel.name,
         window_days=funnel.window_days,
         steps=funnel.steps,
-        reached=[int(counts.get(n, 0)) for n in range(1, len(reached) + 1)],
+        reached=[counts[k] for k in range(1, last + 1)],
         # julianday() arithmetic is off by microseconds: whole milliseconds are what is meant.
-        seconds=[round(float(s), 3) for (s,) in seconds],
-        entered_by_group={bool(c): int(n) for c, n, _, _ in groups},
-        converted_by_group={bool(c): int(k) for c, _, k, _ in groups},
-        attributed=sum(int(a) for *_, a in groups),
+        seconds=[round(float(value), 3) for what, value in rows if not what],
+        entered_by_group=chatters,
+        converted_by_group=chatters_converted,
+        attributed=counts[last + 3],
     )
 
 

@@ -1,5 +1,7 @@
-"""The only analytics module that reads the database: it loads plain columns into `Frames`
-and hands them to the pure functions in `core.analytics.overview`."""
+"""The Overview's reads: the page's today and last 7 days load plain columns into `Frames` for
+the pure functions in `core.analytics.overview`; a whole period (the JSON command's
+"overview", up to a year of a business) is counted in one SQL statement with the same
+definitions (the bot's resolution as `core.analytics.queries._sql.RESOLUTION_CTES` has it)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,15 @@ from core.analytics.overview import (
     summarize,
 )
 from core.analytics.period import Period
+from core.analytics.queries._sql import (
+    FIRST_REPLY_CTE,
+    RESOLUTION_CTES,
+    median,
+    query,
+    reply_seconds,
+    tuned,
+    utc,
+)
 from core.models import AnalyticsEvent, Conversation, Feedback, Message
 from core.models._types import as_utc
 
@@ -76,7 +87,46 @@ def overview(*, session: Session, now: datetime, tz: ZoneInfo) -> Overview:
     )
 
 
+def _summary_sql(session: Session) -> str:
+    return f"""
+WITH {RESOLUTION_CTES},{FIRST_REPLY_CTE},
+waits AS (
+  SELECT {reply_seconds(session, "fr.id", "ms.first_visitor")} AS seconds
+  FROM first_reply fr JOIN msg_stats ms ON ms.conversation_id = fr.conversation_id
+),
+counted AS (
+  SELECT COUNT(*) AS conversations, COALESCE(SUM(confirmed + assumed), 0) AS resolved,
+    COALESCE(SUM(agent_handled), 0) AS handed
+  FROM resolution
+)
+SELECT counted.conversations, counted.resolved, counted.handed,
+  (SELECT COUNT(*) FROM waits), {median("seconds", "waits")},
+  (SELECT COUNT(*) FROM message m WHERE m.created_at >= :res_start AND m.created_at < :res_end
+    AND m.role IN ('visitor', 'bot', 'agent')),
+  (SELECT COUNT(*) FROM feedback f WHERE f.created_at >= :res_start AND f.created_at < :res_end),
+  (SELECT COUNT(*) FROM feedback f WHERE f.created_at >= :res_start AND f.created_at < :res_end
+    AND f.rating > 0)
+FROM counted
+"""
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 def summary_of(*, session: Session, period: Period) -> Summary:
-    """The Overview's figures over a whole period (the JSON command's "overview")."""
-    frames = load_frames(session=session, since=period.start)
-    return summarize(frames, start=period.start, end=period.end)
+    """The Overview's figures over a whole period (the JSON command's "overview"): the same
+    numbers `summarize` gives on the period's frames, counted by the database."""
+    conn = tuned(session)
+    times = {"res_start": utc(period.start), "res_end": utc(period.end)}
+    row = conn.execute(query(_summary_sql(session), "res_start", "res_end"), times).one()
+    conversations, resolved, handed, answered, first, messages, rated, liked = row
+    return Summary(
+        conversations=int(conversations),
+        messages=int(messages),
+        bot_resolved_share=_share(int(resolved), int(conversations)),
+        handed_over_share=_share(int(handed), int(conversations)),
+        median_first_response_seconds=float(first) if int(answered) else None,
+        feedback_score=_share(int(liked), int(rated)),
+        feedback_count=int(rated),
+    )
