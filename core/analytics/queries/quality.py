@@ -5,7 +5,6 @@ a score distribution. Definitions in `core.analytics.quality`; message text is n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, text
@@ -13,14 +12,8 @@ from sqlmodel import Session
 
 from core.analytics import quality as q
 from core.analytics.period import Period
-from core.analytics.queries._sql import (
-    FAQ_ANSWER,
-    INCOMPLETE,
-    RESOLUTION_CTES,
-    query,
-    tuned,
-    utc,
-)
+from core.analytics.queries._sql import FAQ_ANSWER, INCOMPLETE, query, tuned, utc
+from core.analytics.queries.resolution import Resolution, resolution
 
 TABLE = "quality_answers"  # a temporary table: the period's answers with their parts
 VIEW = "quality_scored"  # over it, with helpfulness and the overall score: read four ways
@@ -123,30 +116,6 @@ SELECT CASE WHEN overall >= 1 THEN 9 ELSE {_FLOOR_TENTHS} END AS bucket, COUNT(*
 FROM {VIEW} GROUP BY 1 ORDER BY 1
 """
 
-RESOLVED = f"""
-WITH {RESOLUTION_CTES}
-SELECT COUNT(*), COALESCE(SUM(confirmed), 0), COALESCE(SUM(assumed), 0),
-  COALESCE(SUM(agent_handled), 0), COALESCE(SUM(handed_off), 0)
-FROM resolution
-"""
-
-
-@dataclass(frozen=True)
-class Resolution:
-    conversations: int
-    confirmed: int
-    assumed: int
-    agent_handled: int = 0  # an agent joined or wrote, or it is with an agent
-    handed_off: int = 0  # the above, or the visitor asked for a person
-
-    @property
-    def resolved(self) -> int:
-        return self.confirmed + self.assumed
-
-    @property
-    def rate(self) -> float | None:
-        return q.share(self.resolved, self.conversations)
-
 
 @dataclass(frozen=True)
 class Quality:
@@ -163,18 +132,6 @@ class Quality:
     queue: list[dict[str, Any]] = field(default_factory=list)
     distribution: list[dict[str, Any]] = field(default_factory=list)
     resolution: Resolution = Resolution(0, 0, 0)
-
-
-def resolution(*, session: Session, start: datetime, end: datetime) -> Resolution:
-    """Conversations started in [start, end) and how many the bot resolved, confirmed or assumed."""
-    row = (
-        session.connection()
-        .execute(
-            query(RESOLVED, "res_start", "res_end"), {"res_start": utc(start), "res_end": utc(end)}
-        )
-        .one()
-    )
-    return Resolution(*(int(value) for value in row))
 
 
 def _helpful_sql(model: q.HelpfulnessModel) -> str:

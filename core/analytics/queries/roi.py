@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.analytics import roi
 from core.analytics.period import Period
 from core.analytics.queries._sql import RESOLUTION_CTES, dialect, query, tuned, utc
-from core.analytics.queries.quality import resolution
+from core.analytics.queries.resolution import resolution
 from core.crud import assessment
 
 
