@@ -5,10 +5,57 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
-from chat_server.schemas import SCHEMAS
+from chat_server.schemas import (
+    BatchIn,
+    BatchOut,
+    ConfigOut,
+    ContactIn,
+    ContactOut,
+    ConversationIn,
+    ConversationOut,
+    ConversationPatchIn,
+    ConversationPatchOut,
+    ErrorOut,
+    EstimatedWaitOut,
+    FeedbackIn,
+    FeedbackOut,
+    HistoryOut,
+    MessageIn,
+    SuggestionsOut,
+    TurnOut,
+)
+from chat_server.telemetry_schemas import ClickIn, TelemetryIn, TelemetryOut, TrackedIn
+from core.models import MessagePublic
+
+# Every body of the chat API, in the order the document lists them.
+SCHEMAS: tuple[type[BaseModel], ...] = (
+    ConversationIn,
+    ConversationOut,
+    ConversationPatchIn,
+    ConversationPatchOut,
+    MessageIn,
+    BatchIn,
+    TurnOut,
+    BatchOut,
+    HistoryOut,
+    ContactIn,
+    ContactOut,
+    FeedbackIn,
+    FeedbackOut,
+    EstimatedWaitOut,
+    ConfigOut,
+    ClickIn,
+    TrackedIn,
+    TelemetryIn,
+    TelemetryOut,
+    SuggestionsOut,
+    ErrorOut,
+    MessagePublic,
+)
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 
 from chat_server.context import client_ip, context, owned_conversation
 from chat_server.errors import ApiError, read_json
-from chat_server.schemas import TelemetryIn, TelemetryOut
+from chat_server.telemetry_schemas import TelemetryIn, TelemetryOut
 from chat_server.visitor_tokens import bearer_token
 from core.crud import business as business_crud
 from core.crud import telemetry as telemetry_crud
