@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -33,3 +34,58 @@ def labelled(
             rx.text(hint, size="1", color_scheme="gray", **({"id": hint_id} if hint_id else {}))
         )
     return rx.vstack(*parts, *after, **({"spacing": "1", "width": "100%"} | props))
+
+
+def figure_card(
+    label: str | rx.Var, value: rx.Var | str, hint: str | rx.Var, **props: Any
+) -> rx.Component:
+    """One figure of a dashboard: its label, the value (large; `props` go to it, such as the
+    data attribute tests and benchmarks find it by) and what it means."""
+    return rx.card(
+        rx.text(label, size="2", color_scheme="gray", as_="p"),
+        rx.text(value, size="6", weight="bold", as_="p", **props),
+        rx.text(hint, size="1", color_scheme="gray", as_="p"),
+    )
+
+
+def figure_grid(*cards: rx.Component, per_row: int = 3) -> rx.Component:
+    """Figure cards in a grid: one a row on a phone, two on a small screen, `per_row` wider."""
+    return rx.grid(
+        *cards,
+        columns=rx.breakpoints(initial="1", sm="2", lg=str(per_row)),
+        spacing="3",
+        width="100%",
+    )
+
+
+def section(title: str, *children: rx.Component, csv: rx.Component | None = None) -> rx.Component:
+    """A titled region of a page, with its CSV button (if any) at the heading's end."""
+    heading = rx.hstack(
+        rx.heading(title, as_="h2", size="4"),
+        *([csv] if csv is not None else []),
+        justify="between",
+        align="center",
+        width="100%",
+    )
+    return rx.el.section(heading, *children, aria_label=title, width="100%", padding_bottom="1.5em")
+
+
+def data_table(
+    caption: str,
+    headers: tuple[str, ...],
+    rows: rx.Var,
+    render: Callable[[rx.Var], rx.Component],
+    empty: str,
+) -> rx.Component:
+    """A table with a caption for screen readers, one row per item of `rows` drawn by
+    `render`, or the `empty` text when there is none."""
+    return rx.cond(
+        rows.length() > 0,
+        rx.table.root(
+            rx.el.caption(caption, class_name="visually-hidden"),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(rows, render)),
+            width="100%",
+        ),
+        rx.text(empty, color_scheme="gray"),
+    )

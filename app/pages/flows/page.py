@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import reflex as rx
 
 from app.charts.flows import sankey_plot
-from app.components import labelled
+from app.components import figure_card, figure_grid, labelled, section
 from app.date_range import csv_button, date_range_picker
 from app.pages.flows.state import FlowsState
 from app.registry import admin_page
@@ -167,18 +167,11 @@ def flows_page() -> rx.Component:
     return rx.vstack(
         date_range_picker(FlowsState.load),
         _filters(),
-        rx.grid(
+        figure_grid(
             *[
-                rx.card(
-                    rx.text(label, size="2", color_scheme="gray", as_="p"),
-                    rx.text(FlowsState.totals[i], size="6", weight="bold", as_="p"),
-                    rx.text(hint, size="1", color_scheme="gray", as_="p"),
-                )
+                figure_card(label, FlowsState.totals[i], hint)
                 for i, (label, hint) in enumerate(TOTALS)
-            ],
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
-            width="100%",
+            ]
         ),
         rx.text(
             "Click a step or a link in the chart, or use the buttons in the tables below it, "
@@ -202,43 +195,40 @@ def flows_page() -> rx.Component:
             width="100%",
         ),
         _listed(),
-        rx.hstack(
-            rx.heading("Paths", as_="h2", size="4"),
-            csv_button("paths", FlowsState.download_paths),
-            align="center",
+        section(
+            "Paths",
+            _table(
+                "The most taken paths (at most 20), most first",
+                ("Path", "Conversations", "Share"),
+                FlowsState.paths,
+                ("path", "conversations", "share"),
+                data_name="path",
+            ),
+            csv=csv_button("paths", FlowsState.download_paths),
         ),
-        _table(
-            "The most taken paths (at most 20), most first",
-            ("Path", "Conversations", "Share"),
-            FlowsState.paths,
-            ("path", "conversations", "share"),
-            data_name="path",
+        section(
+            "Links",
+            _table(
+                "The chart's links: conversations going from one step to the next",
+                ("From", "To", "Step", "Conversations"),
+                FlowsState.links,
+                ("source", "target", "position", "conversations"),
+                FlowsState.show_link,
+                named=lambda i: i["source"] + " → " + i["target"] + " at step " + i["position"],
+            ),
+            csv=csv_button("links", FlowsState.download_links),
         ),
-        rx.hstack(
-            rx.heading("Links", as_="h2", size="4"),
-            csv_button("links", FlowsState.download_links),
-            align="center",
-        ),
-        _table(
-            "The chart's links: conversations going from one step to the next",
-            ("From", "To", "Step", "Conversations"),
-            FlowsState.links,
-            ("source", "target", "position", "conversations"),
-            FlowsState.show_link,
-            named=lambda i: i["source"] + " → " + i["target"] + " at step " + i["position"],
-        ),
-        rx.hstack(
-            rx.heading("Steps", as_="h2", size="4"),
-            csv_button("steps", FlowsState.download_nodes),
-            align="center",
-        ),
-        _table(
-            "The chart's steps: conversations through each, and those that ended there",
-            ("Step", "Position", "Conversations", "Ended here"),
-            FlowsState.nodes,
-            ("step", "position", "conversations", "ended_here"),
-            FlowsState.show_node,
-            named=lambda i: i["step"] + " at step " + i["position"],
+        section(
+            "Steps",
+            _table(
+                "The chart's steps: conversations through each, and those that ended there",
+                ("Step", "Position", "Conversations", "Ended here"),
+                FlowsState.nodes,
+                ("step", "position", "conversations", "ended_here"),
+                FlowsState.show_node,
+                named=lambda i: i["step"] + " at step " + i["position"],
+            ),
+            csv=csv_button("steps", FlowsState.download_nodes),
         ),
         width="100%",
         align="stretch",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import reflex as rx
 
-from app.components import labelled
+from app.components import figure_card, figure_grid, labelled, section
 from app.date_range import csv_button, date_range_picker
 from app.pages.funnels.state import FunnelsState
 from app.registry import admin_page
@@ -37,19 +37,6 @@ def _table(caption: str, headers: Sequence[str], rows: rx.Var, keys: Sequence[st
             )
         ),
         width="100%",
-    )
-
-
-def _section(title: str, csv_label: str, download: object, *body: rx.Component) -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading(title, as_="h2", size="4"),
-            csv_button(csv_label, download),
-            align="center",
-        ),
-        *body,
-        width="100%",
-        padding_bottom="1em",
     )
 
 
@@ -215,18 +202,11 @@ def funnels_page() -> rx.Component:
         _editor(),
         rx.cond(
             FunnelsState.summary.length() > 0,
-            rx.grid(
+            figure_grid(
                 *[
-                    rx.card(
-                        rx.text(label, size="2", color_scheme="gray", as_="p"),
-                        rx.text(FunnelsState.summary[i], size="6", weight="bold", as_="p"),
-                        rx.text(hint, size="1", color_scheme="gray", as_="p"),
-                    )
+                    figure_card(label, FunnelsState.summary[i], hint)
                     for i, (label, hint) in enumerate(SUMMARY)
-                ],
-                columns=rx.breakpoints(initial="1", sm="3"),
-                spacing="3",
-                width="100%",
+                ]
             ),
             rx.cond(
                 FunnelsState.loaded,
@@ -236,10 +216,8 @@ def funnels_page() -> rx.Component:
                 rx.spinner(),
             ),
         ),
-        _section(
+        section(
             "Steps",
-            "funnel steps",
-            FunnelsState.download_steps,
             rx.el.figure(
                 rx.plotly(
                     data=FunnelsState.steps_chart, config={"displayModeBar": False}, width="100%"
@@ -256,22 +234,20 @@ def funnels_page() -> rx.Component:
                 FunnelsState.steps,
                 ("number", "step", "visitors", "conversion", "from_previous", "dropped"),
             ),
+            csv=csv_button("funnel steps", FunnelsState.download_steps),
         ),
-        _section(
+        section(
             "Chatters and non-chatters",
-            "chatters and non-chatters",
-            FunnelsState.download_groups,
             _table(
                 "Conversion of visitors who chatted within the window and of those who did not",
                 ("Group", "Entered", "Converted", "Conversion"),
                 FunnelsState.groups,
                 ("group", "entered", "converted", "conversion"),
             ),
+            csv=csv_button("chatters and non-chatters", FunnelsState.download_groups),
         ),
-        _section(
+        section(
             "Time to convert",
-            "time to convert",
-            FunnelsState.download_histogram,
             rx.el.figure(
                 rx.plotly(
                     data=FunnelsState.time_chart, config={"displayModeBar": False}, width="100%"
@@ -288,6 +264,7 @@ def funnels_page() -> rx.Component:
                 FunnelsState.histogram,
                 ("bin", "visitors"),
             ),
+            csv=csv_button("time to convert", FunnelsState.download_histogram),
         ),
         width="100%",
         align="stretch",

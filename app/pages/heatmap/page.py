@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components import labelled
+from app.components import figure_card, figure_grid, labelled
 from app.date_range import date_range_picker
 from app.pages.heatmap.state import PANELS, WIDTHS, HeatmapState
 from app.pages.heatmap.views import element_table, preview_with_overlay
@@ -41,19 +41,13 @@ def _select(
 def _totals() -> rx.Component:
     return rx.el.section(
         rx.heading("Rage and dead clicks", as_="h2", size="4", padding_bottom="0.5em"),
-        rx.grid(
+        figure_grid(
             *[
-                rx.card(
-                    rx.text(label, size="2", color_scheme="gray", as_="p"),
-                    rx.text(value, size="6", weight="bold", as_="p", data_metric=key),
-                    rx.text(help_text, size="1", color_scheme="gray", as_="p"),
-                )
+                figure_card(label, value, help_text, data_metric=key)
                 for (label, value, help_text), key in zip(
                     TOTALS, ("clicks", "rage", "dead"), strict=True
                 )
-            ],
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
+            ]
         ),
         aria_label="Rage and dead clicks",
         width="100%",

@@ -5,22 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components import figure_card, figure_grid
 from app.pages.overview.state import METRICS, OverviewState
 from app.registry import admin_page
 
 
 def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
     cards = [
-        rx.card(
-            rx.text(label, size="2", color_scheme="gray", as_="p"),
-            rx.text(values[i], size="6", weight="bold", as_="p", data_metric=f"{key}-{i}"),
-            rx.text(help_text, size="1", color_scheme="gray", as_="p"),
-        )
+        figure_card(label, values[i], help_text, data_metric=f"{key}-{i}")
         for i, (label, help_text) in enumerate(METRICS)
     ]
     return rx.el.section(
         rx.heading(heading, as_="h2", size="4", padding_bottom="0.5em"),
-        rx.grid(*cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3"),
+        figure_grid(*cards),
         aria_label=heading,
         padding_bottom="1.5em",
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components import data_table, figure_card, figure_grid, section
 from app.date_range import csv_button, date_range_picker
 from app.pages.quality.state import QualityState
-from app.pages.quality.views import data_table, section
 from app.registry import admin_page
 
 DEFINITION = (
@@ -27,18 +27,12 @@ RESOLUTION = (
 
 
 def _cards() -> rx.Component:
-    return rx.grid(
+    return figure_grid(
         rx.foreach(
             QualityState.cards,
-            lambda card: rx.card(
-                rx.text(card["label"], size="2", color_scheme="gray", as_="p"),
-                rx.text(card["value"], size="6", weight="bold", as_="p"),
-                rx.text(card["help"], size="1", color_scheme="gray", as_="p"),
-            ),
+            lambda card: figure_card(card["label"], card["value"], card["help"]),
         ),
-        columns=rx.breakpoints(initial="1", sm="2", lg="4"),
-        spacing="3",
-        width="100%",
+        per_row=4,
     )
 
 

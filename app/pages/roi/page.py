@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components import labelled
+from app.components import data_table, figure_card, figure_grid, labelled, section
 from app.date_range import csv_button, date_range_picker
-from app.pages.quality.views import data_table, section
 from app.pages.roi.state import RoiState
 from app.registry import admin_page
 from app.session_state import AuthState
@@ -33,18 +32,14 @@ ASSUMPTIONS = (
 
 
 def _cards() -> rx.Component:
-    return rx.grid(
+    return figure_grid(
         rx.foreach(
             RoiState.cards,
-            lambda card: rx.card(
-                rx.text(card["label"], size="2", color_scheme="gray", as_="p"),
-                rx.text(card["value"], size="6", weight="bold", as_="p", data_figure=card["label"]),
-                rx.text(card["help"], size="1", color_scheme="gray", as_="p"),
+            lambda card: figure_card(
+                card["label"], card["value"], card["help"], data_figure=card["label"]
             ),
         ),
-        columns=rx.breakpoints(initial="1", sm="2", lg="4"),
-        spacing="3",
-        width="100%",
+        per_row=4,
     )
 
 
