@@ -1,0 +1,1 @@
+"""What the database holds about people, and (to come) how it is exported and erased."""
