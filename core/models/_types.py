@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field
 
-from core.crypto import EncryptedText
+from core.crypto import EncryptedJSON, EncryptedText
 
 
 def utcnow() -> datetime:
@@ -31,3 +31,8 @@ def encrypted_field(*, nullable: bool = False) -> Any:
 
 def json_list_field() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def encrypted_json_list_field() -> Any:
+    """A list of personal details (what was read in a message), stored encrypted."""
+    return Field(default_factory=list, sa_column=Column(EncryptedJSON, nullable=False))

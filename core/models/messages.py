@@ -7,7 +7,13 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.models._types import as_utc, created_at_field, encrypted_field, json_list_field
+from core.models._types import (
+    as_utc,
+    created_at_field,
+    encrypted_field,
+    encrypted_json_list_field,
+    json_list_field,
+)
 
 
 class Role(StrEnum):
@@ -66,10 +72,11 @@ class Message(MessageBase, table=True):
     # Bot answers in another language than the visitor's: a note in theirs, shown as its own part.
     note: str | None = encrypted_field(nullable=True)
     note_language: str | None = Field(default=None, max_length=16)
-    # Visitor messages: the intent head's reading and the entities found (plain, for analytics).
+    # Visitor messages: the intent head's reading (plain, for analytics) and the entities found
+    # (e-mail addresses, phones, names, orders: encrypted like the text they were read in).
     intent: str | None = Field(default=None, max_length=64)
     intent_confidence: float | None = None
-    entities: list[dict[str, Any]] = json_list_field()
+    entities: list[dict[str, Any]] = encrypted_json_list_field()
 
     @property
     def full_text(self) -> str:

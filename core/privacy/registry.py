@@ -119,7 +119,6 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("visitor", "visitor_key"),
         ("conversation", "public_id"),
         ("conversation", "page_url"),
-        ("message", "entities"),
         ("analyticsevent", "visitor_key"),
         ("analyticsevent", "conversation_id"),
         ("analyticsevent", "properties"),

@@ -121,6 +121,34 @@ def test_each_visitor_message_stores_its_intent_and_entities(visit: Visit) -> No
         assert ("ORDER_ID", "A12345") in found and ("MONEY", "40.00 USD") in found
 
 
+def test_what_is_read_in_a_message_is_not_stored_in_clear(visit: Visit) -> None:
+    """The entities found in a message (an e-mail address, a phone number, an order number) are
+    encrypted like the message's text: the stored columns hold none of them, the model reads
+    them back."""
+    from sqlalchemy import text
+
+    from core.db import get_engine
+    from core.models import Message
+
+    said = "my order A77881 never came, write to jo.bloggs@example.org or call +44 20 7946 0958"
+    turn = visit.say(said)
+    with Session(get_engine()) as session:
+        raw = (
+            session.connection()
+            .execute(
+                text("SELECT text, entities FROM message WHERE id = :id"),
+                {"id": turn["message"]["id"]},
+            )
+            .one()
+        )
+        stored = session.get(Message, turn["message"]["id"])
+        assert stored is not None
+        read = {e["value"] for e in stored.entities}
+    assert "jo.bloggs@example.org" in read and "A77881" in read
+    for secret in ("jo.bloggs", "example.org", "A77881", "7946"):
+        assert all(secret not in str(column) for column in raw), secret
+
+
 def test_history_returns_every_message_in_order_decrypted(visit: Visit) -> None:
     visit.say("do you rent bikes?")
     visit.say("how much is a tune-up")
