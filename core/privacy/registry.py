@@ -118,7 +118,6 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("visitor", "public_id"),
         ("visitor", "visitor_key"),
         ("conversation", "public_id"),
-        ("conversation", "page_url"),
         ("analyticsevent", "visitor_key"),
         ("analyticsevent", "conversation_id"),
         ("analyticsevent", "properties"),

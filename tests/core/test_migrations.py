@@ -167,3 +167,31 @@ def test_rebuilding_a_table_on_sqlite_keeps_the_rows_pointing_at_it(tmp_path: Pa
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_upgrading_encrypts_the_page_urls_already_stored_and_downgrading_restores_them(
+    tmp_path: Path,
+) -> None:
+    """Migration 0011 on a database whose conversation kept its page in clear: after it the
+    column holds a token, only the path's first segment stays plain (for the flows filter) and
+    the model reads the URL back; a downgrade gives the plain URL again."""
+    from core.models import Conversation
+
+    page = "https://shop.example/account/jo.bloggs/orders/A77881"
+    config, engine = _database_at(tmp_path, "0009")
+    _seed_0009(engine, page_url=page)
+
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        stored, section = conn.execute(
+            text("SELECT page_url, page_section FROM conversation")
+        ).one()
+    assert "jo.bloggs" not in stored and "A77881" not in stored and "account" not in stored
+    assert section == "/account"
+    with Session(engine) as session:
+        assert session.exec(select(Conversation)).one().page_url == page
+
+    command.downgrade(config, "0010")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT page_url FROM conversation")).scalar() == page
+    engine.dispose()
