@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import Column, DateTime, Index
+from sqlalchemy import Column, DateTime, Index, event, inspect
 from sqlmodel import Field, SQLModel
 
-from core.models._types import created_at_field, utcnow
+from core.models._types import created_at_field, encrypted_field, utcnow
 
 
 class ConversationStatus(StrEnum):
@@ -31,9 +34,31 @@ class LanguageSource(StrEnum):
     DEFAULT = "default"  # the business's
 
 
+# A first path segment that names a part of the site ("pricing", "help-centre", "v2"): letters,
+# "-" and "_", at most two digits. Anything else (an order number, an e-mail, a long id) may be
+# personal and is not kept in clear.
+_SECTION = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
+def page_section(url: str | None) -> str | None:
+    """The plain, non-personal part of a page URL that analytics may group by: "/" and the
+    path's first segment ("/pricing" for https://shop.example/pricing/plans), "/" for the home
+    page, None without a URL or when the first segment does not look like a site's section."""
+    if url is None:
+        return None
+    segment = urlsplit(url).path.lstrip("/").split("/")[0]
+    if not segment:
+        return "/"
+    if _SECTION.fullmatch(segment) and sum(c.isdigit() for c in segment) <= 2:
+        return f"/{segment}"
+    return None
+
+
 class ConversationBase(SQLModel):
     language: str | None = Field(default=None, max_length=16)
-    page_url: str | None = Field(default=None, max_length=2048)
+    # The page the chat started on (origin and path; the chat server drops query and fragment).
+    # Paths can name a person or an order, so it is encrypted like message text.
+    page_url: str | None = encrypted_field(nullable=True)
 
 
 class Conversation(ConversationBase, table=True):
@@ -48,9 +73,22 @@ class Conversation(ConversationBase, table=True):
     channel: str = Field(default=Channel.WIDGET, max_length=16, index=True)
     # "high" once a visitor's message reads angry or badly frustrated: the inbox lists it first.
     urgency: str = Field(default="normal", max_length=16, index=True)
+    # page_section(page_url), kept in clear for the flows filter; set whenever page_url is.
+    page_section: str | None = Field(default=None, max_length=41)
     created_at: datetime = created_at_field()
     last_message_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
 
     __table_args__ = (Index("ix_conversation_created_at", "created_at"),)
+
+
+@event.listens_for(Conversation, "before_insert")
+def _section_of_new(_mapper: Any, _connection: Any, conversation: Conversation) -> None:
+    conversation.page_section = page_section(conversation.page_url)
+
+
+@event.listens_for(Conversation, "before_update")
+def _section_of_changed(_mapper: Any, _connection: Any, conversation: Conversation) -> None:
+    if inspect(conversation).attrs.page_url.history.has_changes():
+        conversation.page_section = page_section(conversation.page_url)

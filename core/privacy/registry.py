@@ -1,12 +1,16 @@
 """The personal-data registry: every table that holds something about a person (a visitor, or a
-user of the admin) says which of its columns are personal, how its rows are found from that
-person, and what erasing the person does to them. Export and erasure read this list, and a test
-keeps it complete: a table that leads to a visitor or a user and is missing here fails it."""
+user of the admin) says how its rows are found from that person, which of its columns are
+personal, how each is exported and what erasing the person does to them. Export and erasure
+read this list, and a test keeps it complete and true to the schema: a table that leads to a
+person through its foreign keys and is missing here, or a column named here that does not exist,
+fails it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Subject(StrEnum):
@@ -15,110 +19,171 @@ class Subject(StrEnum):
 
 
 class Erasure(StrEnum):
+    """What erasing the person does to a table's rows."""
+
     DELETE = "delete"  # the row goes with the person
-    ANONYMISE = "anonymise"  # the personal columns are cleared; the row stays for the counts
+    # Keep as aggregate: the row stays so counts keep their totals; its personal columns are
+    # set to their `cleared` value, so nothing in it leads back to the person.
+    ANONYMISE = "anonymise"
+
+
+class Export(StrEnum):
+    """How a personal column appears in the person's export."""
+
+    INCLUDE = "include"  # its value, decrypted
+    OMIT = "omit"  # a secret or an internal link (a hash, a row id): left out of the export
+
+
+def fresh_key() -> str:
+    """A new pseudonymous key in place of an erased visitor's: their events and clicks still
+    count as one (unknown) visitor's, and nothing links them to the person or the browser."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Personal:
+    holds: str  # what the column holds about the person
+    export: Export = Export.INCLUDE
+    # What an anonymising erasure writes: a value, or a function called once per erasure (the
+    # same new value in all of the person's rows). NOT NULL columns need one.
+    cleared: Any = None
 
 
 @dataclass(frozen=True)
 class Entry:
     table: str
     subject: Subject
-    found_by: str  # the column (and the way through other tables) that leads to the person
+    # The foreign-key columns followed from this table to the person's row, one per table on
+    # the way: ("conversation_id", "visitor_id") is message -> conversation -> visitor. Empty
+    # for the person's own table.
+    path: tuple[str, ...]
     erasure: Erasure
-    personal: dict[str, str]  # column: what it holds about the person
+    personal: dict[str, Personal]
+    # Columns that also find the rows without the path (a pseudonymous key kept by the browser
+    # for events recorded before or without a conversation).
+    also_by: tuple[str, ...] = field(default=())
 
+
+INCLUDE, OMIT = Export.INCLUDE, Export.OMIT
 
 REGISTRY: tuple[Entry, ...] = (
     Entry(
         "visitor",
         Subject.VISITOR,
-        "id",
+        (),
         Erasure.DELETE,
         {
-            "public_id": "the visitor's id in the widget",
-            "visitor_key": "the pseudonymous analytics key",
-            "name": "name given in a contact form",
-            "email": "e-mail address given in a contact form",
-            "phone": "phone number given in a contact form",
+            "public_id": Personal("the visitor's id in the widget"),
+            "visitor_key": Personal("the pseudonymous analytics key"),
+            "name": Personal("name given in a contact form"),
+            "email": Personal("e-mail address given in a contact form"),
+            "phone": Personal("phone number given in a contact form"),
         },
     ),
     Entry(
         "conversation",
         Subject.VISITOR,
-        "visitor_id",
+        ("visitor_id",),
         Erasure.DELETE,
-        {"public_id": "the conversation's id", "page_url": "the page the chat started on"},
+        {
+            "public_id": Personal("the conversation's id"),
+            "page_url": Personal("the page the chat started on"),
+        },
     ),
     Entry(
         "message",
         Subject.VISITOR,
-        "conversation_id → conversation.visitor_id",
+        ("conversation_id", "visitor_id"),
         Erasure.DELETE,
         {
-            "text": "what the visitor, the bot or an agent wrote",
-            "note": "the translation shown to the agent",
-            "entities": "e-mail addresses, phones, names, orders and places read in the text",
+            "text": Personal("what the visitor, the bot or an agent wrote"),
+            "note": Personal("a note in the visitor's language beside an answer"),
+            "entities": Personal("e-mail addresses, phones, names, orders and places read in it"),
         },
     ),
     Entry(
         "contactrequest",
         Subject.VISITOR,
-        "conversation_id → conversation.visitor_id",
+        ("conversation_id", "visitor_id"),
         Erasure.DELETE,
-        {"name": "name", "email": "e-mail address", "phone": "phone", "message": "message"},
+        {
+            "name": Personal("name"),
+            "email": Personal("e-mail address"),
+            "phone": Personal("phone number"),
+            "message": Personal("message"),
+        },
     ),
     Entry(
         "feedback",
         Subject.VISITOR,
-        "conversation_id → conversation.visitor_id",
+        ("conversation_id", "visitor_id"),
         Erasure.DELETE,
-        {"comment": "the comment after a 👎"},
+        {"comment": Personal("the comment with a rating")},
     ),
     Entry(
         "answerreview",
         Subject.VISITOR,
-        "message_id → message.conversation_id → conversation.visitor_id",
+        ("message_id", "conversation_id", "visitor_id"),
         Erasure.DELETE,
         {},
     ),
     Entry(
         "analyticsevent",
         Subject.VISITOR,
-        "visitor_key, or conversation_id → conversation.visitor_id",
+        ("conversation_id", "visitor_id"),
         Erasure.ANONYMISE,
         {
-            "visitor_key": "the pseudonymous analytics key",
-            "conversation_id": "the link to the conversation",
-            "properties": "the host page's properties of a tracked step",
+            "visitor_key": Personal("the pseudonymous analytics key", OMIT, fresh_key),
+            "conversation_id": Personal("the link to the conversation", OMIT),
+            "properties": Personal("the host page's properties of a tracked step", cleared={}),
         },
+        also_by=("visitor_key",),
     ),
     Entry(
         "widgetclick",
         Subject.VISITOR,
-        "visitor_key, or conversation_id → conversation.visitor_id",
+        ("conversation_id", "visitor_id"),
         Erasure.ANONYMISE,
         {
-            "visitor_key": "the pseudonymous analytics key",
-            "conversation_id": "the link to the conversation",
+            "visitor_key": Personal("the pseudonymous analytics key", OMIT, fresh_key),
+            "conversation_id": Personal("the link to the conversation", OMIT),
         },
+        also_by=("visitor_key",),
     ),
     Entry(
         "user",
         Subject.USER,
-        "id",
+        (),
         Erasure.DELETE,
-        {"email": "e-mail address", "name": "name", "password_hash": "the password's hash"},
+        {
+            "email": Personal("e-mail address"),
+            "name": Personal("name"),
+            "password_hash": Personal("the password's hash", OMIT),
+        },
     ),
-    Entry("adminsession", Subject.USER, "user_id", Erasure.DELETE, {"token_hash": "a sign-in"}),
+    Entry(
+        "adminsession",
+        Subject.USER,
+        ("user_id",),
+        Erasure.DELETE,
+        {"token_hash": Personal("a sign-in", OMIT)},
+    ),
+    Entry(
+        "answerreview",
+        Subject.USER,
+        ("reviewed_by",),
+        Erasure.ANONYMISE,
+        {"reviewed_by": Personal("who reviewed the answer", OMIT)},
+    ),
 )
 
-# Personal columns still stored in clear (issue 17, item 1): this list may only shrink.
+# Personal columns still stored in clear: ids, a hash, or links that erasure removes or clears.
+# A new personal column must be encrypted; this list may only shrink.
 IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
     {
         ("visitor", "public_id"),
         ("visitor", "visitor_key"),
         ("conversation", "public_id"),
-        ("conversation", "page_url"),
         ("analyticsevent", "visitor_key"),
         ("analyticsevent", "conversation_id"),
         ("analyticsevent", "properties"),
@@ -128,9 +193,15 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("user", "name"),
         ("user", "password_hash"),
         ("adminsession", "token_hash"),
+        ("answerreview", "reviewed_by"),
     }
 )
 
 
-def entry(table: str) -> Entry | None:
-    return next((e for e in REGISTRY if e.table == table), None)
+def entries(subject: Subject) -> tuple[Entry, ...]:
+    """The tables to export or erase for one kind of person, the person's own table first."""
+    return tuple(e for e in REGISTRY if e.subject == subject)
+
+
+def entry(table: str, subject: Subject | None = None) -> Entry | None:
+    return next((e for e in REGISTRY if e.table == table and subject in (None, e.subject)), None)

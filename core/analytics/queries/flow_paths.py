@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import String, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -33,15 +45,25 @@ class FlowFilters:
     page: str = ""  # a prefix of the page's path ("/pricing"); "" = every page
 
 
-def _pages_under(session: Session, period: Period, prefix: str) -> list[str]:
-    # Page URLs are stored without query strings; the path is matched here, over the distinct
-    # URLs of the period (a short list), so SQL needs no URL parsing.
+def _on_pages_under(session: Session, period: Period, prefix: str) -> Any:
+    """Conversations whose page path starts with `prefix` ("/pricing"). Page URLs are encrypted,
+    so the plain `page_section` (the path's first segment) decides in SQL; only the URLs it
+    cannot decide are read and decrypted here: those of the prefix's section when the prefix
+    goes deeper ("/pricing/plans"), and those whose first segment was kept private."""
+    if not prefix.startswith("/"):
+        return false()
+    head, deeper, _ = prefix[1:].partition("/")
+    section = col(Conversation.page_section)
+    private = and_(section.is_(None), col(Conversation.page_url).is_not(None))
+    to_read = or_(private, section == f"/{head}") if deeper else private
     urls = session.exec(
-        select(Conversation.page_url)  # type: ignore[call-overload]
-        .where(*in_period(period), col(Conversation.page_url).is_not(None))
-        .group_by(Conversation.page_url)
+        select(Conversation.id, Conversation.page_url).where(  # type: ignore[call-overload]
+            *in_period(period), to_read
+        )
     ).all()
-    return [url for (url,) in urls if urlsplit(url).path.startswith(prefix)]
+    read = [cid for cid, url in urls if (urlsplit(url).path or "/").startswith(prefix)]
+    matched = col(Conversation.id).in_(read)
+    return matched if deeper else or_(section.startswith(prefix, autoescape=True), matched)
 
 
 def in_period(period: Period) -> list[Any]:
@@ -55,7 +77,7 @@ def _started(session: Session, period: Period, filters: FlowFilters) -> Any:
     if filters.channel:
         where.append(Conversation.channel == filters.channel)
     if filters.page:
-        where.append(col(Conversation.page_url).in_(_pages_under(session, period, filters.page)))
+        where.append(_on_pages_under(session, period, filters.page))
     return select(col(Conversation.id).label("cid")).where(*where).subquery("started")
 
 

@@ -1,19 +1,23 @@
-"""The personal-data registry stays complete and true to the schema: a new table that leads to a
-visitor or a user, a renamed column, or a new encrypted column left out of it fails here, and
-the personal columns still stored in clear can only become fewer."""
+"""The personal-data registry stays complete and true to the schema: a table that leads to a
+visitor or a user through its foreign keys and is not registered for that person, a column or a
+path that does not exist, an anonymised row that would still lead back to the person, or a new
+encrypted or identifying column left out of it fails here, and the personal columns still
+stored in clear can only become fewer."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table)
 from core.crypto import EncryptedText
-from core.privacy.registry import IN_CLEAR, REGISTRY, Subject, entry
+from core.privacy.registry import IN_CLEAR, REGISTRY, Entry, Erasure, Subject, entries, entry
 
 PEOPLE = {"visitor": Subject.VISITOR, "user": Subject.USER}
-# Tables that point at a person's rows only through the business's own content.
-NOT_PERSONAL = {"faqentry"}
+# Column names that identify a person wherever they appear.
+IDENTIFYING = {"visitor_key", "email", "phone", "ip", "ip_address", "user_agent"}
 
 
 def tables() -> dict[str, Table]:
@@ -27,45 +31,92 @@ def leads_to(table: Table, seen: frozenset[str] = frozenset()) -> set[str]:
     found: set[str] = set()
     for key in table.foreign_keys:
         target = key.column.table
-        if target.name not in seen and target.name not in NOT_PERSONAL:
+        if target.name not in seen:
             found |= leads_to(target, seen | {table.name})
     return found
 
 
+def follow(item: Entry) -> list[str]:
+    """What is wrong with the entry's path from its table to the person's table."""
+    table = tables()[item.table]
+    for hop in item.path:
+        column = table.columns.get(hop)
+        if column is None or len(column.foreign_keys) != 1:
+            return [f"{item.table}: {table.name}.{hop} is not a foreign key"]
+        table = next(iter(column.foreign_keys)).column.table
+    if table.name != item.subject.value:
+        return [f"{item.table}: the path ends at {table.name}, not {item.subject.value}"]
+    return []
+
+
+def test_the_walk_finds_the_tables_that_point_at_people() -> None:
+    # The walk itself: the direct and the indirect ways to a visitor or a user.
+    assert leads_to(tables()["conversation"]) == {"visitor"}
+    assert leads_to(tables()["contactrequest"]) == {"visitor"}
+    assert leads_to(tables()["answerreview"]) == {"visitor", "user"}
+    assert leads_to(tables()["faqentry"]) == set()
+
+
 def test_every_table_leading_to_a_person_is_registered_for_that_person() -> None:
-    missing = {}
-    for name, table in tables().items():
-        people = leads_to(table)
-        registered = entry(name)
-        if people and (registered is None or registered.subject.value not in people):
-            missing[name] = sorted(people)
-    assert missing == {}
+    missing = [
+        f"{name} -> {person}"
+        for name, table in tables().items()
+        for person in sorted(leads_to(table))
+        if entry(name, PEOPLE[person]) is None
+    ]
+    assert missing == []
 
 
-def test_entries_name_real_tables_and_columns() -> None:
-    wrong = []
+def test_entries_name_real_tables_columns_and_paths() -> None:
+    wrong: list[str] = []
     for item in REGISTRY:
         table = tables().get(item.table)
         if table is None:
-            wrong.append(item.table)
+            wrong.append(f"no table {item.table}")
             continue
-        wrong += [f"{item.table}.{c}" for c in item.personal if c not in table.columns]
-        first = item.found_by.split(",")[0].split(" ")[0]
-        if first not in table.columns:
-            wrong.append(f"{item.table} found by {first}")
+        named = [*item.personal, *item.also_by]
+        wrong += [f"no column {item.table}.{c}" for c in named if c not in table.columns]
+        wrong += follow(item)
     assert wrong == []
-    assert len({item.table for item in REGISTRY}) == len(REGISTRY)
+    pairs = [(item.table, item.subject) for item in REGISTRY]
+    assert len(set(pairs)) == len(pairs)
+    # Each person's own table comes first, so export and erasure find the person before the rest.
+    for person in Subject:
+        assert entries(person)[0].table == person.value and entries(person)[0].path == ()
 
 
-def test_every_encrypted_column_is_declared_personal() -> None:
+def test_an_anonymised_row_keeps_nothing_that_leads_back_to_the_person() -> None:
+    wrong = []
+    for item in REGISTRY:
+        if item.erasure != Erasure.ANONYMISE:
+            continue
+        table = tables()[item.table]
+        for link in (*item.path[:1], *item.also_by):
+            if link not in item.personal:
+                wrong.append(f"{item.table}.{link} leads back but is not cleared")
+        for name, personal in item.personal.items():
+            column = table.columns[name]
+            if personal.cleared is None and not column.nullable:
+                wrong.append(f"{item.table}.{name} is NOT NULL: it needs a cleared value")
+    assert wrong == []
+
+
+def test_every_encrypted_or_identifying_column_is_declared_personal() -> None:
+    declared = {(item.table, column) for item in REGISTRY for column in item.personal}
     encrypted = {
         (name, column.name)
         for name, table in tables().items()
         for column in table.columns
         if isinstance(column.type, EncryptedText)
     }
-    declared = {(item.table, column) for item in REGISTRY for column in item.personal}
+    identifying = {
+        (name, column.name)
+        for name, table in tables().items()
+        for column in table.columns
+        if column.name in IDENTIFYING
+    }
     assert encrypted - declared == set()
+    assert identifying - declared == set()
     assert ("message", "text") in encrypted  # what a visitor wrote is never in clear
 
 
@@ -78,3 +129,16 @@ def test_personal_columns_in_clear_are_exactly_the_known_ones() -> None:
     }
     # A new personal column must be encrypted; one encrypted since comes off IN_CLEAR.
     assert clear == IN_CLEAR
+
+
+def test_the_documented_list_is_the_registry() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "privacy.md").read_text()
+    rows = {
+        tuple(cell.strip() for cell in line.strip("|").split("|")[:4])
+        for line in doc.splitlines()
+        if line.startswith("| ") and not line.startswith("| table")
+    }
+    listed = {(table, person) for table, person, _, _ in rows}
+    assert listed == {(item.table, item.subject.value) for item in REGISTRY}
+    erasure = {(table, person): how for table, person, _, how in rows}
+    assert all(erasure[(i.table, i.subject.value)] == i.erasure.value for i in REGISTRY)
