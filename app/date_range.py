@@ -2,8 +2,8 @@
 downloads.
 
 Dashboard states subclass `RangeState`: Reflex keeps one `RangeState` per browser tab, so a
-range chosen on one dashboard is the range of the next one opened. A page puts
-`date_range_picker(ItsState.load)` at its top; `load` reads `self._checked_period()`.
+range chosen on one dashboard is the range of the next one opened. A page is
+`dashboard(ItsState.load, ...)`, the picker at its top; `load` reads `self._checked_period()`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from app.components import labelled
+from app.components import alert, labelled
 from app.session_state import AuthState, guarded
 from core.analytics.csv_export import to_csv
 from core.analytics.period import DEFAULT_DAYS, Period, PeriodError
@@ -122,12 +122,16 @@ def date_range_picker(on_apply: Any) -> rx.Component:
             wrap="wrap",
             spacing="3",
         ),
-        rx.cond(
-            RangeState.range_error != "",
-            rx.callout(RangeState.range_error, color_scheme="red", role="alert"),
-        ),
+        alert(RangeState.range_error),
         width="100%",
         padding_bottom="1em",
+    )
+
+
+def dashboard(on_apply: Any, *children: rx.Component) -> rx.Component:
+    """An analytics page: the date range picker (Apply runs `on_apply`) above `children`."""
+    return rx.vstack(
+        date_range_picker(on_apply), *children, width="100%", align="stretch", spacing="4"
     )
 
 

@@ -3,13 +3,22 @@ conversations behind any step or link one click (or one button) away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import reflex as rx
 
 from app.charts.flows import sankey_plot
-from app.components import figure_card, figure_grid, labelled, section
-from app.date_range import csv_button, date_range_picker
+from app.components import (
+    chart_figure,
+    choice_field,
+    figure_card,
+    figure_grid,
+    keyed_table,
+    labelled,
+    section,
+    toolbar,
+)
+from app.date_range import csv_button, dashboard
 from app.pages.flows.state import FlowsState
 from app.registry import admin_page
 
@@ -21,35 +30,25 @@ TOTALS = (
 
 
 def _filters() -> rx.Component:
-    def menu(
-        label: str, id_: str, value: rx.Var, options: rx.Var, on_change: object
-    ) -> rx.Component:
-        return labelled(
-            label,
-            rx.el.select(
-                rx.el.option("All", value=""),
-                rx.foreach(options, lambda o: rx.el.option(o, value=o)),
-                id=id_,
-                value=value,
-                on_change=on_change,
-            ),
-            html_for=id_,
-            width="auto",
-        )
+    def options(values: rx.Var) -> list[rx.Component]:
+        return [
+            rx.el.option("All", value=""),
+            rx.foreach(values, lambda o: rx.el.option(o, value=o)),
+        ]
 
-    return rx.hstack(
-        menu(
+    return toolbar(
+        choice_field(
             "Language",
             "flows-language",
+            options(FlowsState.languages),
             FlowsState.language,
-            FlowsState.languages,
             FlowsState.set_language,
         ),
-        menu(
+        choice_field(
             "Channel",
             "flows-channel",
+            options(FlowsState.channels),
             FlowsState.channel,
-            FlowsState.channels,
             FlowsState.set_channel,
         ),
         labelled(
@@ -64,56 +63,26 @@ def _filters() -> rx.Component:
             width="auto",
         ),
         rx.button("Apply filters", on_click=FlowsState.load, id="flows-apply", variant="soft"),
-        align="end",
-        wrap="wrap",
-        spacing="3",
         padding_bottom="1em",
     )
 
 
-def _table(
-    caption: str,
-    headers: Sequence[str],
-    rows: rx.Var,
-    keys: Sequence[str],
-    show: object | None = None,
-    data_name: str = "",
-    named: Callable[[rx.Var], rx.Var] | None = None,
-) -> rx.Component:
-    """A table of rows; with `show`, each row gets a button listing its conversations, named
-    by `named(row)` so that rows sharing a first cell still have distinct buttons."""
+def _lister(
+    show: Callable[[rx.Var], object], named: Callable[[rx.Var], rx.Var]
+) -> Callable[[rx.Var, rx.Var], rx.Component]:
+    """A row's button listing its conversations, named by `named(row)` so that rows sharing a
+    first cell still have distinct buttons."""
 
-    def row(item: rx.Var, index: rx.Var) -> rx.Component:
-        cells = [
-            rx.table.row_header_cell(item[keys[0]]),
-            *[rx.table.cell(item[key]) for key in keys[1:]],
-        ]
-        if show is not None:
-            cells.append(
-                rx.table.cell(
-                    rx.button(
-                        "Conversations",
-                        size="1",
-                        variant="soft",
-                        on_click=show(index),  # type: ignore[operator]
-                        aria_label="List the conversations of "
-                        + (named(item) if named else item[keys[0]]).to(str),
-                    )
-                )
-            )
-        return rx.table.row(*cells, **({f"data-{data_name}": index} if data_name else {}))
+    def button(item: rx.Var, index: rx.Var) -> rx.Component:
+        return rx.button(
+            "Conversations",
+            size="1",
+            variant="soft",
+            on_click=show(index),
+            aria_label="List the conversations of " + named(item).to(str),
+        )
 
-    return rx.table.root(
-        rx.el.caption(caption, text_align="left", font_weight="600", padding_bottom="0.5em"),
-        rx.table.header(
-            rx.table.row(
-                *[rx.table.column_header_cell(h) for h in headers],
-                *([rx.table.column_header_cell("List")] if show is not None else []),
-            )
-        ),
-        rx.table.body(rx.foreach(rows, row)),
-        width="100%",
-    )
+    return button
 
 
 def _listed() -> rx.Component:
@@ -164,8 +133,8 @@ def _listed() -> rx.Component:
     on_load=FlowsState.load,
 )
 def flows_page() -> rx.Component:
-    return rx.vstack(
-        date_range_picker(FlowsState.load),
+    return dashboard(
+        FlowsState.load,
         _filters(),
         figure_grid(
             *[
@@ -179,25 +148,20 @@ def flows_page() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.el.figure(
+        chart_figure(
             sankey_plot(
                 data=FlowsState.chart,
                 on_click=FlowsState.chart_clicked,
                 config={"displayModeBar": False},
                 width="100%",
             ),
-            rx.el.figcaption(
-                "The top conversation paths, left to right; the same figures are in the "
-                "tables Paths, Links and Steps below.",
-                class_name="visually-hidden",
-            ),
-            margin="0",
-            width="100%",
+            "The top conversation paths, left to right; the same figures are in the "
+            "tables Paths, Links and Steps below.",
         ),
         _listed(),
         section(
             "Paths",
-            _table(
+            keyed_table(
                 "The most taken paths (at most 20), most first",
                 ("Path", "Conversations", "Share"),
                 FlowsState.paths,
@@ -208,29 +172,31 @@ def flows_page() -> rx.Component:
         ),
         section(
             "Links",
-            _table(
+            keyed_table(
                 "The chart's links: conversations going from one step to the next",
                 ("From", "To", "Step", "Conversations"),
                 FlowsState.links,
                 ("source", "target", "position", "conversations"),
-                FlowsState.show_link,
-                named=lambda i: i["source"] + " → " + i["target"] + " at step " + i["position"],
+                action=_lister(
+                    FlowsState.show_link,
+                    lambda i: i["source"] + " → " + i["target"] + " at step " + i["position"],
+                ),
+                action_header="List",
             ),
             csv=csv_button("links", FlowsState.download_links),
         ),
         section(
             "Steps",
-            _table(
+            keyed_table(
                 "The chart's steps: conversations through each, and those that ended there",
                 ("Step", "Position", "Conversations", "Ended here"),
                 FlowsState.nodes,
                 ("step", "position", "conversations", "ended_here"),
-                FlowsState.show_node,
-                named=lambda i: i["step"] + " at step " + i["position"],
+                action=_lister(
+                    FlowsState.show_node, lambda i: i["step"] + " at step " + i["position"]
+                ),
+                action_header="List",
             ),
             csv=csv_button("steps", FlowsState.download_nodes),
         ),
-        width="100%",
-        align="stretch",
-        spacing="4",
     )

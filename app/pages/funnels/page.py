@@ -3,12 +3,20 @@ helps, and the editor for the steps (owners)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import reflex as rx
 
-from app.components import figure_card, figure_grid, labelled, section
-from app.date_range import csv_button, date_range_picker
+from app.components import (
+    alert,
+    chart_figure,
+    choice_field,
+    figure_card,
+    figure_grid,
+    keyed_table,
+    labelled,
+    section,
+    toolbar,
+)
+from app.date_range import csv_button, dashboard
 from app.pages.funnels.state import FunnelsState
 from app.registry import admin_page
 from app.session_state import AuthState
@@ -23,35 +31,14 @@ SUMMARY = (
 )
 
 
-def _table(caption: str, headers: Sequence[str], rows: rx.Var, keys: Sequence[str]) -> rx.Component:
-    return rx.table.root(
-        rx.el.caption(caption, text_align="left", font_weight="600", padding_bottom="0.5em"),
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-        rx.table.body(
-            rx.foreach(
-                rows,
-                lambda item: rx.table.row(
-                    rx.table.row_header_cell(item[keys[0]]),
-                    *[rx.table.cell(item[k]) for k in keys[1:]],
-                ),
-            )
-        ),
-        width="100%",
-    )
-
-
 def _chooser() -> rx.Component:
-    return rx.hstack(
-        labelled(
+    return toolbar(
+        choice_field(
             "Funnel",
-            rx.el.select(
-                rx.foreach(FunnelsState.funnels, lambda f: rx.el.option(f["name"], value=f["id"])),
-                id="funnel-choice",
-                value=FunnelsState.selected,
-                on_change=FunnelsState.choose,
-            ),
-            html_for="funnel-choice",
-            width="auto",
+            "funnel-choice",
+            [rx.foreach(FunnelsState.funnels, lambda f: rx.el.option(f["name"], value=f["id"]))],
+            FunnelsState.selected,
+            FunnelsState.choose,
         ),
         rx.cond(
             AuthState.is_owner,
@@ -61,9 +48,6 @@ def _chooser() -> rx.Component:
                 spacing="2",
             ),
         ),
-        align="end",
-        spacing="3",
-        wrap="wrap",
     )
 
 
@@ -159,10 +143,7 @@ def _editor() -> rx.Component:
                     align="end",
                     spacing="2",
                 ),
-                rx.cond(
-                    FunnelsState.edit_error != "",
-                    rx.callout(FunnelsState.edit_error, color_scheme="red", role="alert"),
-                ),
+                alert(FunnelsState.edit_error),
                 rx.hstack(
                     rx.button("Save funnel", on_click=FunnelsState.save),
                     rx.button("Cancel", on_click=FunnelsState.cancel_edit, variant="soft"),
@@ -196,8 +177,8 @@ def _editor() -> rx.Component:
     on_load=FunnelsState.load,
 )
 def funnels_page() -> rx.Component:
-    return rx.vstack(
-        date_range_picker(FunnelsState.load),
+    return dashboard(
+        FunnelsState.load,
         _chooser(),
         _editor(),
         rx.cond(
@@ -218,17 +199,13 @@ def funnels_page() -> rx.Component:
         ),
         section(
             "Steps",
-            rx.el.figure(
+            chart_figure(
                 rx.plotly(
                     data=FunnelsState.steps_chart, config={"displayModeBar": False}, width="100%"
                 ),
-                rx.el.figcaption(
-                    "Visitors per step; the figures are in the table below.",
-                    class_name="visually-hidden",
-                ),
-                margin="0",
+                "Visitors per step; the figures are in the table below.",
             ),
-            _table(
+            keyed_table(
                 "Visitors per step, conversion and drop-off",
                 ("Step", "Event", "Visitors", "Conversion", "From the step before", "Dropped off"),
                 FunnelsState.steps,
@@ -238,7 +215,7 @@ def funnels_page() -> rx.Component:
         ),
         section(
             "Chatters and non-chatters",
-            _table(
+            keyed_table(
                 "Conversion of visitors who chatted within the window and of those who did not",
                 ("Group", "Entered", "Converted", "Conversion"),
                 FunnelsState.groups,
@@ -248,17 +225,13 @@ def funnels_page() -> rx.Component:
         ),
         section(
             "Time to convert",
-            rx.el.figure(
+            chart_figure(
                 rx.plotly(
                     data=FunnelsState.time_chart, config={"displayModeBar": False}, width="100%"
                 ),
-                rx.el.figcaption(
-                    "Histogram of the time to convert; the figures are in the table below.",
-                    class_name="visually-hidden",
-                ),
-                margin="0",
+                "Histogram of the time to convert; the figures are in the table below.",
             ),
-            _table(
+            keyed_table(
                 "Visitors who converted, by time from step 1 to the last step",
                 ("Time", "Visitors"),
                 FunnelsState.histogram,
@@ -266,7 +239,4 @@ def funnels_page() -> rx.Component:
             ),
             csv=csv_button("time to convert", FunnelsState.download_histogram),
         ),
-        width="100%",
-        align="stretch",
-        spacing="4",
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components import figure_card, figure_grid, labelled
-from app.date_range import date_range_picker
+from app.components import choice_field, figure_card, figure_section, toolbar
+from app.date_range import dashboard
 from app.pages.heatmap.state import PANELS, WIDTHS, HeatmapState
 from app.pages.heatmap.views import element_table, preview_with_overlay
 from app.registry import admin_page
@@ -25,31 +25,19 @@ def _select(
     value: rx.Var,
     on_change: rx.event.EventHandler,
 ) -> rx.Component:
-    return labelled(
-        label,
-        rx.el.select(
-            *[rx.el.option(text, value=key) for key, text in choices],
-            id=id_,
-            value=value,
-            on_change=on_change,
-        ),
-        html_for=id_,
-        width="auto",
-    )
+    options = [rx.el.option(text, value=key) for key, text in choices]
+    return choice_field(label, id_, options, value, on_change)
 
 
 def _totals() -> rx.Component:
-    return rx.el.section(
-        rx.heading("Rage and dead clicks", as_="h2", size="4", padding_bottom="0.5em"),
-        figure_grid(
-            *[
-                figure_card(label, value, help_text, data_metric=key)
-                for (label, value, help_text), key in zip(
-                    TOTALS, ("clicks", "rage", "dead"), strict=True
-                )
-            ]
-        ),
-        aria_label="Rage and dead clicks",
+    return figure_section(
+        "Rage and dead clicks",
+        *[
+            figure_card(label, value, help_text, data_metric=key)
+            for (label, value, help_text), key in zip(
+                TOTALS, ("clicks", "rage", "dead"), strict=True
+            )
+        ],
         width="100%",
     )
 
@@ -63,9 +51,9 @@ def _totals() -> rx.Component:
     on_load=HeatmapState.load,
 )
 def heatmap_page() -> rx.Component:
-    return rx.vstack(
-        date_range_picker(HeatmapState.load),
-        rx.hstack(
+    return dashboard(
+        HeatmapState.load,
+        toolbar(
             _select(
                 "Panel state",
                 "heatmap-panel",
@@ -81,7 +69,6 @@ def heatmap_page() -> rx.Component:
                 HeatmapState.choose_width,
             ),
             spacing="4",
-            wrap="wrap",
         ),
         rx.text(
             "Clicks visitors made in the chat widget, over the widget as they saw it.",
@@ -95,7 +82,4 @@ def heatmap_page() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        width="100%",
-        align="stretch",
-        spacing="4",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
-from app.components import figure_card, figure_grid
+from app.components import figure_card, figure_section
 from app.pages.overview.state import METRICS, OverviewState
 from app.registry import admin_page
 
@@ -15,12 +15,7 @@ def _metric_grid(heading: str, values: rx.Var, key: str) -> rx.Component:
         figure_card(label, values[i], help_text, data_metric=f"{key}-{i}")
         for i, (label, help_text) in enumerate(METRICS)
     ]
-    return rx.el.section(
-        rx.heading(heading, as_="h2", size="4", padding_bottom="0.5em"),
-        figure_grid(*cards),
-        aria_label=heading,
-        padding_bottom="1.5em",
-    )
+    return figure_section(heading, *cards, padding_bottom="1.5em")
 
 
 @admin_page(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components import data_table, figure_card, figure_grid, section
-from app.date_range import csv_button, date_range_picker
+from app.components import data_table, figure_cards, notice, section
+from app.date_range import csv_button, dashboard
 from app.pages.quality.state import QualityState
 from app.registry import admin_page
 
@@ -24,16 +24,6 @@ RESOLUTION = (
     "nothing more. Neither counts when an agent took part, the visitor asked for a person or "
     "sent the contact form, or rated an answer thumbs-down."
 )
-
-
-def _cards() -> rx.Component:
-    return figure_grid(
-        rx.foreach(
-            QualityState.cards,
-            lambda card: figure_card(card["label"], card["value"], card["help"]),
-        ),
-        per_row=4,
-    )
 
 
 def _queue_row(row: rx.Var) -> rx.Component:
@@ -92,14 +82,11 @@ def _faq_row(row: rx.Var) -> rx.Component:
     on_load=QualityState.load,
 )
 def quality_page() -> rx.Component:
-    return rx.vstack(
-        date_range_picker(QualityState.load),
+    return dashboard(
+        QualityState.load,
         rx.text(DEFINITION, size="2", color_scheme="gray"),
-        rx.cond(
-            QualityState.notice != "",
-            rx.callout(QualityState.notice, role="status"),
-        ),
-        rx.cond(QualityState.loaded, _cards(), rx.spinner()),
+        notice(QualityState.notice),
+        rx.cond(QualityState.loaded, figure_cards(QualityState.cards), rx.spinner()),
         rx.text(RESOLUTION, size="2", color_scheme="gray"),
         rx.text(
             "Weights: ",
@@ -145,7 +132,4 @@ def quality_page() -> rx.Component:
             rx.plotly(data=QualityState.distribution_chart, width="100%"),
             csv=csv_button("the score distribution", QualityState.download_distribution),
         ),
-        width="100%",
-        align="stretch",
-        spacing="4",
     )

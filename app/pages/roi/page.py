@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components import data_table, figure_card, figure_grid, labelled, section
-from app.date_range import csv_button, date_range_picker
+from app.components import alert, data_table, figure_cards, labelled, notice, section
+from app.date_range import csv_button, dashboard
 from app.pages.roi.state import RoiState
 from app.registry import admin_page
 from app.session_state import AuthState
@@ -29,18 +29,6 @@ ASSUMPTIONS = (
     ("currency", "Currency (three letters)"),
     ("attribution_days", "Attribution window in days"),
 )
-
-
-def _cards() -> rx.Component:
-    return figure_grid(
-        rx.foreach(
-            RoiState.cards,
-            lambda card: figure_card(
-                card["label"], card["value"], card["help"], data_figure=card["label"]
-            ),
-        ),
-        per_row=4,
-    )
 
 
 def _input_row(row: rx.Var) -> rx.Component:
@@ -107,10 +95,7 @@ def _assumptions_form() -> rx.Component:
         rx.grid(
             *fields, columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="3", width="100%"
         ),
-        rx.cond(
-            RoiState.form_error != "",
-            rx.callout(RoiState.form_error, color_scheme="red", role="alert"),
-        ),
+        alert(RoiState.form_error),
         rx.cond(
             AuthState.is_owner, rx.button("Save assumptions", on_click=RoiState.save_assumptions)
         ),
@@ -156,10 +141,7 @@ def _baseline_form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.cond(
-                RoiState.baseline_error != "",
-                rx.callout(RoiState.baseline_error, color_scheme="red", role="alert"),
-            ),
+            alert(RoiState.baseline_error),
             rx.hstack(
                 rx.button("Add baseline", on_click=RoiState.add_baseline),
                 rx.button(
@@ -182,11 +164,11 @@ def _baseline_form() -> rx.Component:
     on_load=RoiState.load,
 )
 def roi_page() -> rx.Component:
-    return rx.vstack(
-        date_range_picker(RoiState.load),
+    return dashboard(
+        RoiState.load,
         rx.text(ABOUT, size="2", color_scheme="gray"),
-        rx.cond(RoiState.notice != "", rx.callout(RoiState.notice, role="status")),
-        rx.cond(RoiState.loaded, _cards(), rx.spinner()),
+        notice(RoiState.notice),
+        rx.cond(RoiState.loaded, figure_cards(RoiState.cards, label_attr="figure"), rx.spinner()),
         section(
             "Where each figure comes from",
             data_table(
@@ -218,7 +200,4 @@ def roi_page() -> rx.Component:
             _baseline_form(),
             csv=csv_button("the benchmark", RoiState.download_comparison),
         ),
-        width="100%",
-        align="stretch",
-        spacing="4",
     )
