@@ -50,11 +50,15 @@ def _migrate_sqlite(connection: Connection) -> None:
 def run_migrations() -> None:
     url = config.attributes.get("url")
     engine = make_engine(url) if url else get_engine()
-    with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            _migrate_sqlite(connection)
-        else:
-            _migrate(connection)
+    try:
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                _migrate_sqlite(connection)
+            else:
+                _migrate(connection)
+    finally:
+        if url:
+            engine.dispose()  # made for this run only; its connections would stay open
 
 
 run_migrations()

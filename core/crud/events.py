@@ -14,16 +14,20 @@ def record_event(
     name: EventName,
     conversation_id: int | None = None,
     faq_id: int | None = None,
+    private: dict[str, Any] | None = None,
     **properties: Any,
 ) -> AnalyticsEvent:
     """Record that something happened, in the caller's transaction. A name outside EventName
     raises ValueError: flows and funnels count by these names, so a typo would silently drop
-    events from them. Never pass message text or an IP address in `properties`."""
+    events from them. `properties` are plain labels for the dashboards; anything that may be
+    personal (a name) goes in `private`, stored encrypted. Never pass message text or an IP
+    address."""
     event = AnalyticsEvent(
         name=EventName(name),
         conversation_id=conversation_id,
         faq_id=faq_id,
         properties=properties,
+        private_properties=private or None,
         created_at=utcnow(),
     )
     session.add(event)

@@ -55,7 +55,11 @@ def _change(
         message_in=MessageCreate(role=Role.SYSTEM, text=notice),
     )
     event_crud.record_event(
-        session=session, name=event, conversation_id=conversation.id, previous=previous, agent=agent
+        session=session,
+        name=event,
+        conversation_id=conversation.id,
+        private=None if agent is None else {"agent": agent},
+        previous=previous,
     )
     return transcript_message(message)
 
@@ -105,6 +109,6 @@ def agent_reply(
         session=session,
         name=EventName.AGENT_REPLIED,
         conversation_id=conversation.id,
-        agent=agent_name,
+        private={"agent": agent_name},
     )
     return transcript_message(message)

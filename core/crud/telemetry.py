@@ -59,7 +59,8 @@ def record_tracked(
     conversation_id: int | None = None,
 ) -> AnalyticsEvent:
     """A step of the business's own (`name`: product_viewed, purchase, ...) as a `tracked` event
-    whose label is that name; a purchase's value and currency go in their typed columns."""
+    whose label is that name; a purchase's value and currency go in their typed columns, the
+    page's properties in `private_properties` (encrypted)."""
     event = AnalyticsEvent(
         name=EventName.TRACKED,
         label=name,
@@ -67,7 +68,7 @@ def record_tracked(
         currency=currency,
         visitor_key=visitor_key,
         conversation_id=conversation_id,
-        properties=dict(properties or {}),
+        private_properties=dict(properties) if properties else None,
         created_at=at,
     )
     session.add(event)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from core.crypto import EncryptedJSON
 from core.models._types import created_at_field
 
 
@@ -41,7 +42,7 @@ class AnalyticsEvent(SQLModel, table=True):
     `Visitor.browser_key` once they chat), so events of visitors who never chat can be compared
     with those who do, and privacy export and erasure find them. Server-side events reach their
     visitor through `conversation_id`. The typed columns are what dashboards aggregate in SQL;
-    `properties` keeps the rest."""
+    `properties` keeps the server's other labels, `private_properties` what may be personal."""
 
     __table_args__ = (
         Index("ix_analyticsevent_name_created_at", "name", "created_at"),
@@ -58,7 +59,14 @@ class AnalyticsEvent(SQLModel, table=True):
     label: str | None = Field(default=None, max_length=64)
     value: float | None = None
     currency: str | None = Field(default=None, max_length=3)
+    # The server's labels (intent, kind, rating, ...), plain: dashboards read them in SQL.
     properties: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # What may be personal, encrypted like the other personal columns (no dashboard reads it):
+    # a tracked step's properties as the business's page sent them (free values: a product, a
+    # city), and the agent's name on agent_joined / agent_replied.
+    private_properties: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(EncryptedJSON, nullable=True)
+    )
     created_at: datetime = created_at_field()
 
 

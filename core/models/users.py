@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
-from core.models._types import as_utc, created_at_field, utcnow
+from core.models._types import as_utc, created_at_field, encrypted_field, utcnow
 
 
 class UserRole(StrEnum):
@@ -26,6 +26,8 @@ class UserBase(SQLModel):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # A person's name, encrypted. The e-mail stays plain: signing in looks it up (unique index).
+    name: str = encrypted_field()
     password_hash: str = Field(max_length=255)
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = Field(

@@ -135,7 +135,7 @@ REGISTRY: tuple[Entry, ...] = (
         {
             "visitor_key": Personal("the pseudonymous analytics key", OMIT, fresh_key),
             "conversation_id": Personal("the link to the conversation", OMIT),
-            "properties": Personal("the host page's properties of a tracked step", cleared={}),
+            "private_properties": Personal("a tracked step's own properties; the agent's name"),
         },
         also_by=("visitor_key",),
     ),
@@ -177,8 +177,10 @@ REGISTRY: tuple[Entry, ...] = (
     ),
 )
 
-# Personal columns still stored in clear: ids, a hash, or links that erasure removes or clears.
-# A new personal column must be encrypted; this list may only shrink.
+# Personal columns still stored in clear, each because SQL finds or joins rows by it: random ids
+# and pseudonymous keys, links, a sign-in's e-mail address (unique, looked up when signing in),
+# hashes of secrets. Erasure removes or clears them. A new personal column must be encrypted;
+# this list may only shrink.
 IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
     {
         ("visitor", "public_id"),
@@ -186,16 +188,32 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("conversation", "public_id"),
         ("analyticsevent", "visitor_key"),
         ("analyticsevent", "conversation_id"),
-        ("analyticsevent", "properties"),
         ("widgetclick", "visitor_key"),
         ("widgetclick", "conversation_id"),
         ("user", "email"),
-        ("user", "name"),
         ("user", "password_hash"),
         ("adminsession", "token_hash"),
         ("answerreview", "reviewed_by"),
     }
 )
+
+
+# The other text and JSON columns of the registered tables: not personal, kept plain because
+# dashboards and filters read them in SQL. Labels from fixed vocabularies, the models' readings,
+# the bot's own content, the names the business gives its tracked steps, the server's event
+# labels (intent, kind, rating), a message id the widget made up, the page's section.
+PLAIN: dict[str, tuple[str, ...]] = {
+    "visitor": ("language",),
+    "conversation": ("language", "status", "language_source", "channel", "urgency", "page_section"),
+    "message": (
+        "role", "client_id", "quick_replies", "actions", "flags", "language", "emotion",
+        "polarity", "urgency", "rich", "kind", "note_language", "intent",
+    ),
+    "contactrequest": ("status",),
+    "analyticsevent": ("name", "label", "currency", "properties"),
+    "widgetclick": ("element", "panel", "width_class"),
+    "user": ("role",),
+}  # fmt: skip
 
 
 def entries(subject: Subject) -> tuple[Entry, ...]:

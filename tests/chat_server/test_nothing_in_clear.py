@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 from starlette.testclient import TestClient
 
-from core.crud import inbox
+from core.crud import conversations, handover, inbox, users
+from core.db import session_scope
+from core.models import AnalyticsEvent, User
 from tests.conftest import Visit
 
 pytestmark = pytest.mark.slow
@@ -94,6 +96,55 @@ def test_ordinary_use_leaves_no_personal_detail_in_clear(
     assert [s for s in secrets if s in stored] == []
     # What analytics keep in clear: the entity types are not stored apart, and the page's section.
     assert "/account" in stored
+    if engine.dialect.name == "sqlite":
+        raw = _database_files(engine)
+        assert [s for s in secrets if s.encode() in raw] == []
+
+
+def test_a_tracked_steps_properties_and_an_agents_name_are_not_in_clear(
+    client: TestClient, engine: Engine
+) -> None:
+    """The business's page tracks a step with a property of its own, and an agent takes the
+    conversation over and replies: the property, the agent's name (in the events and in the
+    users table) are stored encrypted, and read back as they were."""
+    tag = uuid.uuid4().hex[:8]
+    product, agent = f"velo-{tag}", f"Wilhelmina Quarry-{tag}"
+    visit = Visit(client, {"language": "en"})
+    visit.say("do you rent bikes?")
+    tracked = client.post(
+        "/api/events",
+        json={
+            "visitor_key": uuid.uuid4().hex,
+            "conversation_id": visit.cid,
+            "tracked": [{"name": "product_viewed", "properties": {"product": product}}],
+        },
+        headers=visit.headers,
+    )
+    assert tracked.status_code == 201, tracked.text
+    with session_scope(engine) as session:
+        user = users.create_user(
+            session=session,
+            email=f"agent.{tag}@shop.example",
+            name=agent,
+            password="a long enough passphrase 1",
+        )
+        handover.take_over(session=session, public_id=visit.cid, agent_name=user.name)
+        handover.agent_reply(session=session, public_id=visit.cid, agent_name=user.name, text="Hi")
+
+    with Session(engine) as session:
+        conversation = conversations.get_conversation(session=session, public_id=visit.cid)
+        assert conversation is not None
+        events = session.exec(
+            select(AnalyticsEvent).where(AnalyticsEvent.conversation_id == conversation.id)
+        ).all()
+        names = session.exec(select(User.name)).all()
+    private = [e.private_properties for e in events if e.private_properties]
+    assert {"product": product} in private and private.count({"agent": agent}) == 2
+    assert all("agent" not in e.properties for e in events) and agent in names
+
+    secrets = (product, f"Quarry-{tag}")  # the agent's e-mail stays plain: sign-in looks it up
+    stored = _stored_rows(engine)
+    assert [s for s in secrets if s in stored] == []
     if engine.dialect.name == "sqlite":
         raw = _database_files(engine)
         assert [s for s in secrets if s.encode() in raw] == []

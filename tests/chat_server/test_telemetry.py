@@ -90,8 +90,8 @@ def test_a_good_batch_stores_each_click_and_step_as_sent(
         ("tracked", "product_viewed", None, None),
         ("tracked", "purchase", 179.0, "USD"),
     ]
-    assert events[0].properties == {"product": "city-bike", "in_stock": True}
-    assert "testclient" not in json.dumps([e.properties for e in events])
+    assert events[0].private_properties == {"product": "city-bike", "in_stock": True}
+    assert "testclient" not in json.dumps([e.private_properties for e in events])
 
 
 def test_plain_json_is_accepted_and_other_bodies_are_not(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from core.db import make_engine
 
@@ -194,4 +197,90 @@ def test_upgrading_encrypts_the_page_urls_already_stored_and_downgrading_restore
     command.downgrade(config, "0010")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT page_url FROM conversation")).scalar() == page
+    engine.dispose()
+
+
+SCHEMA = "migration_test"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Config]:
+    """An empty database to migrate up from an old revision: a SQLite file, and on PostgreSQL
+    (when TEST_DATABASE_URL names one) a schema of its own in the test database."""
+    config = Config(str(ROOT / "alembic.ini"))
+    if request.param == "sqlite":
+        config.attributes["url"] = f"sqlite:///{tmp_path / 'old.db'}"
+        yield config
+        return
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        pytest.skip("runs on PostgreSQL when TEST_DATABASE_URL names one")
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    config.attributes["url"] = f"{base}?options=-csearch_path%3D{SCHEMA}"
+    try:
+        yield config
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        admin.dispose()
+
+
+def test_upgrading_encrypts_user_names_and_private_event_properties(
+    empty_database: Config,
+) -> None:
+    """Migration 0012 on a database from before it: the admin user's name and what was personal
+    in events (a tracked step's properties, the agent's name) are no longer in clear and read
+    back the same, the events' other properties stay plain; a downgrade restores all of it."""
+    from core.models import AnalyticsEvent, User
+
+    events = [
+        ("tracked", {"product": "velo-quist-x"}),
+        ("agent_joined", {"previous": "bot", "agent": "Wilhelmina Quarry"}),
+        ("bot_answered", {"intent": "3", "kind": "answer"}),
+    ]
+    command.upgrade(empty_database, "0011")
+    engine = make_engine(empty_database.attributes["url"])
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO "user" (email, name, role, active, password_hash, created_at)'
+                " VALUES ('w@shop.example', 'Wilhelmina Quarry', 'agent', true, 'x', :now)"
+            ),
+            {"now": NOW},
+        )
+        for name, properties in events:
+            conn.execute(
+                text(
+                    "INSERT INTO analyticsevent (name, properties, created_at)"
+                    " VALUES (:name, :properties, :now)"
+                ),
+                {"name": name, "properties": json.dumps(properties), "now": NOW},
+            )
+
+    def stored() -> str:
+        with engine.connect() as conn:
+            names = conn.execute(text('SELECT name FROM "user"')).all()
+            return str([*names, *conn.execute(text("SELECT * FROM analyticsevent"))])
+
+    command.upgrade(empty_database, "head")
+    assert [s for s in ("Wilhelmina", "velo-quist") if s in stored()] == []
+    with Session(engine) as session:
+        assert session.exec(select(User)).one().name == "Wilhelmina Quarry"
+        moved = session.exec(select(AnalyticsEvent).order_by(col(AnalyticsEvent.id))).all()
+        assert [(e.properties, e.private_properties) for e in moved] == [
+            ({}, {"product": "velo-quist-x"}),
+            ({"previous": "bot"}, {"agent": "Wilhelmina Quarry"}),
+            ({"intent": "3", "kind": "answer"}, None),
+        ]
+
+    command.downgrade(empty_database, "0011")
+    assert "Wilhelmina Quarry" in stored()
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT properties FROM analyticsevent ORDER BY id")).scalars()
+        assert [json.loads(p) if isinstance(p, str) else p for p in kept] == [
+            properties for _, properties in events
+        ]
     engine.dispose()

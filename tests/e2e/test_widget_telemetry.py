@@ -129,7 +129,7 @@ def test_a_purchase_is_tracked_for_a_visitor_who_never_opened_the_chat(
         ("tracked", "purchase", 179.0, "USD"),
         ("tracked", "purchase", 149.0, "USD"),
     ]
-    assert steps[2].properties == {"service": "full_tune_up"}
+    assert steps[2].private_properties == {"service": "full_tune_up"}
     assert _clicks(engine, key) == []
 
 

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Table
+from sqlalchemy import JSON, Column, String, Table
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table)
 from core.crypto import EncryptedText
-from core.privacy.registry import IN_CLEAR, REGISTRY, Entry, Erasure, Subject, entries, entry
+from core.privacy.registry import (
+    IN_CLEAR,
+    PLAIN,
+    REGISTRY,
+    Entry,
+    Erasure,
+    Subject,
+    entries,
+    entry,
+)
 
 PEOPLE = {"visitor": Subject.VISITOR, "user": Subject.USER}
 # Column names that identify a person wherever they appear.
@@ -129,6 +139,31 @@ def test_personal_columns_in_clear_are_exactly_the_known_ones() -> None:
     }
     # A new personal column must be encrypted; one encrypted since comes off IN_CLEAR.
     assert clear == IN_CLEAR
+
+
+def _holds_text(column: Column[object]) -> bool:
+    """Text or JSON, under whatever wrapper of the column's type (sqlmodel's AutoString)."""
+    kind = column.type
+    while isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance
+    return isinstance(kind, String | JSON)
+
+
+def test_every_text_column_of_a_registered_table_is_encrypted_or_decided_plain() -> None:
+    """A new text or JSON column in a table about a person is encrypted, or declared plain (a
+    label, PLAIN) or in clear (IN_CLEAR) on purpose: nothing free lands in clear by default."""
+    undecided = [
+        f"{item.table}.{column.name}"
+        for item in REGISTRY
+        for column in tables()[item.table].columns
+        if _holds_text(column)
+        and not isinstance(column.type, EncryptedText)
+        and (item.table, column.name) not in IN_CLEAR
+        and column.name not in PLAIN.get(item.table, ())
+    ]
+    assert undecided == []
+    named = [f"{t}.{c}" for t, cs in PLAIN.items() for c in cs if c not in tables()[t].columns]
+    assert named == []
 
 
 def test_the_documented_list_is_the_registry() -> None:
