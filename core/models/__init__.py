@@ -3,6 +3,7 @@
 from core.models.assessment import AnalyticsAssumptions, AnswerReview
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
+from core.models.conversation_facts import ConversationFacts
 from core.models.conversations import Conversation, ConversationStatus, LanguageSource
 from core.models.events import AnalyticsEvent, EventName, PanelState, WidgetClick, WidthClass
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
@@ -22,6 +23,7 @@ __all__ = [
     "ContactRequest",
     "ContactRequestCreate",
     "Conversation",
+    "ConversationFacts",
     "ConversationStatus",
     "EventName",
     "FaqEntry",

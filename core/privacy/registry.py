@@ -120,6 +120,13 @@ REGISTRY: tuple[Entry, ...] = (
         Erasure.DELETE,
         {"comment": Personal("the comment with a rating")},
     ),
+    Entry(  # counts and message ids: nothing personal, but about the conversation
+        "conversationfacts",
+        Subject.VISITOR,
+        ("conversation_id", "visitor_id"),
+        Erasure.DELETE,
+        {},
+    ),
     Entry(
         "answerreview",
         Subject.VISITOR,

@@ -284,3 +284,27 @@ def test_upgrading_encrypts_user_names_and_private_event_properties(
             properties for _, properties in events
         ]
     engine.dispose()
+
+
+def test_upgrading_computes_the_facts_of_the_conversations_already_stored(
+    tmp_path: Path,
+) -> None:
+    """Migration 0013 on a database with a conversation (a visitor's message, rated 👎): its
+    facts row is there after it, so the dashboards count it as before; a downgrade drops them."""
+    config, engine = _database_at(tmp_path, "0009")
+    _seed_0009(engine)
+
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT conversation_id, first_visitor, last_reply, disliked FROM conversationfacts"
+            )
+        ).one()
+    assert tuple(row) == (1, 1, None, 1)
+
+    command.downgrade(config, "0012")
+    with engine.connect() as conn:
+        tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
+        assert "conversationfacts" not in set(tables)
+    engine.dispose()

@@ -1,6 +1,6 @@
 """SQL pieces the dashboard queries share, written once for SQLite and PostgreSQL: seconds since
-1970 of a time, the period's bound times, seconds between two times, and each conversation's
-resolution (the definitions in `core.analytics.quality`)."""
+1970 of a time, the period's bound times, a median, and each conversation's resolution (the
+definitions in `core.analytics.quality`, read from its facts row)."""
 
 from __future__ import annotations
 
@@ -58,22 +58,6 @@ def tuned(session: Session) -> Connection:
     return conn
 
 
-def seconds_between(session: Session, later: str, earlier: str) -> str:
-    if dialect(session) == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-
-    # Whole seconds and the stored fraction apart ("YYYY-MM-DD HH:MM:SS.ffffff"), so the result
-    # is as exact as the stored microseconds (julianday() arithmetic is off by tens of them).
-    def parts(value: str) -> tuple[str, str]:
-        return (
-            f"CAST(strftime('%s', {value}) AS INTEGER)",
-            f"COALESCE(CAST(substr({value}, 20) AS REAL), 0.0)",
-        )
-
-    (later_s, later_f), (earlier_s, earlier_f) = parts(later), parts(earlier)
-    return f"(({later_s} - {earlier_s}) + ({later_f} - {earlier_f}))"
-
-
 def median(column: str, table: str) -> str:
     """A scalar subquery: the median of `column` over `table`'s rows where it is not NULL (the
     middle value, or the mean of the middle two, as pandas has it), on both databases."""
@@ -96,93 +80,30 @@ def utc(value: datetime) -> datetime:
     return as_utc(value)
 
 
-# A conversation's messages, events and ratings are never older than it, so each part below is
-# bounded by :res_start too: the created_at indexes then read the range, not the whole table.
-# Each conversation started in [:res_start, :res_end): whether the bot resolved it (confirmed or
-# assumed) and whether a person handled it. `resolution` is the last CTE; start a query with it.
-RESOLUTION_CTES = f"""
-convs AS (
-  SELECT c.id, c.visitor_id, c.status, c.created_at FROM conversation c
-  WHERE c.created_at >= :res_start AND c.created_at < :res_end
-),
-msg_stats AS (
-  SELECT m.conversation_id,
-    MAX(CASE WHEN {FAQ_ANSWER} THEN m.id END) AS last_answer,
-    MAX(CASE WHEN m.role IN ('bot', 'agent') THEN m.id END) AS last_reply,
-    MAX(CASE WHEN m.role = 'visitor' THEN m.id END) AS last_visitor,
-    MIN(CASE WHEN m.role = 'visitor' THEN m.id END) AS first_visitor,
-    MAX(CASE WHEN m.role = 'agent' OR m.kind = 'handover' THEN 1 ELSE 0 END) AS handed,
-    MAX(CASE WHEN m.role = 'agent' THEN 1 ELSE 0 END) AS agent_wrote
-  FROM message m JOIN convs ON convs.id = m.conversation_id
-  WHERE m.created_at >= :res_start
-  GROUP BY m.conversation_id
-),
-ev_stats AS (
-  SELECT e.conversation_id,
-    MAX(CASE WHEN e.name = 'agent_joined' THEN 1 ELSE 0 END) AS joined,
-    MAX(CASE WHEN e.name = 'contact_requested' THEN 1 ELSE 0 END) AS contacted
-  FROM analyticsevent e JOIN convs ON convs.id = e.conversation_id
-  WHERE e.name IN ('agent_joined', 'contact_requested') AND e.created_at >= :res_start
-  GROUP BY e.conversation_id
-),
-latest_ratings AS (
-  SELECT f.conversation_id, f.message_id, f.rating,
-    ROW_NUMBER() OVER (
-      PARTITION BY f.conversation_id, f.message_id ORDER BY f.created_at DESC, f.id DESC
-    ) AS n
-  FROM feedback f JOIN convs ON convs.id = f.conversation_id
-  WHERE f.created_at >= :res_start
-),
-rating_stats AS (
-  SELECT r.conversation_id,
-    MAX(CASE WHEN r.rating < 0 THEN 1 ELSE 0 END) AS disliked,
-    MAX(CASE WHEN r.rating > 0 AND {FAQ_ANSWER} THEN 1 ELSE 0 END) AS liked
-  FROM latest_ratings r LEFT JOIN message m ON m.id = r.message_id
-  WHERE r.n = 1
-  GROUP BY r.conversation_id
-),
+# Each conversation started in [:res_start, :res_end), from its facts row (kept current as it is
+# written, `core.crud.conversation_facts`): whether the bot resolved it (confirmed or assumed),
+# whether a person handled it, and its reply times. `resolution` is the last CTE; start a query
+# with it.
+RESOLUTION_CTES = """
 flags AS (
-  SELECT convs.id, convs.visitor_id, convs.created_at, convs.status,
-    CASE WHEN convs.status = 'human' OR COALESCE(ms.handed, 0) = 1
-      OR COALESCE(ev.joined, 0) = 1 THEN 1 ELSE 0 END AS handed_off,
-    CASE WHEN convs.status = 'human' OR COALESCE(ms.agent_wrote, 0) = 1
-      OR COALESCE(ev.joined, 0) = 1 THEN 1 ELSE 0 END AS agent_handled,
-    CASE WHEN ms.last_answer IS NOT NULL AND convs.status <> 'human'
-      AND COALESCE(ms.handed, 0) = 0 AND COALESCE(ev.joined, 0) = 0
-      AND COALESCE(ev.contacted, 0) = 0 AND COALESCE(rs.disliked, 0) = 0
-      THEN 1 ELSE 0 END AS clean,
-    COALESCE(rs.liked, 0) AS liked,
-    CASE WHEN ms.last_answer IS NOT NULL AND ms.last_reply = ms.last_answer
-      AND (ms.last_visitor IS NULL OR ms.last_visitor < ms.last_answer)
+  SELECT c.id, c.visitor_id, c.status, c.created_at,
+    f.first_response_seconds, f.last_reply_seconds,
+    CASE WHEN c.status = 'human' OR f.handed = 1 OR f.joined = 1 THEN 1 ELSE 0 END AS handed_off,
+    CASE WHEN c.status = 'human' OR f.agent_wrote = 1 OR f.joined = 1
+      THEN 1 ELSE 0 END AS agent_handled,
+    CASE WHEN f.last_answer IS NOT NULL AND c.status <> 'human' AND f.handed = 0
+      AND f.joined = 0 AND f.contacted = 0 AND f.disliked = 0 THEN 1 ELSE 0 END AS clean,
+    COALESCE(f.liked, 0) AS liked,
+    CASE WHEN f.last_answer IS NOT NULL AND f.last_reply = f.last_answer
+      AND (f.last_visitor IS NULL OR f.last_visitor < f.last_answer)
       THEN 1 ELSE 0 END AS ends_on_answer
-  FROM convs
-  LEFT JOIN msg_stats ms ON ms.conversation_id = convs.id
-  LEFT JOIN ev_stats ev ON ev.conversation_id = convs.id
-  LEFT JOIN rating_stats rs ON rs.conversation_id = convs.id
+  FROM conversation c LEFT JOIN conversationfacts f ON f.conversation_id = c.id
+  WHERE c.created_at >= :res_start AND c.created_at < :res_end
 ),
 resolution AS (
   SELECT id, visitor_id, created_at, status, agent_handled, handed_off,
+    first_response_seconds, last_reply_seconds,
     CASE WHEN clean = 1 AND liked = 1 THEN 1 ELSE 0 END AS confirmed,
     CASE WHEN clean = 1 AND liked = 0 AND ends_on_answer = 1 THEN 1 ELSE 0 END AS assumed
   FROM flags
 )"""
-
-# After RESOLUTION_CTES: each conversation's first bot or agent message after its first visitor
-# message (in the order they were stored).
-FIRST_REPLY_CTE = """
-first_reply AS (
-  SELECT m.conversation_id, MIN(m.id) AS id
-  FROM message m JOIN msg_stats ms ON ms.conversation_id = m.conversation_id
-  WHERE m.role IN ('bot', 'agent') AND m.id > ms.first_visitor AND m.created_at >= :res_start
-  GROUP BY m.conversation_id
-)"""
-
-
-def reply_seconds(session: Session, reply_id: str, asked_id: str) -> str:
-    """Seconds from message `asked_id` to message `reply_id`, plus the reply's measured latency;
-    both looked up by primary key (joined, the planner hashed the whole message table)."""
-    waited = seconds_between(session, "r.created_at", "v.created_at")
-    return (
-        f"(SELECT {waited} + COALESCE(r.latency_ms, 0) / 1000.0 FROM message r, message v"
-        f" WHERE r.id = {reply_id} AND v.id = {asked_id})"
-    )

@@ -12,35 +12,17 @@ from sqlmodel import Session
 from core.analytics import benchmark
 from core.analytics.period import Period
 from core.analytics.quality import share
-from core.analytics.queries._sql import (
-    FIRST_REPLY_CTE,
-    RESOLUTION_CTES,
-    median,
-    query,
-    reply_seconds,
-    tuned,
-    utc,
-)
+from core.analytics.queries._sql import RESOLUTION_CTES, median, query, tuned, utc
 from core.crud import assessment
 
-
-def _figures_sql(session: Session) -> str:
-    """One pass over the period's conversations: counts and both medians."""
-
-    def seconds(reply_id: str) -> str:
-        return reply_seconds(session, reply_id, "ms.first_visitor")
-
-    return f"""
-WITH {RESOLUTION_CTES},{FIRST_REPLY_CTE},
+FIGURES = f"""
+WITH {RESOLUTION_CTES},
 per_conv AS (
-  SELECT res.confirmed + res.assumed AS resolved, res.handed_off,
-    CASE WHEN fr.id IS NOT NULL THEN {seconds("fr.id")} END AS first_response,
-    CASE WHEN (res.confirmed = 1 OR res.assumed = 1
-        OR (res.agent_handled = 1 AND res.status = 'closed')) AND ms.last_reply > ms.first_visitor
-      THEN {seconds("ms.last_reply")} END AS settled
-  FROM resolution res
-  LEFT JOIN msg_stats ms ON ms.conversation_id = res.id
-  LEFT JOIN first_reply fr ON fr.conversation_id = res.id
+  SELECT confirmed + assumed AS resolved, handed_off,
+    first_response_seconds AS first_response,
+    CASE WHEN confirmed = 1 OR assumed = 1 OR (agent_handled = 1 AND status = 'closed')
+      THEN last_reply_seconds END AS settled
+  FROM resolution
 )
 SELECT COUNT(*), COALESCE(SUM(resolved), 0), COALESCE(SUM(handed_off), 0),
   COUNT(first_response), {median("first_response", "per_conv")},
@@ -74,7 +56,7 @@ def ours(*, session: Session, period: Period) -> tuple[dict[str, float | None], 
     conn = tuned(session)
     times = {"start": utc(period.start), "end": utc(period.end)}
     res_times = {"res_start": times["start"], "res_end": times["end"]}
-    row = conn.execute(query(_figures_sql(session), "res_start", "res_end"), res_times).one()
+    row = conn.execute(query(FIGURES, "res_start", "res_end"), res_times).one()
     conversations, resolved, handed_off, answered, first, settled, settle = row
     rated, liked = conn.execute(query(RATINGS, "start", "end"), times).one()
     figures = {

@@ -24,15 +24,7 @@ from core.analytics.overview import (
     summarize,
 )
 from core.analytics.period import Period
-from core.analytics.queries._sql import (
-    FIRST_REPLY_CTE,
-    RESOLUTION_CTES,
-    median,
-    query,
-    reply_seconds,
-    tuned,
-    utc,
-)
+from core.analytics.queries._sql import RESOLUTION_CTES, median, query, tuned, utc
 from core.models import AnalyticsEvent, Conversation, Feedback, Message
 from core.models._types import as_utc
 
@@ -87,20 +79,15 @@ def overview(*, session: Session, now: datetime, tz: ZoneInfo) -> Overview:
     )
 
 
-def _summary_sql(session: Session) -> str:
-    return f"""
-WITH {RESOLUTION_CTES},{FIRST_REPLY_CTE},
-waits AS (
-  SELECT {reply_seconds(session, "fr.id", "ms.first_visitor")} AS seconds
-  FROM first_reply fr JOIN msg_stats ms ON ms.conversation_id = fr.conversation_id
-),
+SUMMARY = f"""
+WITH {RESOLUTION_CTES},
 counted AS (
   SELECT COUNT(*) AS conversations, COALESCE(SUM(confirmed + assumed), 0) AS resolved,
-    COALESCE(SUM(agent_handled), 0) AS handed
+    COALESCE(SUM(agent_handled), 0) AS handed, COUNT(first_response_seconds) AS answered
   FROM resolution
 )
 SELECT counted.conversations, counted.resolved, counted.handed,
-  (SELECT COUNT(*) FROM waits), {median("seconds", "waits")},
+  counted.answered, {median("first_response_seconds", "resolution")},
   (SELECT COUNT(*) FROM message m WHERE m.created_at >= :res_start AND m.created_at < :res_end
     AND m.role IN ('visitor', 'bot', 'agent')),
   (SELECT COUNT(*) FROM feedback f WHERE f.created_at >= :res_start AND f.created_at < :res_end),
@@ -119,7 +106,7 @@ def summary_of(*, session: Session, period: Period) -> Summary:
     numbers `summarize` gives on the period's frames, counted by the database."""
     conn = tuned(session)
     times = {"res_start": utc(period.start), "res_end": utc(period.end)}
-    row = conn.execute(query(_summary_sql(session), "res_start", "res_end"), times).one()
+    row = conn.execute(query(SUMMARY, "res_start", "res_end"), times).one()
     conversations, resolved, handed, answered, first, messages, rated, liked = row
     return Summary(
         conversations=int(conversations),
