@@ -24,7 +24,7 @@ Conversations still going on are judged on what has happened so far.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,6 +41,87 @@ FIXED_STEPS = (CLARIFY, FALLBACK, HANDOVER, CONTACT, RESOLVED, DROPPED, MORE)
 
 MAX_STEPS = 5
 TOP_PATHS = 20
+
+
+# A conversation's step events as kept with it (conversationfacts.path, written as it happens):
+# one token each, in order, naming no topic (an FAQ's category may change later, and the page
+# shows the current one): "a:<faq id>:<likeliest FAQ id>" an answer, "c::<likeliest FAQ id>" a
+# clarifying question, "f" a fallback, "h" a handover or an agent joining, "k" a contact form.
+ANSWERED, CLARIFIED, FELL_BACK, PERSON, CONTACTED = "a", "c", "f", "h", "k"
+
+
+def token(kind: str, faq_id: int | None = None, likeliest: str | None = None) -> str:
+    """One step event's token; `likeliest` is the question's intent: an FAQ id, or a label
+    ("_human") that names no topic."""
+    if kind not in (ANSWERED, CLARIFIED):
+        return kind
+    likely = likeliest if likeliest and likeliest.isdigit() else ""
+    return f"{kind}:{'' if faq_id is None else faq_id}:{likely}"
+
+
+class PathReader:
+    """Reads conversations' tokens as steps with the FAQs' current categories; each distinct
+    token is read once (a year holds tens of thousands of distinct paths of a few tokens)."""
+
+    def __init__(self, categories: Mapping[int, str | None]) -> None:
+        self.categories = categories
+        self._read: dict[str, tuple[tuple[str, bool], ...]] = {}
+
+    def _topic(self, number: str) -> str | None:
+        return (self.categories.get(int(number)) or None) if number else None
+
+    def _steps_of(self, item: str) -> tuple[tuple[str, bool], ...]:
+        """(step, is an answer) for one token."""
+        kind, _, rest = item.partition(":")
+        faq, _, likely = rest.partition(":")
+        if kind == ANSWERED:
+            return ((self._topic(faq) or self._topic(likely) or OTHER_TOPIC, True),)
+        if kind == CLARIFIED:
+            # "Are you asking about:" follows the topic the bot thought likeliest.
+            topic = self._topic(likely)
+            return ((topic, False), (CLARIFY, False)) if topic else ((CLARIFY, False),)
+        return (({FELL_BACK: FALLBACK, CONTACTED: CONTACT}.get(kind, HANDOVER), False),)
+
+    def steps(self, tokens: Iterable[str], disliked: bool) -> list[str]:
+        """A conversation's steps as the page shows them (module docstring), ending included,
+        from its tokens and whether the visitor gave a thumbs-down."""
+        raw: list[tuple[str, bool]] = []
+        for item in tokens:
+            read = self._read.get(item)
+            if read is None:
+                read = self._read[item] = self._steps_of(item)
+            raw.extend(read)
+        if not raw:
+            return []
+        steps = [step for n, (step, _) in enumerate(raw) if n == 0 or raw[n - 1][0] != step]
+        last, answered = raw[-1]
+        person = any(step in (HANDOVER, CONTACT) for step, _ in raw)
+        if answered and not person and not disliked:
+            steps.append(RESOLVED)
+        elif last in (CLARIFY, FALLBACK):
+            steps.append(DROPPED)
+        return steps
+
+
+def path_of(
+    tokens: Iterable[str], categories: Mapping[int, str | None], disliked: bool
+) -> list[str]:
+    """One conversation's steps (see `PathReader.steps`)."""
+    return PathReader(categories).steps(tokens, disliked)
+
+
+def shown(steps: Sequence[str], max_steps: int = MAX_STEPS) -> tuple[str, ...]:
+    """The steps the page shows: cut after `max_steps`, the rest as "…"."""
+    return tuple(steps[:max_steps]) + ((MORE,) if len(steps) > max_steps else ())
+
+
+def path_row(steps: Sequence[str], max_steps: int = MAX_STEPS) -> dict[str, object]:
+    """A path as one row of the table `paths_of` reads: step_1..step_N, more, ending."""
+    row: dict[str, object] = dict.fromkeys(step_columns(max_steps))
+    row.update(zip(step_columns(max_steps), steps, strict=False))
+    row["more"] = int(len(steps) > max_steps)
+    row["ending"] = steps[-1] if steps and steps[-1] in (RESOLVED, DROPPED) else None
+    return row
 
 
 def step_columns(max_steps: int = MAX_STEPS) -> list[str]:

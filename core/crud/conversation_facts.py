@@ -1,20 +1,77 @@
-"""Each conversation's facts row (`core.models.ConversationFacts`) computed from its messages,
-ratings and events, by the definitions of `core.analytics.quality`: for the conversations a
-transaction wrote (the models' listener calls `refresh` before it commits), and for every
-conversation at once (`refresh_all`: a migration, bulk-loaded data)."""
+"""Each conversation's facts row (`core.models.ConversationFacts`) and its answers' rows
+(`AnswerFacts`) computed from its messages, ratings and events, by the definitions of
+`core.analytics.quality`: for the conversations a transaction wrote (the models' listener calls
+`refresh` before it commits), and for every conversation at once (`refresh_all`: a migration,
+bulk-loaded data)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, select, text, update
+from sqlmodel import col
 
-from core.analytics.queries._sql import FAQ_ANSWER
+from core.analytics import flows
+from core.analytics.queries._sql import FAQ_ANSWER, INCOMPLETE
+from core.models import AnalyticsEvent, ConversationFacts, EventName
+from core.models.conversation_facts import STEP_EVENTS
+
+BATCH = 5000
+_TOKENS = {
+    EventName.BOT_ANSWERED: flows.ANSWERED,
+    EventName.BOT_CLARIFIED: flows.CLARIFIED,
+    EventName.BOT_FELL_BACK: flows.FELL_BACK,
+    EventName.CONTACT_REQUESTED: flows.CONTACTED,
+}
 
 COLUMNS = (
     "conversation_id, first_visitor, last_visitor, last_answer, last_reply, handed, agent_wrote,"
-    " joined, contacted, disliked, liked, first_response_seconds, last_reply_seconds"
+    " joined, contacted, disliked, liked, first_response_seconds, last_reply_seconds, thumbs_down"
 )
+
+
+ANSWER_COLUMNS = (
+    "message_id, conversation_id, faq_id, created_at, confidence, latency_ms, complete, reasked,"
+    " rating"
+)
+_NEXT = [
+    f"lead(m.{col}, {n}) OVER w AS {col}{n}" for n in (1, 2) for col in ("role", "kind", "faq_id")
+]
+_SAME_AGAIN = [f"(m.role{n} = 'bot' AND m.faq_id{n} = m.faq_id)" for n in (1, 2)]
+_INCOMPLETE = " OR ".join(
+    f"m.role{n} = 'agent' OR m.kind{n} IN {INCOMPLETE} OR {again}"
+    for n, again in zip((1, 2), _SAME_AGAIN, strict=True)
+)
+
+
+def _answers_sql(chosen: str) -> str:
+    """INSERT of the answer rows of the conversations `chosen` (a WHERE condition on c)."""
+    return f"""
+INSERT INTO answerfacts ({ANSWER_COLUMNS})
+WITH convs AS (SELECT c.id FROM conversation c WHERE {chosen}),
+replies AS (  -- the bot's replies and agents' messages, each with the next two
+  SELECT m.*, {", ".join(_NEXT)}
+  FROM (
+    SELECT m.id, m.conversation_id, m.role, m.kind, m.faq_id, m.confidence, m.latency_ms,
+      m.created_at
+    FROM message m JOIN convs ON convs.id = m.conversation_id
+    WHERE m.role = 'agent' OR (m.role = 'bot' AND (m.kind IS NOT NULL OR m.faq_id IS NOT NULL))
+  ) m
+  WINDOW w AS (PARTITION BY m.conversation_id ORDER BY m.id)
+),
+latest AS (  -- each answer's latest rating: the last stored (a change of mind replaces it)
+  SELECT f.message_id, MAX(f.id) AS id FROM feedback f JOIN convs ON convs.id = f.conversation_id
+  WHERE f.message_id IS NOT NULL
+  GROUP BY f.message_id
+)
+SELECT m.id, m.conversation_id, m.faq_id, m.created_at, m.confidence, m.latency_ms,
+  CASE WHEN {_INCOMPLETE} THEN 0 ELSE 1 END, CASE WHEN {" OR ".join(_SAME_AGAIN)} THEN 1 ELSE 0 END,
+  f.rating
+FROM replies m LEFT JOIN latest ON latest.message_id = m.id LEFT JOIN feedback f ON f.id = latest.id
+WHERE {FAQ_ANSWER}
+"""
 
 
 def _seconds_between(dialect: str, later: str, earlier: str) -> str:
@@ -93,7 +150,8 @@ SELECT convs.id, ms.first_visitor, ms.last_visitor, ms.last_answer, ms.last_repl
   COALESCE(ev.contacted, 0), COALESCE(rs.disliked, 0), COALESCE(rs.liked, 0),
   CASE WHEN fr.id IS NOT NULL THEN {_reply_seconds(dialect, "fr.id", "ms.first_visitor")} END,
   CASE WHEN ms.last_reply > ms.first_visitor
-    THEN {_reply_seconds(dialect, "ms.last_reply", "ms.first_visitor")} END
+    THEN {_reply_seconds(dialect, "ms.last_reply", "ms.first_visitor")} END,
+  0
 FROM convs
 LEFT JOIN msg_stats ms ON ms.conversation_id = convs.id
 LEFT JOIN first_reply fr ON fr.conversation_id = convs.id
@@ -102,24 +160,69 @@ LEFT JOIN rating_stats rs ON rs.conversation_id = convs.id
 """
 
 
+def _paths(conn: Connection, chosen: Any) -> Iterator[dict[str, Any]]:
+    """Each conversation's flow path and thumbs-down, from its step and rating events in the
+    order they were stored (of the conversations `chosen`, a condition on the event's)."""
+    event = AnalyticsEvent
+    statement = (
+        select(
+            col(event.conversation_id),
+            col(event.name),
+            col(event.faq_id),
+            event.properties["intent"].as_string(),
+            event.properties["rating"].as_integer(),
+        )
+        .where(
+            col(event.conversation_id).is_not(None),
+            col(event.name).in_((*STEP_EVENTS, EventName.FEEDBACK_GIVEN)),
+            chosen,
+        )
+        .order_by(col(event.conversation_id), col(event.id))
+    )
+    for cid, events in groupby(conn.execute(statement), key=lambda row: row[0]):
+        tokens, thumbs_down = [], 0
+        for _, name, faq_id, intent, rating in events:
+            if name == EventName.FEEDBACK_GIVEN:
+                thumbs_down |= int(rating is not None and rating < 0)
+            else:
+                tokens.append(flows.token(_TOKENS.get(name, flows.PERSON), faq_id, intent))
+        yield {"cid": cid, "path": " ".join(tokens) or None, "thumbs_down": thumbs_down}
+
+
+def _write_paths(conn: Connection, chosen: Any) -> None:
+    facts = ConversationFacts.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(facts)
+        .where(facts.c.conversation_id == bindparam("cid"))
+        .values(path=bindparam("path"), thumbs_down=bindparam("thumbs_down"))
+    )
+    rows = list(_paths(conn, chosen))
+    if rows:
+        conn.execute(statement, rows)
+
+
+TABLES = ("conversationfacts", "answerfacts")
+
+
 def refresh(conn: Connection, conversation_ids: Sequence[int]) -> None:
-    """Recompute the facts of these conversations (a conversation that no longer exists loses
-    its row), in the caller's transaction."""
+    """Recompute the facts of these conversations and their answers (a conversation that no
+    longer exists loses its rows), in the caller's transaction."""
     ids = {"ids": list(conversation_ids)}
-    dialect = conn.dialect.name
     chosen = "c.id IN :ids"
-    conn.execute(
-        text("DELETE FROM conversationfacts WHERE conversation_id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        ),
-        ids,
-    )
-    conn.execute(
-        text(_facts_sql(dialect, chosen)).bindparams(bindparam("ids", expanding=True)), ids
-    )
+    statements = [f"DELETE FROM {table} WHERE conversation_id IN :ids" for table in TABLES]
+    statements += [_facts_sql(conn.dialect.name, chosen), _answers_sql(chosen)]
+    for sql in statements:
+        conn.execute(text(sql).bindparams(bindparam("ids", expanding=True)), ids)
+    _write_paths(conn, col(AnalyticsEvent.conversation_id).in_(ids["ids"]))
 
 
 def refresh_all(conn: Connection) -> None:
-    """Recompute every conversation's facts (a migration; data loaded without the models)."""
-    conn.execute(text("DELETE FROM conversationfacts"))
+    """Recompute every conversation's and answer's facts (a migration; data loaded without the
+    models)."""
+    for table in TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
     conn.execute(text(_facts_sql(conn.dialect.name, "1 = 1")))
+    conn.execute(text(_answers_sql("1 = 1")))
+    last = conn.execute(text("SELECT MAX(id) FROM conversation")).scalar() or 0
+    for first in range(0, last + 1, BATCH):  # a batch of conversations at a time
+        _write_paths(conn, col(AnalyticsEvent.conversation_id).between(first, first + BATCH - 1))

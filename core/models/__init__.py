@@ -3,7 +3,7 @@
 from core.models.assessment import AnalyticsAssumptions, AnswerReview
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
-from core.models.conversation_facts import ConversationFacts
+from core.models.conversation_facts import AnswerFacts, ConversationFacts
 from core.models.conversations import Conversation, ConversationStatus, LanguageSource
 from core.models.events import AnalyticsEvent, EventName, PanelState, WidgetClick, WidthClass
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
@@ -17,6 +17,7 @@ __all__ = [
     "AdminSession",
     "AnalyticsAssumptions",
     "AnalyticsEvent",
+    "AnswerFacts",
     "AnswerReview",
     "Business",
     "BusinessBase",

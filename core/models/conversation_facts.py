@@ -1,14 +1,16 @@
 """What the dashboards need to know about each conversation, kept current as it is written: the
-messages, ratings and events that decide its resolution, and its reply times. Counting them
-from a year of messages at every page load took seconds; reading one row per conversation
-does not. `core.crud.conversation_facts` computes a row (the definitions of
-`core.analytics.quality`); the listener below keeps it current in every session that writes."""
+messages, ratings and events that decide its resolution, its reply times, and what followed
+each of the bot's answers. Counting them from a year of messages at every page load took
+seconds; reading one row per conversation (or answer) does not. `core.crud.conversation_facts`
+computes the rows (the definitions of `core.analytics.quality`); the listener below keeps them
+current in every session that writes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Column, DateTime, Index, Text, event
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
@@ -40,10 +42,41 @@ class ConversationFacts(SQLModel, table=True):
     # reply (when that is after it), each plus the reply's own measured latency.
     first_response_seconds: float | None = None
     last_reply_seconds: float | None = None
+    # Its path for the flows: the step events in order (tokens of `core.analytics.flows`; no
+    # text, no topic names), and whether the visitor gave a thumbs-down at any time.
+    path: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    thumbs_down: int = 0
 
 
-# Events that change a conversation's facts (the rest never do).
-FACT_EVENTS = frozenset({EventName.AGENT_JOINED, EventName.CONTACT_REQUESTED})
+class AnswerFacts(SQLModel, table=True):
+    """One bot answer from the knowledge base, with what the quality score needs from the
+    messages after it and from the visitor's rating of it."""
+
+    __table_args__ = (Index("ix_answerfacts_created_at", "created_at"),)
+
+    message_id: int = Field(foreign_key="message.id", primary_key=True, ondelete="CASCADE")
+    conversation_id: int = Field(foreign_key="conversation.id", index=True, ondelete="CASCADE")
+    faq_id: int
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    confidence: float | None = None
+    latency_ms: float | None = None
+    # 1 or 0: none of the next two replies was an agent's, a clarification, a fallback, an
+    # "I don't know", a handover or the same FAQ again; one of them was the same FAQ again.
+    complete: int
+    reasked: int
+    rating: int | None = None  # the visitor's latest rating of it
+
+
+# Events that change a conversation's facts (the rest never do): its steps, and ratings.
+STEP_EVENTS = (
+    EventName.BOT_ANSWERED,
+    EventName.BOT_CLARIFIED,
+    EventName.BOT_FELL_BACK,
+    EventName.BOT_HANDED_OVER,
+    EventName.AGENT_JOINED,
+    EventName.CONTACT_REQUESTED,
+)
+FACT_EVENTS = frozenset({*STEP_EVENTS, EventName.FEEDBACK_GIVEN})
 _STALE = "conversation_facts_stale"
 
 

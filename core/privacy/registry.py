@@ -127,6 +127,13 @@ REGISTRY: tuple[Entry, ...] = (
         Erasure.DELETE,
         {},
     ),
+    Entry(  # what followed each bot answer, and its rating: nothing personal
+        "answerfacts",
+        Subject.VISITOR,
+        ("conversation_id", "visitor_id"),
+        Erasure.DELETE,
+        {},
+    ),
     Entry(
         "answerreview",
         Subject.VISITOR,
@@ -217,6 +224,7 @@ PLAIN: dict[str, tuple[str, ...]] = {
         "polarity", "urgency", "rich", "kind", "note_language", "intent",
     ),
     "contactrequest": ("status",),
+    "conversationfacts": ("path",),
     "analyticsevent": ("name", "label", "currency", "properties"),
     "widgetclick": ("element", "panel", "width_class"),
     "user": ("role",),

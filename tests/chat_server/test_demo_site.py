@@ -86,7 +86,9 @@ def test_the_help_centre_lists_every_published_faq_under_its_topic(
     faqs = json.loads((settings.DEMO_DIR / "faqs.json").read_text(encoding="utf-8"))
     sources = [f for f in faqs if f.get("published", True) and f.get("language", "en") == "en"]
     page = parse(client.get("/help").text)
-    assert sorted(page.summaries) == sorted(f["question"] for f in sources)
+    # Other tests add FAQs of their own to the shared database: the demo's are all there, once.
+    assert {f["question"] for f in sources} <= set(page.summaries)
+    assert len(page.summaries) == len(set(page.summaries))
     assert {f["category"].title() for f in sources} <= set(page.headings)
     drafts = [f["question"] for f in faqs if not f.get("published", True)]
     assert drafts and not set(drafts) & set(page.summaries)

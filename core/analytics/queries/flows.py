@@ -1,21 +1,23 @@
-"""Conversation paths grouped into distinct paths, in SQL, over each conversation's path built
-by `core.analytics.queries.flow_paths`; the conversations behind a step or link; the filters'
-choices. `core.analytics.flows` turns the small table of paths into the Flows page's figures."""
+"""Conversation paths: each conversation's step events, kept with it as it happens
+(conversationfacts.path), grouped in SQL into distinct paths for the period and filters, then
+read as steps with the FAQs' current categories (`core.analytics.flows.path_of`); the
+conversations behind a step or link; the filters' choices. `core.analytics.flows` turns the
+small table of paths into the Flows page's figures."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from core.analytics import flows
 from core.analytics.period import Period
-from core.analytics.queries.flow_paths import FlowFilters, in_period, paths_by_conversation
-from core.models import Conversation
+from core.analytics.queries.flow_filters import FlowFilters, in_period, started_in
+from core.models import Conversation, ConversationFacts, FaqEntry
 from core.models._types import as_utc
 
 LISTED = 100  # conversations listed for a clicked node or link
@@ -29,6 +31,11 @@ class FlowConversation:
     path: tuple[str, ...]
 
 
+def _categories(session: Session) -> dict[int, str | None]:
+    rows = session.exec(select(FaqEntry.id, FaqEntry.category)).all()  # type: ignore[call-overload]
+    return {int(faq_id): category for faq_id, category in rows}
+
+
 def path_table(
     *,
     session: Session,
@@ -36,14 +43,22 @@ def path_table(
     filters: FlowFilters | None = None,
     max_steps: int = flows.MAX_STEPS,
 ) -> pd.DataFrame:
-    """One row per distinct path: step_1..step_N, more, ending, conversations."""
-    pivot = paths_by_conversation(session, period, filters or FlowFilters(), max_steps)
-    names = [*flows.step_columns(max_steps), "more", "ending"]
-    grouped = select(*[pivot.c[n] for n in names], func.count().label("conversations")).group_by(
-        *[pivot.c[n] for n in names]
+    """One row per path: step_1..step_N, more, ending, conversations."""
+    started = started_in(session, period, filters or FlowFilters())
+    facts = ConversationFacts
+    grouped = (
+        select(col(facts.path), col(facts.thumbs_down), func.count())
+        .join(started, started.c.cid == facts.conversation_id)
+        .where(col(facts.path).is_not(None))
+        .group_by(col(facts.path), col(facts.thumbs_down))
     )
-    rows = session.exec(grouped).all()  # type: ignore[call-overload]
-    return pd.DataFrame([tuple(r) for r in rows], columns=[*names, "conversations"])
+    reader = flows.PathReader(_categories(session))
+    counted: Counter[tuple[str, ...]] = Counter()  # by the whole path, ending included
+    for path, thumbs_down, count in session.exec(grouped).all():  # type: ignore[call-overload]
+        counted[tuple(reader.steps(str(path).split(), bool(thumbs_down)))] += int(count)
+    rows = [flows.path_row(steps, max_steps) | {"conversations": n} for steps, n in counted.items()]
+    names = [*flows.step_columns(max_steps), "more", "ending", "conversations"]
+    return pd.DataFrame(rows, columns=names)
 
 
 def figures(*, session: Session, period: Period, filters: FlowFilters | None = None) -> flows.Flows:
@@ -62,37 +77,31 @@ def conversations_on(
 ) -> list[FlowConversation]:
     """Conversations whose path has `label` at `position` (and `target` right after it, for a
     link), newest first, at most LISTED."""
-    pivot = paths_by_conversation(session, period, filters or FlowFilters(), max_steps)
-
-    def at(pos: int, wanted: str) -> Any:
-        if pos == max_steps + 1 and wanted == flows.MORE:
-            return pivot.c.more == 1
-        if pos > max_steps:
-            return literal(False)
-        return pivot.c[f"step_{pos}"] == wanted
-
-    where = [at(position, label)]
-    if target is not None:
-        where.append(at(position + 1, target))
-    steps = [pivot.c[n] for n in flows.step_columns(max_steps)]
+    started = started_in(session, period, filters or FlowFilters())
+    facts = ConversationFacts
     statement = (
         select(  # type: ignore[call-overload]
             Conversation.public_id,
             Conversation.created_at,
             Conversation.language,
-            *steps,
-            pivot.c.more,
+            facts.path,
+            facts.thumbs_down,
         )
-        .join(pivot, pivot.c.cid == Conversation.id)
-        .where(*where)
+        .join(started, started.c.cid == Conversation.id)
+        .join(facts, col(facts.conversation_id) == col(Conversation.id))
+        .where(col(facts.path).is_not(None))
         .order_by(col(Conversation.id).desc())
-        .limit(LISTED)
+        .execution_options(yield_per=1000)  # newest first, read until enough are found
     )
-    found = []
-    for row in session.exec(statement).all():  # type: ignore[call-overload]
-        public_id, created_at, language, *path, more = tuple(row)
-        shown = tuple(str(s) for s in path if s is not None) + ((flows.MORE,) if more else ())
-        found.append(FlowConversation(public_id, as_utc(created_at), language or "", shown))
+    wanted = (label,) if target is None else (label, target)
+    reader = flows.PathReader(_categories(session))
+    found: list[FlowConversation] = []
+    for public_id, created_at, language, path, thumbs_down in session.exec(statement):
+        shown = flows.shown(reader.steps(str(path).split(), bool(thumbs_down)), max_steps)
+        if shown[position - 1 : position - 1 + len(wanted)] == wanted:
+            found.append(FlowConversation(public_id, as_utc(created_at), language or "", shown))
+            if len(found) == LISTED:
+                break
     return found
 
 

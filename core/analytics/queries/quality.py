@@ -1,6 +1,7 @@
-"""The response-quality dashboard's reads: every bot answer of the period scored in SQL (window
-functions over each conversation's replies), then summed up per FAQ, as a review queue and as
-a score distribution. Definitions in `core.analytics.quality`; message text is never read."""
+"""The response-quality dashboard's reads: every bot answer of the period scored in SQL from its
+facts row (what followed it and its rating, kept current by `core.crud.conversation_facts`),
+then summed up per FAQ, as a review queue and as a score distribution. Definitions in
+`core.analytics.quality`; message text is never read."""
 
 from __future__ import annotations
 
@@ -12,57 +13,26 @@ from sqlmodel import Session
 
 from core.analytics import quality as q
 from core.analytics.period import Period
-from core.analytics.queries._sql import FAQ_ANSWER, INCOMPLETE, query, tuned, utc
+from core.analytics.queries._sql import query, tuned, utc
 from core.analytics.queries.resolution import Resolution, resolution
 
 TABLE = "quality_answers"  # a temporary table: the period's answers with their parts
 VIEW = "quality_scored"  # over it, with helpfulness and the overall score: read four ways
 QUEUE_LIMIT = 200
 
-_NEXT = [
-    f"lead(r.{col}, {n}) OVER w AS {col}{n}" for n in (1, 2) for col in ("role", "kind", "faq_id")
-]
-_REASKED = " OR ".join(f"(r.role{n} = 'bot' AND r.faq_id{n} = a.faq_id)" for n in (1, 2))
-_INCOMPLETE = " OR ".join(
-    f"r.role{n} = 'agent' OR r.kind{n} IN {INCOMPLETE} OR (r.role{n} = 'bot' AND r.faq_id{n} = a.faq_id)"
-    for n in (1, 2)
-)
 _BANDS = " ".join(f"WHEN relevance < {edge} THEN {i}" for i, edge in enumerate(q.RELEVANCE_BANDS))
 
 SCORE_ANSWERS = f"""
 CREATE TEMPORARY TABLE {TABLE} AS
-WITH answers AS (
-  SELECT m.id, m.conversation_id, m.faq_id, m.confidence, m.latency_ms, m.created_at
-  FROM message m
-  WHERE {FAQ_ANSWER} AND m.created_at >= :start AND m.created_at < :end
-),
-replies AS (
-  SELECT r.id, {", ".join(_NEXT)}
-  FROM (
-    SELECT m.id, m.conversation_id, m.role, m.kind, m.faq_id FROM message m
-    -- Every reply since the period began (lead() looks forward, so earlier ones do not
-    -- matter); a range of the created_at index for a month, one sequential read for a year.
-    WHERE m.created_at >= :start
-      AND (m.role = 'agent' OR (m.role = 'bot' AND (m.kind IS NOT NULL OR m.faq_id IS NOT NULL)))
-  ) r
-  WINDOW w AS (PARTITION BY r.conversation_id ORDER BY r.id)
-),
-latest AS (  -- each answer's latest rating: the last stored (a change of mind replaces it)
-  SELECT f.message_id, MAX(f.id) AS id FROM feedback f
-  WHERE f.created_at >= :start AND f.message_id IS NOT NULL
-  GROUP BY f.message_id
-),
-parts AS (
-  SELECT a.id, a.conversation_id, a.faq_id, a.created_at, a.latency_ms,
+WITH parts AS (
+  SELECT a.message_id AS id, a.conversation_id, a.faq_id, a.created_at, a.latency_ms,
     CASE WHEN a.confidence IS NULL OR a.confidence < 0 THEN 0.0
       WHEN a.confidence > 1 THEN 1.0 ELSE a.confidence END AS relevance,
-    CASE WHEN {_INCOMPLETE} THEN 0 ELSE 1 END AS complete,
-    CASE WHEN {_REASKED} THEN 1 ELSE 0 END AS reasked,
-    f.rating,
+    a.complete, a.reasked, a.rating,
     CASE WHEN a.latency_ms IS NULL OR a.latency_ms <= {q.TARGET_LATENCY_MS} THEN 1.0
       ELSE {q.TARGET_LATENCY_MS} / a.latency_ms END AS speed
-  FROM answers a JOIN replies r ON r.id = a.id
-  LEFT JOIN latest ON latest.message_id = a.id LEFT JOIN feedback f ON f.id = latest.id
+  FROM answerfacts a
+  WHERE a.created_at >= :start AND a.created_at < :end
 )
 SELECT parts.*, CASE {_BANDS} ELSE {len(q.RELEVANCE_BANDS)} END AS band
 FROM parts

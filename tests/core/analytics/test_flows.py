@@ -66,3 +66,44 @@ def test_the_sankey_links_and_drop_off_have_known_counts() -> None:
         "target": "resolved",
         "conversations": 5,
     }
+
+
+CATEGORIES = {1: "hours", 2: "returns", 3: ""}
+
+
+def steps(*tokens: str, disliked: bool = False) -> list[str]:
+    return flows.path_of(tokens, CATEGORIES, disliked)
+
+
+def test_a_conversations_step_events_read_as_topics_with_their_ending() -> None:
+    answer_hours, answer_returns = flows.token("a", 1, "1"), flows.token("a", 2, "2")
+    assert steps(answer_hours, answer_hours) == ["hours", "resolved"]  # repeats count once
+    assert steps(answer_hours, disliked=True) == ["hours"]  # a thumbs-down: not resolved
+    # "Are you asking about:" follows the likeliest topic; a fallback after it: dropped.
+    assert steps(flows.token("c", None, "2"), flows.token("f")) == [
+        "returns",
+        "clarify",
+        "fallback",
+        "dropped",
+    ]
+    assert steps(answer_returns, flows.token("h"), flows.token("h")) == ["returns", "handover"]
+    assert steps(flows.token("k")) == ["contact"]
+    # An FAQ without a category (or deleted since) is "other"; a label names no topic.
+    assert steps(flows.token("a", 3, "_human")) == ["other", "resolved"]
+    assert steps(flows.token("a", 99, "")) == ["other", "resolved"]
+    assert steps() == []
+
+
+def test_paths_show_the_categories_faqs_have_now() -> None:
+    """Tokens name FAQs, not topics: an owner who renames a category sees past paths under
+    the new name."""
+    path = [flows.token("a", 1, "1")]
+    assert flows.path_of(path, {1: "opening times"}, False) == ["opening times", "resolved"]
+
+
+def test_a_long_path_is_cut_with_its_ending_kept() -> None:
+    long = ["hours", "returns", "hours", "returns", "hours", "returns", "resolved"]
+    row = flows.path_row(long, 5)
+    assert [row[c] for c in flows.step_columns(5)] == long[:5]
+    assert (row["more"], row["ending"]) == (1, "resolved")
+    assert flows.path_row(["hours", "handover"], 5)["ending"] is None

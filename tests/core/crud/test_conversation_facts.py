@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from core.crud import conversation_facts, events
 from core.crud import messages as msg_crud
 from core.models import (
+    AnswerFacts,
     Conversation,
     ConversationFacts,
     EventName,
@@ -107,3 +108,26 @@ def test_computing_every_row_at_once_gives_the_rows_kept_while_writing(
         computed = conn.execute(query, dict(zip("ab", ids, strict=True))).all()
     assert len(kept) == 2 and computed == kept
     assert kept[1][6] == 1  # the agent wrote
+
+
+def test_an_answer_is_marked_incomplete_once_the_same_faq_is_asked_again(
+    engine: Engine, session: Session
+) -> None:
+    conversation, answer = answered(session)
+    with Session(engine) as reader:
+        first = reader.get(AnswerFacts, answer)
+        assert first is not None and (first.complete, first.reasked) == (1, 0)
+
+    faq_id = first.faq_id
+    for role, text_, kind in (("visitor", "but when exactly?", None), ("bot", "9 to 5", "answer")):
+        msg_crud.create_message(
+            session=session,
+            conversation=conversation,
+            message_in=MessageCreate(
+                role=role, text=text_, faq_id=faq_id if kind else None, kind=kind
+            ),
+        )
+    session.commit()
+    with Session(engine) as reader:
+        again = reader.get(AnswerFacts, answer)
+        assert again is not None and (again.complete, again.reasked) == (0, 1)
