@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,18 @@ _classifier: Any = None  # EMOTION_MODEL_PATH's pipeline, inside the worker proc
 _readers: dict[int, StateReader] = {}  # heads sent over by encode_read, by the sender's key
 
 
+def _exit_with(parent: int) -> None:
+    """Exit once `parent` is gone. A pool's worker otherwise outlives a server killed with
+    SIGKILL (it holds both ends of its task queue, so it never reads an end of file) and keeps
+    its model's hundreds of MB; an orphan is adopted by another process, which is how it
+    notices."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     os.environ["OMP_NUM_THREADS"] = str(threads)  # before torch loads
     from threadpoolctl import threadpool_limits
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -65,3 +68,41 @@ def test_the_emotion_head_reads_the_same_pass_in_the_worker(
         os.kill(pid, signal.SIGKILL)
     _, again = remote.encode_read(texts, head)
     assert [r.label for r in again] == [r.label for r in readings]
+
+
+PARENT = """
+import sys
+from pathlib import Path
+from core.nlp.encoder_process import EncoderProcess
+encoder = EncoderProcess(Path(sys.argv[1]))
+print(*encoder._pool._processes, flush=True)
+sys.stdin.read()  # until killed
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running (a dead child that nobody has reaped yet is a zombie: not alive)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_worker_exits_when_the_server_is_killed(settings: Settings) -> None:
+    """`kill -9` of the chat server must not leave its encoder (hundreds of MB) running."""
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(settings.encoder_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as parent:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+        parent.kill()
+    deadline = time.monotonic() + 60  # a generous bound: it checks every second
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
