@@ -41,6 +41,10 @@ async def read_json(
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise ApiError(400, "Request body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "Request body is nested too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise ApiError(400, "Request body has a number with too many digits") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

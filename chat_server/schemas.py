@@ -18,21 +18,39 @@ from pydantic import (
 from core.models import MessagePublic
 from core.nlp.language import SUPPORTED
 
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _check_text(value: object) -> None:
+    """Every string in `value` (nested lists and objects too) can be stored: valid Unicode, and
+    no NUL character, which PostgreSQL's text cannot hold."""
+    if isinstance(value, str):
+        try:
+            # JSON can carry lone surrogates ("\ud800") that no UTF-8 text can hold.
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("contains characters that are not valid Unicode") from None
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+
 
 class RequestBody(BaseModel):
-    """A request body: unknown fields are refused, and text must be valid Unicode."""
+    """A request body: unknown fields are refused, and text must be storable."""
 
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*")
+    @field_validator("*", mode="before")
     @classmethod
-    def _valid_unicode(cls, value: object) -> object:
-        # JSON can carry lone surrogates ("\ud800") that no UTF-8 text can hold.
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("contains characters that are not valid Unicode") from None
+    def _storable_text(cls, value: object) -> object:
+        _check_text(value)
         return value
 
 
@@ -145,7 +163,7 @@ class ContactOut(BaseModel):
 
 class FeedbackIn(RequestBody):
     rating: StrictInt = Field(ge=-1, le=1)
-    message_id: StrictInt | None = None
+    message_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
     comment: StrictStr | None = Field(default=None, max_length=2000)
 
     @field_validator("rating")

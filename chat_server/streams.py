@@ -62,13 +62,25 @@ class ResumePoint:
     token_index: int | None = None  # set when the client stopped inside a bot answer
 
 
+def _number(text: str) -> int | None:
+    """An event id's part: ASCII digits only ("١٢٣" is digits to Python), and small enough to
+    be a message id."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= 2**63 - 1 else None
+
+
 def parse_event_id(value: str | None) -> ResumePoint | None:
+    """Where to resume; None (from the start, as without one) for an id this server cannot have
+    sent."""
     if not value:
         return None
     head, _, tail = value.strip().partition(".")
-    if not head.isdigit() or (tail and not tail.isdigit()):
+    message, token = _number(head), _number(tail) if tail else None
+    if message is None or (tail and token is None):
         return None
-    return ResumePoint(int(head), int(tail) if tail else None)
+    return ResumePoint(message, token)
 
 
 def chunks(text: str) -> list[str]:

@@ -28,15 +28,16 @@ MAX_STREAMS = 5  # open streams per conversation (tabs of one visitor)
 
 def _open(
     engine: Engine, cid: str, visitor: str, resume: ResumePoint | None
-) -> tuple[Conversation, int]:
+) -> tuple[Conversation, int, ResumePoint | None]:
+    """The conversation, the message id to stream after, and where to resume. Without an id,
+    or with one past the conversation's last message (which this server never sent: from an
+    old database, or made up), the stream starts with the next new message."""
     with Session(engine, expire_on_commit=False) as session:
         conversation = owned_conversation(session, cid, visitor)
-        start = (
-            resume.message_id
-            if resume
-            else msg_crud.last_message_id(session=session, conversation=conversation)
-        )
-        return conversation, start
+        last = msg_crud.last_message_id(session=session, conversation=conversation)
+        if resume is None or resume.message_id > last:
+            return conversation, last, None
+        return conversation, resume.message_id, resume
 
 
 def _since(engine: Engine, conversation: Conversation, after_id: int) -> list[MessagePublic]:
@@ -137,7 +138,7 @@ async def stream(request: Request) -> EventSourceResponse:
     resume = parse_event_id(
         request.headers.get("last-event-id") or request.query_params.get("after")
     )
-    conversation, last_id = await run_in_threadpool(
+    conversation, last_id, resume = await run_in_threadpool(
         _open, chat.engine, request.path_params["cid"], visitor, resume
     )
     assert conversation.id is not None

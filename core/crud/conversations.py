@@ -38,6 +38,8 @@ def create_conversation(
 
 
 def get_conversation(*, session: Session, public_id: str) -> Conversation | None:
+    if len(public_id) > 32 or not public_id.isalnum():  # not an id (or not storable text)
+        return None
     return session.exec(select(Conversation).where(Conversation.public_id == public_id)).first()
 
 
