@@ -63,10 +63,7 @@ def _erase(lookup: Lookup, value: str, *, confirmed: bool) -> int:
     done = erasure.erase(lookup=lookup, value=value)
     print(done.summary)
     if not done.log_emptied:
-        print(
-            "The database's log was in use and keeps deleted bytes until its next checkpoint.",
-            file=sys.stderr,
-        )
+        print(erasure.LOG_IN_USE, file=sys.stderr)
     return 0
 
 

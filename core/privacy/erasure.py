@@ -21,6 +21,11 @@ from core.db import session_scope
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, Lookup, chunks, describe, find_subject
 
+LOG_IN_USE = (
+    "Another process was reading the database: its log keeps the deleted bytes until its next "
+    "checkpoint."
+)
+
 
 @dataclass(frozen=True)
 class Erased:

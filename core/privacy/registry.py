@@ -44,8 +44,9 @@ def fresh_key() -> str:
 class Personal:
     holds: str  # what the column holds about the person
     export: Export = Export.INCLUDE
-    # What an anonymising erasure writes: a value, or a function called once per erasure (the
-    # same new value in all of the person's rows). NOT NULL columns need one.
+    # What an anonymising erasure writes: a value, or a function called once per value it
+    # replaces (one new key for each of the person's keys, the same in every table), so rows
+    # that were one browser's still count as one. NOT NULL columns need one.
     cleared: Any = None
 
 
