@@ -45,7 +45,10 @@ def export_data(*, session: Session, found: Found, now: datetime | None = None) 
     for item in entries(Subject.VISITOR):
         table = tables[item.table]
         shown = [
-            c for c in table.columns if item.personal.get(c.name) is None or _kept(item, c.name)
+            column
+            for column in table.columns
+            if column.name not in item.personal
+            or item.personal[column.name].export == Export.INCLUDE
         ]
         data["tables"][item.table] = _rows(session, table, shown, found.rows[item.table])
         data["columns"][item.table] = {
@@ -66,14 +69,10 @@ def export_zip(*, session: Session, found: Found, now: datetime | None = None) -
     return buffer.getvalue()
 
 
-def filename(found: Found, now: datetime | None = None) -> str:
+def filename(now: datetime | None = None) -> str:
     """A name for the ZIP that says what it is without naming the person."""
     day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
     return f"personal-data-export-{day}.zip"
-
-
-def _kept(item: Any, column: str) -> bool:
-    return bool(item.personal[column].export == Export.INCLUDE)
 
 
 def _rows(session: Session, table: Table, columns: list[Any], keys: tuple[Any, ...]) -> list[Any]:

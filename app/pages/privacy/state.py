@@ -108,9 +108,7 @@ class PrivacyState(AuthState):
         with session_scope() as session:
             archive = export.export_zip(session=session, found=found)
         self.notice = f"Exported {found.total} rows about {self.subject}."
-        return rx.download(
-            data=archive, filename=export.filename(found), mime_type="application/zip"
-        )
+        return rx.download(data=archive, filename=export.filename(), mime_type="application/zip")
 
     @rx.event
     @guarded(UserRole.OWNER)
