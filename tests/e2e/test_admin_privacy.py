@@ -1,6 +1,6 @@
 """The privacy page in Chromium: an owner finds a visitor, downloads their export and erases them
 after confirming, from the keyboard where it matters; an agent cannot open it; axe finds nothing
-wrong in the light or the dark theme."""
+wrong with the page or the exported transcript in the light or the dark theme."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.db import session_scope
+from core.privacy.export import export_zip
 from core.privacy.subjects import Lookup, SubjectNotFound, find_subject
 from tests.e2e.conftest import AdminServer, axe_violations, sign_in
 from tests.factories import Person, make_person
@@ -124,3 +125,16 @@ def test_the_privacy_page_passes_axe(
     expect(page.get_by_role("alert")).to_be_visible()
     found["error"] = checked()
     assert {state: v for state, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_exported_transcript_passes_axe(page: Page, engine: Engine, scheme: str) -> None:
+    jo, _ = two_people(engine)
+    with Session(engine) as session:
+        subject = find_subject(session=session, lookup=Lookup.EMAIL, value=jo.email)
+        archive = zipfile.ZipFile(io.BytesIO(export_zip(session=session, found=subject)))
+    page.emulate_media(color_scheme=scheme)
+    page.set_content(archive.read("transcript.html").decode())
+    expect(page.get_by_role("heading", level=2, name="Conversation 1")).to_be_visible()
+    expect(page.get_by_role("list", name="Messages of conversation 1")).to_contain_text(jo.texts[0])
+    assert axe_violations(page) == []
