@@ -1,6 +1,7 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
 from core.models.assessment import AnalyticsAssumptions, AnswerReview
+from core.models.audit import AuditAction, AuditEntry
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
 from core.models.conversations import Conversation, ConversationStatus, LanguageSource
@@ -17,6 +18,8 @@ __all__ = [
     "AnalyticsAssumptions",
     "AnalyticsEvent",
     "AnswerReview",
+    "AuditAction",
+    "AuditEntry",
     "Business",
     "BusinessBase",
     "ContactRequest",

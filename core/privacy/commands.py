@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
 
+from core.crud.audit import Actor
 from core.db import session_scope
 from core.privacy import erasure, export
 from core.privacy.subjects import (
@@ -39,9 +41,10 @@ def _subject(args: argparse.Namespace) -> tuple[Lookup, str]:
 
 
 def _export(lookup: Lookup, value: str, out: Path) -> int:
-    with session_scope() as session:
-        found = find_subject(session=session, lookup=lookup, value=value)
-        archive = export.export_zip(session=session, found=found)
+    if out.exists():
+        print(f"{out} exists: choose another --out", file=sys.stderr)
+        return 2
+    found, archive = export.export_for(lookup=lookup, value=value, actor=_actor())
     try:
         # Personal data: readable by this user only, and never over an existing file.
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -60,11 +63,20 @@ def _erase(lookup: Lookup, value: str, *, confirmed: bool) -> int:
             found = find_subject(session=session, lookup=lookup, value=value)
         print(f"Would erase {_counted(found)}. Nothing was changed: add --yes to erase.")
         return 1
-    done = erasure.erase(lookup=lookup, value=value)
+    done = erasure.erase(lookup=lookup, value=value, actor=_actor())
     print(done.summary)
     if not done.log_emptied:
         print(erasure.LOG_IN_USE, file=sys.stderr)
     return 0
+
+
+def _actor() -> Actor:
+    """The audit log's name for whoever runs the command."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = str(os.getuid())
+    return Actor(name=f"command line ({user})")
 
 
 def _counted(found: Found) -> str:

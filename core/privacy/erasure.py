@@ -17,7 +17,9 @@ from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from core.crud import audit
 from core.db import session_scope
+from core.models.audit import AuditAction
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, Lookup, chunks, describe, find_subject
 
@@ -40,9 +42,14 @@ class Erased:
 
     @property
     def summary(self) -> str:
-        done = [f"{n} {table} rows deleted" for table, n in self.deleted.items() if n]
-        done += [f"{n} {table} rows anonymised" for table, n in self.anonymised.items() if n]
-        return f"Erased {self.subject}: " + ("; ".join(done) or "nothing was stored") + "."
+        """ "Erased the id ...: deleted visitor 1, message 2; anonymised widgetclick 1." (rows
+        per table)."""
+        done = [
+            f"{how} " + ", ".join(f"{table} {n}" for table, n in counts.items() if n)
+            for how, counts in (("deleted", self.deleted), ("anonymised", self.anonymised))
+            if any(counts.values())
+        ]
+        return f"Erased {self.subject}: " + "; ".join(done) + "."
 
 
 def erase_subject(*, session: Session, found: Found) -> Erased:
@@ -70,12 +77,18 @@ def erase_subject(*, session: Session, found: Found) -> Erased:
     )
 
 
-def erase(*, lookup: Lookup, value: str, engine: Engine | None = None) -> Erased:
-    """Find the subject and erase them in one transaction, then wipe what SQLite keeps of
-    deleted rows. BadLookup and SubjectNotFound leave everything as it was."""
+def erase(
+    *, lookup: Lookup, value: str, actor: audit.Actor, engine: Engine | None = None
+) -> Erased:
+    """Find the subject and erase them in one transaction with its entry in the audit log, then
+    wipe what SQLite keeps of deleted rows. BadLookup and SubjectNotFound leave everything as
+    it was."""
     with session_scope(engine) as session:
         found = find_subject(session=session, lookup=lookup, value=value)
         done = erase_subject(session=session, found=found)
+        audit.record_action(
+            session=session, action=AuditAction.ERASURE, actor=actor, details=found.details()
+        )
         bind = session.get_bind()
     assert isinstance(bind, Engine)
     emptied = wipe_free_space(bind)

@@ -16,12 +16,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from core.crud import audit
 from core.crud import business as business_crud
+from core.db import session_scope
 from core.models._types import as_utc
+from core.models.audit import AuditAction
 from core.privacy.registry import Export, Subject, entries
-from core.privacy.subjects import Found, chunks
+from core.privacy.subjects import Found, Lookup, chunks, find_subject
 from core.privacy.transcript import render_transcript
 
 FORMAT = "customeragent-export/1"
@@ -67,6 +71,20 @@ def export_zip(*, session: Session, found: Found, now: datetime | None = None) -
         archive.writestr(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         archive.writestr(TRANSCRIPT_FILE, render_transcript(data))
     return buffer.getvalue()
+
+
+def export_for(
+    *, lookup: Lookup, value: str, actor: audit.Actor, engine: Engine | None = None
+) -> tuple[Found, bytes]:
+    """Find the subject and export them, with an entry in the audit log (BadLookup and
+    SubjectNotFound log nothing)."""
+    with session_scope(engine) as session:
+        found = find_subject(session=session, lookup=lookup, value=value)
+        archive = export_zip(session=session, found=found)
+        audit.record_action(
+            session=session, action=AuditAction.EXPORT, actor=actor, details=found.details()
+        )
+    return found, archive
 
 
 def filename(now: datetime | None = None) -> str:

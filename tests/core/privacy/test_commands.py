@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.crud.audit import recent_actions
 from core.db import session_scope
 from core.manage import main
 from core.privacy.subjects import Lookup, SubjectNotFound, find_subject
@@ -26,7 +27,7 @@ def jo(engine: Engine) -> Person:
 
 
 def test_export_writes_a_private_zip_and_never_over_a_file(
-    jo: Person, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine, jo: Person, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "jo.zip"
     assert main(["export", "--phone", jo.phone, "--out", str(out)]) == 0
@@ -34,6 +35,9 @@ def test_export_writes_a_private_zip_and_never_over_a_file(
         capsys.readouterr().out
     )
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with Session(engine) as session:
+        logged = recent_actions(session=session, limit=1)[0]
+    assert (logged.action, logged.details["rows"]["message"]) == ("export", 2)
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as archive:
         data = json.loads(archive.read("data.json"))
     assert data["tables"]["visitor"][0]["public_id"] == jo.public_id
@@ -58,7 +62,14 @@ def test_erase_says_what_it_would_do_and_does_it_only_when_confirmed(
         assert find_subject(session=session, lookup=Lookup.EMAIL, value=jo.email).total == 11
 
     assert main(["erase", "--visitor", jo.conversation_id, "--yes"]) == 0
-    assert f"Erased the id {jo.conversation_id}: 1 visitor rows deleted" in capsys.readouterr().out
+    assert (
+        f"Erased the id {jo.conversation_id}: deleted visitor 1, conversation 1,"
+        in capsys.readouterr().out
+    )
+    with Session(engine) as session:
+        logged = recent_actions(session=session, limit=1)[0]
+    assert logged.action == "erasure" and logged.actor.startswith("command line (")
+    assert logged.address is None and logged.details["found_by"] == "visitor"
     with Session(engine) as session, pytest.raises(SubjectNotFound):
         find_subject(session=session, lookup=Lookup.EMAIL, value=jo.email)
 

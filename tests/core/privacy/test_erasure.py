@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 
 from core.crud import contacts, telemetry
 from core.crud import conversations as conv_crud
+from core.crud.audit import Actor, recent_actions
 from core.db import session_scope
 from core.models import AnalyticsEvent, ContactRequestCreate, WidgetClick
 from core.models._types import utcnow
@@ -26,6 +27,8 @@ from core.privacy.export import export_data
 from core.privacy.registry import Subject, entries
 from core.privacy.subjects import Found, Lookup, SubjectNotFound, find_subject
 from tests.factories import Person, make_person
+
+WHO = Actor(name="owner@example.com", address="203.0.113.9")
 
 
 @pytest.fixture
@@ -104,7 +107,7 @@ def test_after_erasure_the_raw_database_holds_nothing_of_the_subject(
     assert jo.visitor_key.encode() in before and jo.public_id.encode() in before
     assert jo.email.encode() not in before
 
-    done = erase(lookup=Lookup.EMAIL, value=jo.email, engine=engine)
+    done = erase(lookup=Lookup.EMAIL, value=jo.email, actor=WHO, engine=engine)
     assert done.deleted == {
         "visitor": 1,
         "conversation": 1,
@@ -115,7 +118,14 @@ def test_after_erasure_the_raw_database_holds_nothing_of_the_subject(
     }
     assert done.anonymised == {"analyticsevent": 2, "widgetclick": 1}
     assert done.log_emptied
-    assert done.summary.startswith(f"Erased the e-mail address {jo.email}: 1 visitor rows deleted")
+    with Session(engine) as session:
+        logged = recent_actions(session=session, limit=1)[0]
+    assert (logged.action, logged.actor, logged.address) == ("erasure", WHO.name, WHO.address)
+    assert logged.details == {"found_by": "email", "rows": done.deleted | done.anonymised}
+    assert done.summary == (
+        f"Erased the e-mail address {jo.email}: deleted visitor 1, conversation 1, message 2, "
+        "contactrequest 2, feedback 1, answerreview 1; anonymised analyticsevent 2, widgetclick 1."
+    )
 
     after = raw_database(engine)
     assert [value for value in jo.identifying if value.encode() in after] == []
@@ -132,7 +142,7 @@ def test_the_dashboards_keep_their_counts_without_the_identity(
     jo, _ = people
     events = found(engine, Lookup.EMAIL, jo.email).rows["analyticsevent"]
     before = aggregates(engine)
-    erase(lookup=Lookup.VISITOR, value=jo.visitor_key, engine=engine)
+    erase(lookup=Lookup.VISITOR, value=jo.visitor_key, actor=WHO, engine=engine)
     assert aggregates(engine) == before
     with Session(engine) as session:
         rows = [session.get(AnalyticsEvent, key) for key in events]
@@ -161,7 +171,7 @@ def test_two_browsers_of_one_person_stay_two_visitors_in_the_counts(engine: Engi
     assert len(subject.visitor_ids) == 2
     assert set(subject.keys) == {jo.visitor_key, second}
     before = aggregates(engine)
-    erase(lookup=Lookup.PHONE, value=jo.phone, engine=engine)
+    erase(lookup=Lookup.PHONE, value=jo.phone, actor=WHO, engine=engine)
     assert aggregates(engine) == before
     with Session(engine) as session:
         rows = [session.get(AnalyticsEvent, key) for key in subject.rows["analyticsevent"]]
@@ -173,8 +183,10 @@ def test_a_second_erasure_or_an_unknown_subject_changes_nothing(
     engine: Engine, people: tuple[Person, Person]
 ) -> None:
     jo, _ = people
-    erase(lookup=Lookup.VISITOR, value=jo.public_id, engine=engine)
+    erase(lookup=Lookup.VISITOR, value=jo.public_id, actor=WHO, engine=engine)
     sizes = table_sizes(engine)
+    with Session(engine) as session:
+        logged = recent_actions(session=session, limit=1)
     for lookup, value in (
         (Lookup.VISITOR, jo.public_id),
         (Lookup.VISITOR, jo.visitor_key),
@@ -182,8 +194,10 @@ def test_a_second_erasure_or_an_unknown_subject_changes_nothing(
         (Lookup.PHONE, jo.phone),
     ):
         with pytest.raises(SubjectNotFound, match="Nothing is stored about"):
-            erase(lookup=lookup, value=value, engine=engine)
+            erase(lookup=lookup, value=value, actor=WHO, engine=engine)
     assert table_sizes(engine) == sizes
+    with Session(engine) as session:
+        assert recent_actions(session=session, limit=1) == logged  # nothing done, nothing logged
 
 
 def test_an_erasure_that_fails_half_way_leaves_everything_as_it_was(
@@ -192,6 +206,8 @@ def test_an_erasure_that_fails_half_way_leaves_everything_as_it_was(
     jo, _ = people
     exported = everything(engine, jo)
     sizes = table_sizes(engine)
+    with Session(engine) as session:
+        logged_before = recent_actions(session=session, limit=1)
     real = erasure._delete
 
     def fail_at_the_visitor(session: Session, table: Any, keys: tuple[Any, ...]) -> int:
@@ -201,6 +217,8 @@ def test_an_erasure_that_fails_half_way_leaves_everything_as_it_was(
 
     monkeypatch.setattr(erasure, "_delete", fail_at_the_visitor)
     with pytest.raises(RuntimeError, match="the disk is full"):
-        erase(lookup=Lookup.EMAIL, value=jo.email, engine=engine)
+        erase(lookup=Lookup.EMAIL, value=jo.email, actor=WHO, engine=engine)
     assert table_sizes(engine) == sizes
     assert everything(engine, jo) == exported
+    with Session(engine) as session:
+        assert recent_actions(session=session, limit=1) == logged_before

@@ -57,9 +57,23 @@ def test_an_owner_finds_downloads_and_erases_a_visitor(
         data = json.loads(opened.read("data.json"))
     assert data["tables"]["visitor"][0]["public_id"] == jo.public_id
     assert page.notice == f"Exported 11 rows about {page.subject}."
+    owner = page.parent_state.user_email
+    assert {k: page.log[0][k] for k in ("action", "actor", "found_by", "rows")} == {
+        "action": "Export",
+        "actor": owner,
+        "found_by": "phone",
+        "rows": "11",
+    }
 
     call(page, "erase")
     assert page.notice.startswith("Erased the phone number") and page.subject == ""
+    assert page.notice.endswith(
+        "Kept for the counts, without anything that leads to them: "
+        "Analytics events 2, Widget clicks 1."
+    )
+    assert (page.log[0]["action"], page.log[0]["actor"]) == ("Erasure", owner)
+    assert page.log[1]["action"] == "Export"
+    assert jo.phone not in str(page.log) and jo.email not in str(page.log)
     with Session(engine) as session, pytest.raises(SubjectNotFound):
         find_subject(session=session, lookup=Lookup.EMAIL, value=jo.email)
 
@@ -91,6 +105,8 @@ def test_an_agent_can_neither_look_nor_erase(
     refusal = call(page, "search", {"lookup": "email", "value": jo.email})
     assert "Only an owner can do that." in str(refusal)
     assert page.tables == [] and page.total == 0
+    call(page, "load")
+    assert page.log == []  # the audit log is not read either
     page.subject, page.subject_value, page.lookup = "forged", jo.email, "email"
     assert "Only an owner can do that." in str(call(page, "erase"))
     with Session(engine) as session:
