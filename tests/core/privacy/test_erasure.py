@@ -26,7 +26,7 @@ from core.privacy.erasure import erase
 from core.privacy.export import export_data
 from core.privacy.registry import Subject, entries
 from core.privacy.subjects import Found, Lookup, SubjectNotFound, find_subject
-from tests.factories import Person, make_person
+from tests.factories import PERSON_ROWS, Person, make_person
 
 WHO = Actor(name="owner@example.com", address="203.0.113.9")
 
@@ -108,7 +108,7 @@ def test_after_erasure_the_raw_database_holds_nothing_of_the_subject(
     assert jo.email.encode() not in before
 
     done = erase(lookup=Lookup.EMAIL, value=jo.email, actor=WHO, engine=engine)
-    assert done.deleted == {
+    assert {t: n for t, n in done.deleted.items() if t in PERSON_ROWS} == {
         "visitor": 1,
         "conversation": 1,
         "message": 2,
@@ -117,15 +117,17 @@ def test_after_erasure_the_raw_database_holds_nothing_of_the_subject(
         "answerreview": 1,
     }
     assert done.anonymised == {"analyticsevent": 2, "widgetclick": 1}
+    assert set(done.deleted) | set(done.anonymised) == {i.table for i in entries(Subject.VISITOR)}
     assert done.log_emptied
     with Session(engine) as session:
         logged = recent_actions(session=session, limit=1)[0]
     assert (logged.action, logged.actor, logged.address) == ("erasure", WHO.name, WHO.address)
     assert logged.details == {"found_by": "email", "rows": done.deleted | done.anonymised}
-    assert done.summary == (
+    assert done.summary.startswith(
         f"Erased the e-mail address {jo.email}: deleted visitor 1, conversation 1, message 2, "
-        "contactrequest 2, feedback 1, answerreview 1; anonymised analyticsevent 2, widgetclick 1."
+        "contactrequest 2, feedback 1, "
     )
+    assert done.summary.endswith("; anonymised analyticsevent 2, widgetclick 1.")
 
     after = raw_database(engine)
     assert [value for value in jo.identifying if value.encode() in after] == []
