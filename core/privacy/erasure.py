@@ -42,8 +42,8 @@ class Erased:
 
     @property
     def summary(self) -> str:
-        """ "Erased the id ...: deleted visitor 1, message 2; anonymised widgetclick 1." (rows
-        per table)."""
+        """The erasure in one sentence, rows per table: Erased the id ...: deleted visitor 1,
+        message 2; anonymised widgetclick 1."""
         done = [
             f"{how} " + ", ".join(f"{table} {n}" for table, n in counts.items() if n)
             for how, counts in (("deleted", self.deleted), ("anonymised", self.anonymised))

@@ -31,6 +31,9 @@ TABLE_LABELS = {
     "message": "Messages",
     "contactrequest": "Contact requests",
     "feedback": "Ratings and comments",
+    # The dashboards' facts kept beside a conversation (on main since migration 0013).
+    "conversationfacts": "Conversation figures for the dashboards",
+    "answerfacts": "What followed the bot's answers",
     "answerreview": "Reviews of answers to them",
     "analyticsevent": "Analytics events",
     "widgetclick": "Widget clicks",
