@@ -1,5 +1,5 @@
 """Operations: `python -m core.manage migrate | seed | rotate-keys | create-owner | add-user |
-analytics`."""
+analytics | export | erase`."""
 
 from __future__ import annotations
 
@@ -71,6 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     analytics.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
     analytics.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
     analytics.add_argument("--json", action="store_true", help="JSON (the only format)")
+    export = sub.add_parser(
+        "export", help="write one visitor's data to a ZIP (data.json and transcript.html)"
+    )
+    _subject_arguments(export)
+    export.add_argument("--out", required=True, help="the ZIP file to write (must not exist)")
+    erase = sub.add_parser("erase", help="erase one visitor's data (deleted or anonymised)")
+    _subject_arguments(erase)
+    erase.add_argument(
+        "--yes",
+        action="store_true",
+        help="really erase; without it, only show what would be erased",
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
 
@@ -99,7 +111,20 @@ def main(argv: list[str] | None = None) -> int:
         return _users_command(args)
     elif args.command == "analytics":
         return _analytics_command(args)
+    elif args.command in ("export", "erase"):
+        from core.privacy.commands import privacy_command
+
+        return privacy_command(args)
     return 0
+
+
+def _subject_arguments(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email", help="an e-mail address the visitor gave")
+    who.add_argument("--phone", help="a phone number the visitor gave (its digits are compared)")
+    who.add_argument(
+        "--visitor", help="a visitor id, the visitor's analytics key or a conversation id"
+    )
 
 
 def _analytics_command(args: argparse.Namespace) -> int:

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.crud import assessment, contacts, telemetry, users
 from core.crud import conversations as conv_crud
+from core.crud import events as event_crud
 from core.crud import messages as msg_crud
-from core.crud import users
-from core.models import Conversation, MessageCreate, User, UserRole
+from core.models import (
+    ContactRequestCreate,
+    Conversation,
+    EventName,
+    MessageCreate,
+    PanelState,
+    User,
+    UserRole,
+    WidthClass,
+)
+from core.privacy.subjects import Lookup, find_subject
 
 PASSWORD = "a good long password"
 
@@ -54,3 +68,135 @@ def make_user(session: Session, *, role: UserRole = UserRole.AGENT, **overrides:
         password=values["password"],
         role=role,
     )
+
+
+# The rows make_person writes, per table (tables registered later, such as facts kept beside a
+# conversation, may hold more of the person's).
+PERSON_ROWS = {
+    "visitor": 1,
+    "conversation": 1,
+    "message": 2,
+    "contactrequest": 2,  # one left in the chat, one without a chat
+    "feedback": 1,
+    "answerreview": 1,
+    "analyticsevent": 2,  # the purchase tracked before chatting, the conversation's start
+    "widgetclick": 1,
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A visitor with something in every table the privacy registry covers, and everything
+    that identifies them (each value unique to them, so a scan can look for it)."""
+
+    visitor_id: int
+    public_id: str
+    visitor_key: str
+    conversation_id: str  # public
+    email: str
+    phone: str
+    name: str
+    # What they wrote, were told or left: messages, a comment, contact messages, a page's path,
+    # a tracked step's property.
+    texts: tuple[str, ...]
+
+    @property
+    def identifying(self) -> tuple[str, ...]:
+        return (self.public_id, self.visitor_key, self.email, self.phone, self.name, *self.texts)
+
+
+def make_person(session: Session) -> Person:
+    """A visitor who browsed (a tracked purchase and a click before chatting, by their browser's
+    key), chatted (messages with what was read in them, a rating with a comment, an answer the
+    team reviewed), left the contact form in the chat and once more without a chat."""
+    tag = uuid.uuid4().hex[:12]
+    key = uuid.uuid4().hex
+    email = f"jo.{tag}@example.org"
+    phone = f"+44 7700 {uuid.uuid4().int % 10**6:06d}"
+    name = f"Jo Bloggs {tag}"
+    now = datetime.now(UTC)
+    said = f"My order {tag} never came, mail me at {email}"
+    told = f"Sorry to hear that about order {tag}."
+    comment = f"It did not help with {tag}"
+    contact = f"Please call me about {tag}"
+    again = f"Still waiting for {tag}"
+    page = f"https://shop.example/orders/A{tag}"
+    product = f"bike {tag}"
+
+    visitor = conv_crud.create_visitor(session=session, language="en")
+    visitor.visitor_key = key
+    telemetry.record_tracked(
+        session=session,
+        visitor_key=key,
+        name="purchase",
+        at=now,
+        value=20.0,
+        currency="GBP",
+        properties={"product": product},
+    )
+    conversation = conv_crud.create_conversation(
+        session=session, visitor=visitor, language="en", page_url=page
+    )
+    event_crud.record_event(
+        session=session, name=EventName.CONVERSATION_STARTED, conversation_id=conversation.id
+    )
+    telemetry.record_click(
+        session=session,
+        visitor_key=key,
+        conversation_id=conversation.id,
+        element="send",
+        panel=PanelState.CHAT,
+        width_class=WidthClass.WIDE,
+        x=0.5,
+        y=0.5,
+        panel_x=0.9,
+        panel_y=0.9,
+        rage=False,
+        dead=False,
+        at=now,
+    )
+    question = msg_crud.create_message(
+        session=session,
+        conversation=conversation,
+        message_in=MessageCreate(
+            role="visitor", text=said, entities=[{"type": "email", "value": email}]
+        ),
+    )
+    answer = msg_crud.create_message(
+        session=session,
+        conversation=conversation,
+        message_in=MessageCreate(role="bot", text=told, reply_to_id=question.id, kind="answer"),
+    )
+    assert answer.id is not None and conversation.id is not None
+    event_crud.create_feedback(
+        session=session,
+        conversation_id=conversation.id,
+        message_id=answer.id,
+        rating=-1,
+        comment=comment,
+    )
+    assessment.mark_reviewed(session=session, message_id=answer.id, user_id=None)
+    for message, conversation_id in ((contact, conversation.id), (again, None)):
+        contacts.create_contact_request(
+            session=session,
+            contact_in=ContactRequestCreate(name=name, email=email, phone=phone, message=message),
+            conversation_id=conversation_id,
+        )
+    session.flush()
+    assert visitor.id is not None
+    return Person(
+        visitor_id=visitor.id,
+        public_id=visitor.public_id,
+        visitor_key=key,
+        conversation_id=conversation.public_id,
+        email=email,
+        phone=phone,
+        name=name,
+        texts=(said, told, comment, contact, again, page, product),
+    )
+
+
+def stored_rows(engine: Engine, person: Person) -> int:
+    """How many rows the database holds about the person (in every registered table)."""
+    with Session(engine) as session:
+        return find_subject(session=session, lookup=Lookup.EMAIL, value=person.email).total

@@ -1,6 +1,7 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
 from core.models.assessment import AnalyticsAssumptions, AnswerReview
+from core.models.audit import AuditAction, AuditEntry
 from core.models.business import Business, BusinessBase
 from core.models.contacts import ContactRequest, ContactRequestCreate
 from core.models.conversation_facts import AnswerFacts, ConversationFacts
@@ -19,6 +20,8 @@ __all__ = [
     "AnalyticsEvent",
     "AnswerFacts",
     "AnswerReview",
+    "AuditAction",
+    "AuditEntry",
     "Business",
     "BusinessBase",
     "ContactRequest",

@@ -44,8 +44,9 @@ def fresh_key() -> str:
 class Personal:
     holds: str  # what the column holds about the person
     export: Export = Export.INCLUDE
-    # What an anonymising erasure writes: a value, or a function called once per erasure (the
-    # same new value in all of the person's rows). NOT NULL columns need one.
+    # What an anonymising erasure writes: a value, or a function called once per value it
+    # replaces (one new key for each of the person's keys, the same in every table), so rows
+    # that were one browser's still count as one. NOT NULL columns need one.
     cleared: Any = None
 
 
@@ -189,12 +190,23 @@ REGISTRY: tuple[Entry, ...] = (
         Erasure.ANONYMISE,
         {"reviewed_by": Personal("who reviewed the answer", OMIT)},
     ),
+    Entry(
+        "auditentry",
+        Subject.USER,
+        ("actor_id",),
+        Erasure.ANONYMISE,
+        {
+            "actor_id": Personal("who exported or erased a visitor's data", OMIT),
+            "actor": Personal("who did it, by e-mail address", cleared="an erased user"),
+            "address": Personal("the address they did it from"),
+        },
+    ),
 )
 
 # Personal columns still stored in clear, each because SQL finds or joins rows by it: random ids
 # and pseudonymous keys, links, a sign-in's e-mail address (unique, looked up when signing in),
 # hashes of secrets. Erasure removes or clears them. A new personal column must be encrypted;
-# this list may only shrink.
+# this list may only shrink, but for the link of a new table to its person (a row id).
 IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
     {
         ("visitor", "public_id"),
@@ -208,6 +220,7 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
         ("user", "password_hash"),
         ("adminsession", "token_hash"),
         ("answerreview", "reviewed_by"),
+        ("auditentry", "actor_id"),
     }
 )
 
@@ -228,6 +241,7 @@ PLAIN: dict[str, tuple[str, ...]] = {
     "analyticsevent": ("name", "label", "currency", "properties"),
     "widgetclick": ("element", "panel", "width_class"),
     "user": ("role",),
+    "auditentry": ("action", "details"),
 }  # fmt: skip
 
 

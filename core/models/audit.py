@@ -1,0 +1,39 @@
+"""The audit log: who did what to personal data, when, and from which address. The application
+only appends to it (core/crud/audit.py has no update or delete)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from core.models._types import created_at_field, encrypted_field
+
+
+class AuditAction(StrEnum):
+    """What was done; stored as these strings."""
+
+    EXPORT = "export"  # one visitor's data downloaded (admin) or written to a file (command)
+    ERASURE = "erasure"  # one visitor's data erased
+
+
+class AuditEntry(SQLModel, table=True):
+    """One action on personal data. It names who acted, never the visitor it was about: the
+    log outlives an erasure, so it keeps only how they were found (e-mail, phone or id) and how
+    many rows of each kind there were."""
+
+    __table_args__ = (Index("ix_auditentry_created_at", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=16)
+    # The admin user who acted; None from the command line (or once that user is erased).
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # Who acted, as named then: the user's e-mail address, or "command line (<system user>)".
+    actor: str = encrypted_field()
+    address: str | None = encrypted_field(nullable=True)  # the browser's IP address
+    # {"found_by": "email", "rows": {"visitor": 1, "message": 12, ...}}: no value that names them.
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = created_at_field()
