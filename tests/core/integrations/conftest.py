@@ -18,20 +18,20 @@ def db(engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
+def slack_server() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     yield fake
     fake.stop()
 
 
 @pytest.fixture
-def slack_settings(settings: Settings, slack: FakeSlack) -> Settings:
+def slack_settings(settings: Settings, slack_server: FakeSlack) -> Settings:
     """Settings that send Slack alerts to the local server, retrying at once after a failure."""
     return settings.model_copy(
         update={
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_CHANNEL": CHANNEL,
-            "SLACK_API_URL": slack.url,
+            "SLACK_API_URL": slack_server.url,
             "OUTBOX_BACKOFF_BASE_SECONDS": 0.001,
             "OUTBOX_BACKOFF_MAX_SECONDS": 0.002,
         }

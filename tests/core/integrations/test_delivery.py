@@ -64,14 +64,14 @@ def drain_until(
 
 
 def test_a_written_alert_reaches_slack_once_with_its_idempotency_key(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     write(db, "slack:contact:1")
 
     assert drain(db, slack_settings) == delivery.DrainResult(delivered=1)
     assert drain(db, slack_settings) == delivery.DrainResult()  # nothing twice
 
-    [post] = slack.posts
+    [post] = slack_server.posts
     assert post.body["channel"] == CHANNEL
     assert post.body["text"] == "New contact request from Ada"
     assert post.body["blocks"][0]["text"]["text"] == "New contact request"
@@ -82,14 +82,14 @@ def test_a_written_alert_reaches_slack_once_with_its_idempotency_key(
 
 
 def test_an_entry_is_written_only_if_its_transaction_commits(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     with Session(db) as session:
         assert outbox_enqueue(session, "slack:rolled-back")
         session.rollback()
 
     assert drain(db, slack_settings) == delivery.DrainResult()
-    assert slack.posts == []
+    assert slack_server.posts == []
 
 
 def outbox_enqueue(session: Session, key: str) -> bool:
@@ -113,11 +113,11 @@ def test_a_key_already_written_is_not_written_again(db: Engine) -> None:
 
 
 def test_an_outage_delays_alerts_and_they_arrive_once_each_in_order(
-    db: Engine, slack: FakeSlack, slack_settings: Settings, session: Session
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings, session: Session
 ) -> None:
     conversation = make_conversation(session)
     session.commit()
-    slack.fail_first = 3  # Slack answers 500 three times, then recovers
+    slack_server.fail_first = 3  # Slack answers 500 three times, then recovers
     for n in range(3):
         write(db, f"slack:outage:{n}", conversation.id, text=f"alert {n}")
 
@@ -127,10 +127,10 @@ def test_an_outage_delays_alerts_and_they_arrive_once_each_in_order(
     assert row.status == OutboxStatus.FAILED
     assert "SlackApiError" in (row.last_error or "")
 
-    drain_until(db, slack_settings, lambda: len(slack.posts) == 3)
+    drain_until(db, slack_settings, lambda: len(slack_server.posts) == 3)
 
-    assert [p.body["text"] for p in slack.posts] == ["alert 0", "alert 1", "alert 2"]
-    assert slack.requests == 6  # three refused, then each alert once
+    assert [p.body["text"] for p in slack_server.posts] == ["alert 0", "alert 1", "alert 2"]
+    assert slack_server.requests == 6  # three refused, then each alert once
     rows = [entry(db, f"slack:outage:{n}") for n in range(3)]
     assert [r.status for r in rows] == [OutboxStatus.DELIVERED] * 3
     assert [r.attempts for r in rows] == [4, 1, 1]
@@ -138,7 +138,7 @@ def test_an_outage_delays_alerts_and_they_arrive_once_each_in_order(
 
 
 def test_runners_draining_at_once_never_deliver_an_entry_twice(
-    db: Engine, slack: FakeSlack, slack_settings: Settings, session: Session
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings, session: Session
 ) -> None:
     conversations = [make_conversation(session).id for _ in range(4)]
     session.commit()
@@ -155,7 +155,7 @@ def test_runners_draining_at_once_never_deliver_an_entry_twice(
 
     def runner(engine: Engine) -> None:
         try:
-            drain_until(engine, small_batches, lambda: len(slack.posts) >= 40)
+            drain_until(engine, small_batches, lambda: len(slack_server.posts) >= 40)
         except BaseException as exc:  # reported by the test below
             errors.append(exc)
 
@@ -168,7 +168,7 @@ def test_runners_draining_at_once_never_deliver_an_entry_twice(
         engine.dispose()
 
     assert errors == []
-    received = [p.key for p in slack.posts]
+    received = [p.key for p in slack_server.posts]
     assert sorted(received) == sorted(k for k, _ in keys)  # every alert, none twice
     for conversation_id in conversations:
         theirs = [k for k, c in keys if c == conversation_id]
@@ -176,7 +176,7 @@ def test_runners_draining_at_once_never_deliver_an_entry_twice(
 
 
 def test_an_entry_whose_runner_died_is_taken_again_once_its_lease_runs_out(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     write(db, "slack:lease")
     start = utcnow()
@@ -206,14 +206,14 @@ def test_an_entry_whose_runner_died_is_taken_again_once_its_lease_runs_out(
     )
     assert late == OutboxStatus.FAILED  # what it saw, not what it could record
     assert entry(db, "slack:lease").status == OutboxStatus.DELIVERED
-    assert [p.key for p in slack.posts] == ["slack:lease"]
+    assert [p.key for p in slack_server.posts] == ["slack:lease"]
 
 
 def test_an_entry_failing_past_the_maximum_age_is_dead_until_retried(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     write(db, "slack:dead")
-    slack.fail_first = 1
+    slack_server.fail_first = 1
     [claimed] = delivery.claim(engine=db, settings=slack_settings)
     two_days_on = claimed.started_at + timedelta(hours=slack_settings.OUTBOX_MAX_AGE_HOURS)
 
@@ -236,7 +236,7 @@ def test_an_entry_failing_past_the_maximum_age_is_dead_until_retried(
         session.commit()
 
     assert drain(db, slack_settings) == delivery.DrainResult(delivered=1)
-    assert [p.key for p in slack.posts] == ["slack:dead"]
+    assert [p.key for p in slack_server.posts] == ["slack:dead"]
     row = entry(db, "slack:dead")
     assert row.status == OutboxStatus.DELIVERED and row.attempts == 1
 
@@ -251,7 +251,7 @@ def test_an_entry_of_a_channel_nobody_delivers_is_dead_at_once(
 
 
 def test_alerts_wait_while_slack_is_not_configured(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     write(db, "slack:unconfigured")
     unconfigured = slack_settings.model_copy(update={"SLACK_BOT_TOKEN": None})
@@ -259,12 +259,12 @@ def test_alerts_wait_while_slack_is_not_configured(
     assert drain(db, unconfigured) == delivery.DrainResult(failed=1)
     assert "SLACK_BOT_TOKEN" in (entry(db, "slack:unconfigured").last_error or "")
 
-    drain_until(db, slack_settings, lambda: len(slack.posts) == 1)
-    assert [p.key for p in slack.posts] == ["slack:unconfigured"]
+    drain_until(db, slack_settings, lambda: len(slack_server.posts) == 1)
+    assert [p.key for p in slack_server.posts] == ["slack:unconfigured"]
 
 
 def test_a_stopping_runner_gives_back_what_it_has_not_tried(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     for n in range(3):
         write(db, f"slack:stop:{n}")
@@ -300,7 +300,7 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(settings: Settings, attempt: 
 
 
 def test_delivered_entries_are_forgotten_after_the_keeping_time(
-    db: Engine, slack: FakeSlack, slack_settings: Settings
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
 ) -> None:
     write(db, "slack:old")
     write(db, "slack:waiting")
