@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from app.app import app  # noqa: F401  (registers every page state)
 from app.pages.knowledge.state import KnowledgeState
 from app.pages.login.state import LoginState
+from app.pages.outbox.state import OutboxState
 from app.pages.settings.state import SettingsState
 from app.pages.users.state import UsersState
 from app.session_state import GUARD_MARKER, AuthState
@@ -32,7 +33,7 @@ OPEN = {
     (LoginState, "open_page"),
     (LoginState, "sign_in"),
 }
-OWNER_PAGES = (SettingsState, UsersState)
+OWNER_PAGES = (SettingsState, UsersState, OutboxState)
 
 
 def page_states() -> list[type[AuthState]]:
