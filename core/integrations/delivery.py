@@ -113,6 +113,12 @@ def claim(
     OUTBOX_LEASE_SECONDS, oldest first, and count the attempt (a runner that dies on an entry
     still used one)."""
     now = now or utcnow()
+    due = _due(now, due_by or now)
+    with Session(engine) as session:
+        # A look without locking first: an idle runner does not take SQLite's write lock (or
+        # PostgreSQL row locks) every few seconds.
+        if session.exec(select(OutboxEntry.id).where(due).limit(1)).first() is None:
+            return []
     token = uuid.uuid4().hex
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "sqlite":
@@ -120,7 +126,7 @@ def claim(
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         query = (
             select(OutboxEntry)
-            .where(_due(now, due_by or now))
+            .where(due)
             .order_by(col(OutboxEntry.id))
             .limit(settings.OUTBOX_BATCH_SIZE)
         )
