@@ -15,7 +15,7 @@ from core.models.users import UserRole
 
 WAITING = ("Written", "Channel", "Alert", "Attempts", "Next attempt", "Conversation")
 FAILING = ("Written", "Channel", "Alert", "Attempts", "Next attempt", "Last error")
-DEAD = ("Written", "Channel", "Alert", "Attempts", "Last error", "")
+DEAD = ("Written", "Channel", "Alert", "Attempts", "Last error", "Retry")
 
 
 def _conversation(entry: rx.Var) -> rx.Component:
@@ -70,7 +70,7 @@ def _dead_row(entry: rx.Var) -> rx.Component:
                 "Retry",
                 size="1",
                 on_click=OutboxState.retry(entry["id"]),
-                aria_label="Send alert " + entry["id"] + " again",
+                aria_label="Retry alert " + entry["id"],
             )
         ),
         data_entry=entry["id"],
