@@ -101,8 +101,9 @@ class Settings(BaseSettings):
     OUTBOX_KEEP_DAYS: float = Field(default=7.0, gt=0)
 
     # Slack alerts (new contact request, conversation handed to a person, urgent visitor) go to
-    # SLACK_CHANNEL (a channel id or name) through a bot token with the chat:write scope; no
-    # alert is written without both. SLACK_API_URL is Slack's Web API (a test server in tests).
+    # SLACK_CHANNEL (a channel id) through a bot token with the chat:write scope, and
+    # channels:history so that an alert whose runner died mid-post is not posted twice; no alert
+    # is written without both. SLACK_API_URL is Slack's Web API (a test server in tests).
     SLACK_BOT_TOKEN: str | None = None
     SLACK_CHANNEL: str | None = None
     SLACK_API_URL: str = "https://slack.com/api/"

@@ -1,14 +1,17 @@
-"""A local server that speaks Slack's Web API (`chat.postMessage`), for slack-sdk's WebClient
-pointed at it with `base_url`. It keeps every message it was sent, can answer 500 to the first
-requests (an outage) and can hold requests unanswered (a runner killed mid-delivery)."""
+"""A local server that speaks Slack's Web API (`chat.postMessage`, `conversations.history`), for
+slack-sdk's WebClient pointed at it with `base_url`. It keeps every message it was sent, can
+answer 500 to the first requests (an outage) and can hold requests unanswered (a runner killed
+mid-delivery)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
@@ -26,6 +29,7 @@ class Post:
     method: str
     authorization: str | None
     body: dict[str, Any]
+    ts: str = ""
 
     @property
     def key(self) -> str | None:
@@ -38,6 +42,7 @@ class Post:
 class FakeSlack:
     fail_first: int = 0  # requests answered 500 before the outage ends
     hold: threading.Event | None = None  # when given, requests wait for it before an answer
+    history: bool = True  # False: conversations.history refused (the bot lacks the scope)
     requests: int = 0
     posts: list[Post] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -48,8 +53,13 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                status, answer = fake._answer(self.path, self.headers.get("Authorization"), body)
+                raw = self.rfile.read(length)
+                url = urlsplit(self.path)
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or b"{}")
+                else:  # form or query parameters (conversations.history)
+                    body = dict(parse_qsl(url.query)) | dict(parse_qsl(raw.decode()))
+                status, answer = fake._answer(url.path, self.headers.get("Authorization"), body)
                 if fake.hold is not None:
                     fake.hold.wait(WAIT)
                 data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
@@ -93,13 +103,31 @@ class FakeSlack:
             if authorization != f"Bearer {TOKEN}":
                 return 200, {"ok": False, "error": "invalid_auth"}
             method = path.rsplit("/", 1)[-1]
+            if method == "conversations.history":
+                return 200, self._history(body)
             if method != "chat.postMessage":
                 return 200, {"ok": False, "error": "unknown_method"}
             if not body.get("channel") or not (body.get("text") or body.get("blocks")):
                 return 200, {"ok": False, "error": "no_text"}
-            self.posts.append(Post(method, authorization, body))
-            ts = f"1764892800.{len(self.posts):06d}"
+            last = float(self.posts[-1].ts) if self.posts else 0.0
+            ts = f"{max(time.time(), last + 0.000001):.6f}"
+            self.posts.append(Post(method, authorization, body, ts))
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": body}
+
+    def _history(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages since `oldest`, newest first, with their metadata when
+        include_all_metadata is set (one page: this server never holds many)."""
+        if not self.history:
+            return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+        oldest = float(query.get("oldest") or 0)
+        with_metadata = query.get("include_all_metadata") in ("1", "true")
+        messages = [
+            {"type": "message", "ts": p.ts, "text": p.body.get("text", "")}
+            | ({"metadata": p.body["metadata"]} if with_metadata and "metadata" in p.body else {})
+            for p in reversed(self.posts)
+            if p.body.get("channel") == query.get("channel") and float(p.ts) >= oldest
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def wait_for(self, count: int, seconds: float = WAIT) -> list[Post]:
         """The posts, once there are at least `count` (or when `seconds` have passed)."""

@@ -12,6 +12,10 @@ from core.settings import Settings
 
 
 def _slack(outgoing: Outgoing, settings: Settings) -> None:
+    if outgoing.unsure and slack.already_posted(
+        settings=settings, key=outgoing.key, since=outgoing.created_at
+    ):
+        return  # the runner that died had posted it: delivered, once
     slack.post(settings=settings, payload=outgoing.payload, key=outgoing.key)
 
 

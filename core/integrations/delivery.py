@@ -49,7 +49,11 @@ class Outgoing:
     payload: dict[str, Any]
     attempt: int  # 1 for the first
     conversation_id: int | None
+    created_at: datetime
     started_at: datetime  # of the current round of attempts (OUTBOX_MAX_AGE_HOURS counts from it)
+    # An earlier runner died while sending it: the receiver may have it already. A channel that
+    # can look (Slack: the channel's history) does so before sending again.
+    unsure: bool
     token: str  # the claim's, for recording the outcome
 
 
@@ -135,6 +139,8 @@ def claim(
         entries = session.exec(query).all()
         until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
         for entry in entries:
+            if entry.claim_token is not None:  # the last claim ran out without an outcome
+                entry.unsure = True
             entry.claimed_until = until
             entry.claim_token = token
             entry.attempts += 1
@@ -151,7 +157,9 @@ def claim(
                 payload=entry.payload,
                 attempt=entry.attempts,
                 conversation_id=entry.conversation_id,
+                created_at=as_utc(entry.created_at),
                 started_at=as_utc(entry.started_at),
+                unsure=entry.unsure,
                 token=token,
             )
         )
@@ -210,7 +218,12 @@ def deliver_one(
     _record(
         engine,
         outgoing,
-        {"status": OutboxStatus.DELIVERED, "delivered_at": now(), "last_error": None},
+        {
+            "status": OutboxStatus.DELIVERED,
+            "delivered_at": now(),
+            "last_error": None,
+            "unsure": False,
+        },
     )
     return OutboxStatus.DELIVERED
 

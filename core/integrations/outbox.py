@@ -39,6 +39,7 @@ def enqueue(
         "payload": payload,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
+        "unsure": False,
         "next_attempt_at": now,
         "created_at": now,
         "started_at": now,

@@ -59,6 +59,9 @@ class OutboxEntry(OutboxEntryBase, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     claim_token: str | None = Field(default=None, max_length=32)
+    # A runner's lease ran out before it recorded an outcome (it died while sending): the receiver
+    # may already have the entry, so the next delivery looks first where the channel can.
+    unsure: bool = False
     # The receiver's last error; it may quote what was sent, so it is encrypted too.
     last_error: str | None = encrypted_field(nullable=True)
     created_at: datetime = created_at_field()

@@ -190,6 +190,7 @@ def test_an_entry_whose_runner_died_is_taken_again_once_its_lease_runs_out(
         engine=db, settings=slack_settings, now=start + lease + timedelta(seconds=1)
     )
     assert taken.id == dying.id and taken.attempt == 2 and taken.key == dying.key
+    assert taken.unsure and not dying.unsure  # the receiver may have it: Slack looks first
     assert (
         delivery.deliver_one(
             engine=db, settings=slack_settings, outgoing=taken, deliverers=DELIVERERS
@@ -207,6 +208,47 @@ def test_an_entry_whose_runner_died_is_taken_again_once_its_lease_runs_out(
     assert late == OutboxStatus.FAILED  # what it saw, not what it could record
     assert entry(db, "slack:lease").status == OutboxStatus.DELIVERED
     assert [p.key for p in slack_server.posts] == ["slack:lease"]
+
+
+def _posted_then_died(db: Engine, settings: Settings) -> delivery.Outgoing:
+    """A runner claims the entry and posts it, then dies before recording that; the next
+    runner's claim once the lease ran out."""
+    start = utcnow()
+    [dying] = delivery.claim(engine=db, settings=settings, now=start)
+    slack.post(settings=settings, payload=dying.payload, key=dying.key)
+    later = start + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+    [taken] = delivery.claim(engine=db, settings=settings, now=later)
+    return taken
+
+
+def test_an_alert_posted_by_a_runner_that_died_is_not_posted_again(
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
+) -> None:
+    write(db, "slack:posted-then-died")
+    taken = _posted_then_died(db, slack_settings)
+
+    status = delivery.deliver_one(
+        engine=db, settings=slack_settings, outgoing=taken, deliverers=DELIVERERS
+    )
+
+    assert status == OutboxStatus.DELIVERED
+    assert [p.key for p in slack_server.posts] == ["slack:posted-then-died"]  # once in Slack
+    row = entry(db, "slack:posted-then-died")
+    assert row.attempts == 2 and not row.unsure
+
+
+def test_without_reading_the_channel_a_resent_alert_carries_the_same_key(
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
+) -> None:
+    slack_server.history = False  # the bot token lacks channels:history
+    write(db, "slack:cannot-look")
+    taken = _posted_then_died(db, slack_settings)
+
+    delivery.deliver_one(engine=db, settings=slack_settings, outgoing=taken, deliverers=DELIVERERS)
+
+    # At least once: the receiver tells the repeat by its key.
+    assert [p.key for p in slack_server.posts] == ["slack:cannot-look", "slack:cannot-look"]
+    assert entry(db, "slack:cannot-look").status == OutboxStatus.DELIVERED
 
 
 def test_an_entry_failing_past_the_maximum_age_is_dead_until_retried(
