@@ -3,6 +3,7 @@ after a runner dies mid-delivery, and when an entry gives up."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -135,6 +136,22 @@ def test_an_outage_delays_alerts_and_they_arrive_once_each_in_order(
     assert [r.status for r in rows] == [OutboxStatus.DELIVERED] * 3
     assert [r.attempts for r in rows] == [4, 1, 1]
     assert rows[0].last_error is None
+
+
+def test_an_alert_waits_while_slack_is_unreachable(
+    db: Engine, slack_server: FakeSlack, slack_settings: Settings
+) -> None:
+    write(db, "slack:unreachable")
+    with socket.socket() as closed:  # a port nothing listens on: connection refused
+        closed.bind(("127.0.0.1", 0))
+        down = slack_settings.model_copy(
+            update={"SLACK_API_URL": f"http://127.0.0.1:{closed.getsockname()[1]}/api/"}
+        )
+    assert drain(db, down) == delivery.DrainResult(failed=1)
+    assert "refused" in (entry(db, "slack:unreachable").last_error or "").lower()
+
+    drain_until(db, slack_settings, lambda: len(slack_server.posts) == 1)
+    assert [p.key for p in slack_server.posts] == ["slack:unreachable"]
 
 
 def test_runners_draining_at_once_never_deliver_an_entry_twice(
