@@ -84,6 +84,32 @@ class Settings(BaseSettings):
     # Sign-in attempts allowed per e-mail address and, separately, per client IP.
     LOGIN_RATE_LIMIT: str = "5/minute"
 
+    # The outbox (core/integrations): the jobs runner looks for due entries every
+    # OUTBOX_POLL_SECONDS and claims up to OUTBOX_BATCH_SIZE at a time for OUTBOX_LEASE_SECONDS
+    # (longer than any one delivery may take: a runner killed mid-delivery leaves its entries to
+    # be taken again once the lease runs out). A failed delivery is retried after
+    # OUTBOX_BACKOFF_BASE_SECONDS, doubling each time up to OUTBOX_BACKOFF_MAX_SECONDS, less a
+    # random part of up to half; an entry still failing OUTBOX_MAX_AGE_HOURS after it was
+    # written is dead until retried from the admin. Delivered entries are kept
+    # OUTBOX_KEEP_DAYS.
+    OUTBOX_POLL_SECONDS: float = Field(default=2.0, gt=0)
+    OUTBOX_BATCH_SIZE: int = Field(default=20, ge=1)
+    OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
+    OUTBOX_BACKOFF_BASE_SECONDS: float = Field(default=5.0, gt=0)
+    OUTBOX_BACKOFF_MAX_SECONDS: float = Field(default=900.0, gt=0)
+    OUTBOX_MAX_AGE_HOURS: float = Field(default=48.0, gt=0)
+    OUTBOX_KEEP_DAYS: float = Field(default=7.0, gt=0)
+
+    # Slack alerts (new contact request, conversation handed to a person, urgent visitor) go to
+    # SLACK_CHANNEL (a channel id) through a bot token with the chat:write scope, and
+    # channels:history so that an alert whose runner died mid-post is not posted twice; no alert
+    # is written without both. SLACK_API_URL is Slack's Web API (a test server in tests).
+    SLACK_BOT_TOKEN: str | None = None
+    SLACK_CHANNEL: str | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+    # One request to Slack gives up after this long (well inside OUTBOX_LEASE_SECONDS).
+    SLACK_TIMEOUT_SECONDS: int = Field(default=15, ge=1)
+
     @field_validator("CORS_ORIGINS", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -126,6 +152,10 @@ class Settings(BaseSettings):
         if not self.ADMIN_PUBLIC_URL:
             self.ADMIN_PUBLIC_URL = f"http://localhost:{self.ADMIN_PORT}"
         self.ADMIN_PUBLIC_URL = self.ADMIN_PUBLIC_URL.rstrip("/")
+        # slack-sdk joins method names to the base URL as they are ("chat.postMessage").
+        self.SLACK_API_URL = self.SLACK_API_URL.rstrip("/") + "/"
+        if self.OUTBOX_BACKOFF_MAX_SECONDS < self.OUTBOX_BACKOFF_BASE_SECONDS:
+            raise ValueError("OUTBOX_BACKOFF_MAX_SECONDS must not be below the base delay")
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.DATA_DIR / 'customeragent.db'}"
         if self.ENVIRONMENT == "production":
@@ -135,6 +165,10 @@ class Settings(BaseSettings):
                 if value is not None and value.strip().lower() in samples:
                     raise ValueError(f"{name} is a sample value; set a real secret in production")
         return self
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.SLACK_BOT_TOKEN and self.SLACK_CHANNEL)
 
     @property
     def keys_dir(self) -> Path:

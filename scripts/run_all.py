@@ -1,4 +1,5 @@
-"""Start every process of CustomerAgent, print where to find it, stop all on Ctrl-C."""
+"""Start every process of CustomerAgent (chat server, admin, jobs runner), print where to find
+it, stop all on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes], seconds: float = 120)
 
 def main() -> int:
     settings = get_settings()
+    alerts = f"Slack {settings.SLACK_CHANNEL}" if settings.slack_configured else "none configured"
     base = f"http://{settings.CHAT_HOST}:{settings.CHAT_PORT}"
     chat = subprocess.Popen(
         [
@@ -56,7 +58,9 @@ def main() -> int:
     admin = subprocess.Popen(
         admin_command(admin_port), cwd=ROOT, env=admin_env(), start_new_session=True
     )
-    procs = [chat, admin]
+    # Delivers the outbox (Slack alerts) and runs scheduled jobs; stops by itself on Ctrl-C.
+    jobs = subprocess.Popen([sys.executable, "-m", "core.jobs"], cwd=ROOT)
+    procs = [chat, admin, jobs]
 
     def stop() -> None:
         # Ctrl-C in a terminal reaches the chat server too: give it a moment to stop by
@@ -101,6 +105,7 @@ def main() -> int:
             f"  help centre (the published FAQs)   {base}/help\n"
             f"  chat API (OpenAPI document)        {base}/api/openapi.json\n"
             f"  admin (inbox, knowledge base)      {admin_url}/\n"
+            f"  jobs runner (alerts: {alerts})\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )

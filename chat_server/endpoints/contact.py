@@ -13,14 +13,17 @@ from chat_server.schemas import ContactIn, ContactOut
 from core.crud import contacts as contact_crud
 from core.crud import events as event_crud
 from core.db import session_scope
+from core.integrations import alerts
 from core.models import ContactRequestCreate, EventName
+from core.settings import Settings
 
 
-def _save(engine: Engine, body: ContactIn, visitor: str | None) -> int:
+def _save(engine: Engine, settings: Settings, body: ContactIn, visitor: str | None) -> int:
     with session_scope(engine) as session:
-        conversation_id = None
+        conversation = None
         if body.conversation_id is not None and visitor is not None:
-            conversation_id = owned_conversation(session, body.conversation_id, visitor).id
+            conversation = owned_conversation(session, body.conversation_id, visitor)
+        conversation_id = None if conversation is None else conversation.id
         request = contact_crud.create_contact_request(
             session=session,
             contact_in=ContactRequestCreate(
@@ -30,6 +33,9 @@ def _save(engine: Engine, body: ContactIn, visitor: str | None) -> int:
         )
         event_crud.record_event(
             session=session, name=EventName.CONTACT_REQUESTED, conversation_id=conversation_id
+        )
+        alerts.contact_requested(
+            session=session, settings=settings, request=request, conversation=conversation
         )
         assert request.id is not None
         return request.id
@@ -56,5 +62,5 @@ async def submit_contact(request: Request) -> JSONResponse:
     body = await read_json(request, ContactIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     visitor = visitor_of(request) if body.conversation_id is not None else None
     await chat.limiter.check("forms", client_ip(request))
-    rid = await run_in_threadpool(_save, chat.engine, body, visitor)
+    rid = await run_in_threadpool(_save, chat.engine, chat.settings, body, visitor)
     return JSONResponse(ContactOut(id=rid, status="received").model_dump(), status_code=201)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from core.crud import events as event_crud
 from core.crud.messages import new_message, reply_to
+from core.integrations import alerts
 from core.models import (
     Conversation,
     ConversationStatus,
@@ -23,6 +24,7 @@ from core.models import (
     Role,
 )
 from core.models._types import utcnow
+from core.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ def _last_ids(session: Session, ids: set[int]) -> dict[int, int]:
     )
 
 
-def _update_conversation(conversation: Conversation, turn: TurnIn) -> None:
+def _update_conversation(conversation: Conversation, turn: TurnIn) -> bool:
+    """Returns whether the turn made the conversation urgent."""
+    was_urgent = conversation.urgency == "high"
     if conversation.status == ConversationStatus.CLOSED:
         conversation.status = ConversationStatus.BOT  # writing again reopens it
     conversation.last_message_at = utcnow()
@@ -114,6 +118,7 @@ def _update_conversation(conversation: Conversation, turn: TurnIn) -> None:
         conversation.language, conversation.language_source = turn.language
     if turn.urgent:
         conversation.urgency = "high"  # stays until an agent closes it
+    return turn.urgent and not was_urgent
 
 
 _REPLY_EVENTS = {
@@ -167,8 +172,10 @@ def store_turns(
     result = StoredTurns([], before=_last_ids(session, {t.conversation_id for t in turns}))
     fresh: list[tuple[int, Message, Message | None]] = []  # (turn index, question, answer)
     claimed: set[tuple[int, str]] = set()
+    urgent: set[int] = set()  # turns that made their conversation urgent
     for index, turn in enumerate(turns):
-        _update_conversation(conversations[turn.conversation_id], turn)
+        if _update_conversation(conversations[turn.conversation_id], turn):
+            urgent.add(index)
         for message_in, reply_in in zip(turn.messages, turn.replies, strict=True):
             key = (turn.conversation_id, message_in.client_id or "")
             if message_in.client_id and (key in stored or key in claimed):
@@ -194,7 +201,38 @@ def store_turns(
         if answer is not None:
             answer.reply_to_id = message.id
     session.flush()  # the answers' links to their questions
+    _alert(session, conversations, turns, fresh, urgent)
     return _collect(turns, fresh, stored, result)
+
+
+def _alert(
+    session: Session,
+    conversations: dict[int, Conversation],
+    turns: Sequence[TurnIn],
+    fresh: list[tuple[int, Message, Message | None]],
+    urgent: set[int],
+) -> None:
+    """The team's alerts, in this transaction: a hand-over to a person, and a conversation that
+    just became urgent because a visitor's message read upset (a hand-over also makes it
+    urgent, and its own alert says so)."""
+    settings = get_settings()
+    handed: set[int] = set()
+    for index, message, answer in fresh:
+        conversation = conversations[turns[index].conversation_id]
+        if answer is not None and answer.kind == ReplyKind.HANDOVER:
+            handed.add(index)
+            alerts.handed_over(
+                session=session, settings=settings, conversation=conversation, question=message
+            )
+    for index in sorted(urgent - handed):
+        upset = [m for i, m, _ in fresh if i == index and m.urgency == "high"]
+        if upset:
+            alerts.became_urgent(
+                session=session,
+                settings=settings,
+                conversation=conversations[turns[index].conversation_id],
+                message=upset[0],
+            )
 
 
 def _collect(

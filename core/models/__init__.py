@@ -11,6 +11,12 @@ from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
 from core.models.funnels import Funnel, FunnelCreate, FunnelPublic
 from core.models.messages import Message, MessageCreate, MessagePublic, ReplyKind, Role
+from core.models.outbox import (
+    OutboxChannel,
+    OutboxEntry,
+    OutboxEntryPublic,
+    OutboxStatus,
+)
 from core.models.users import AdminSession, User, UserPublic, UserRole
 from core.models.visitors import Visitor
 
@@ -41,6 +47,10 @@ __all__ = [
     "Message",
     "MessageCreate",
     "MessagePublic",
+    "OutboxChannel",
+    "OutboxEntry",
+    "OutboxEntryPublic",
+    "OutboxStatus",
     "PanelState",
     "ReplyKind",
     "Role",

@@ -166,6 +166,16 @@ REGISTRY: tuple[Entry, ...] = (
         also_by=("visitor_key",),
     ),
     Entry(
+        "outboxentry",
+        Subject.VISITOR,
+        ("conversation_id", "visitor_id"),
+        Erasure.DELETE,
+        {
+            "payload": Personal("an alert about the visitor: their name, e-mail, message"),
+            "last_error": Personal("a receiver's error, which may quote the alert", OMIT),
+        },
+    ),
+    Entry(
         "user",
         Subject.USER,
         (),
@@ -228,7 +238,8 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
 # The other text and JSON columns of the registered tables: not personal, kept plain because
 # dashboards and filters read them in SQL. Labels from fixed vocabularies, the models' readings,
 # the bot's own content, the names the business gives its tracked steps, the server's event
-# labels (intent, kind, rating), a message id the widget made up, the page's section.
+# labels (intent, kind, rating), a message id the widget made up, the page's section, an outbox
+# entry's channel, state, claim and idempotency key (made of row ids, never of content).
 PLAIN: dict[str, tuple[str, ...]] = {
     "visitor": ("language",),
     "conversation": ("language", "status", "language_source", "channel", "urgency", "page_section"),
@@ -238,6 +249,7 @@ PLAIN: dict[str, tuple[str, ...]] = {
     ),
     "contactrequest": ("status",),
     "conversationfacts": ("path",),
+    "outboxentry": ("channel", "idempotency_key", "status", "claim_token"),
     "analyticsevent": ("name", "label", "currency", "properties"),
     "widgetclick": ("element", "panel", "width_class"),
     "user": ("role",),

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from app.app import app  # noqa: F401  (registers every page state)
 from app.pages.knowledge.state import KnowledgeState
 from app.pages.login.state import LoginState
+from app.pages.outbox.state import OutboxState
 from app.pages.privacy.state import PrivacyState
 from app.pages.settings.state import SettingsState
 from app.pages.users.state import UsersState
@@ -33,7 +34,7 @@ OPEN = {
     (LoginState, "open_page"),
     (LoginState, "sign_in"),
 }
-OWNER_PAGES = (SettingsState, UsersState, PrivacyState)
+OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState)
 
 
 def page_states() -> list[type[AuthState]]:

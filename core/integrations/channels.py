@@ -1,0 +1,24 @@
+"""Each outbox channel's delivery function, in one place: the jobs runner sends an entry through
+the function of its channel, and a channel missing here makes its entries dead."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.integrations import slack
+from core.integrations.delivery import Deliver, Outgoing
+from core.models import OutboxChannel
+from core.settings import Settings
+
+
+def _slack(outgoing: Outgoing, settings: Settings) -> None:
+    if outgoing.unsure and slack.already_posted(
+        settings=settings, key=outgoing.key, since=outgoing.created_at
+    ):
+        return  # the runner that died had posted it: delivered, once
+    slack.post(settings=settings, payload=outgoing.payload, key=outgoing.key)
+
+
+DELIVERERS: Mapping[str, Deliver] = {
+    OutboxChannel.SLACK: _slack,
+}

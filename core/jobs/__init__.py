@@ -1,0 +1,1 @@
+"""The jobs runner (`python -m core.jobs`): delivers the outbox and runs scheduled jobs."""

@@ -1,0 +1,46 @@
+"""The jobs the runner schedules, as plain functions (core/jobs/scheduler.py only wires them):
+each may be called by hand, from a test or from a management command, and returns what it did."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.engine import Engine
+
+from core.db import get_engine
+from core.integrations import delivery
+from core.integrations.channels import DELIVERERS
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def drain_outbox(
+    *,
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+    stop: threading.Event | None = None,
+) -> delivery.DrainResult:
+    """Deliver every outbox entry that is due (until `stop` is set)."""
+    result = delivery.drain(
+        engine=engine or get_engine(),
+        settings=settings or get_settings(),
+        deliverers=DELIVERERS,
+        stop=stop,
+    )
+    if result != delivery.DrainResult():
+        log.info(
+            "outbox: %d delivered, %d failed (retried later), %d dead",
+            result.delivered,
+            result.failed,
+            result.dead,
+        )
+    return result
+
+
+def purge_outbox(*, engine: Engine | None = None, settings: Settings | None = None) -> int:
+    """Forget entries delivered more than OUTBOX_KEEP_DAYS ago."""
+    return delivery.purge_delivered(
+        engine=engine or get_engine(), settings=settings or get_settings()
+    )

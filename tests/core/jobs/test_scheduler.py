@@ -1,0 +1,32 @@
+"""The runner's schedule: the outbox is looked at every OUTBOX_POLL_SECONDS, runs that pile up
+while one is still delivering become one, and never two at once."""
+
+from __future__ import annotations
+
+import threading
+
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from core.jobs import tasks
+from core.jobs.scheduler import OUTBOX_JOB, PURGE_JOB, build_scheduler
+from core.settings import Settings
+
+
+def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
+    engine: Engine, settings: Settings
+) -> None:
+    stop = threading.Event()
+    fast = settings.model_copy(update={"OUTBOX_POLL_SECONDS": 3.0})
+    scheduler = build_scheduler(settings=fast, engine=engine, stop=stop)
+    scheduler.start(paused=True)
+    try:
+        drain = scheduler.get_job(OUTBOX_JOB)
+        assert drain.func is tasks.drain_outbox
+        assert drain.kwargs == {"engine": engine, "settings": fast, "stop": stop}
+        assert isinstance(drain.trigger, IntervalTrigger)
+        assert drain.trigger.interval.total_seconds() == 3.0
+        assert drain.coalesce is True and drain.max_instances == 1
+        assert scheduler.get_job(PURGE_JOB).func is tasks.purge_outbox
+    finally:
+        scheduler.shutdown(wait=False)
