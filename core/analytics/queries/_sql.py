@@ -27,9 +27,9 @@ class epoch(FunctionElement[float]):  # noqa: N801  (reads like the SQL function
 
 @compiles(epoch)
 def _epoch_postgres(element: epoch, compiler: Any, **kw: Any) -> str:
-    return (
-        f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
-    )
+    # date_part() gives double precision itself: EXTRACT() computes a numeric first, which
+    # took funnels over a year of events twice as long to read the times.
+    return f"date_part('epoch', {compiler.process(element.clauses, **kw)})"
 
 
 @compiles(epoch, "sqlite")

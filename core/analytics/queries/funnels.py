@@ -8,16 +8,27 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Float, String, and_, case, cast, func, literal, select, text, union_all
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from core.analytics import funnels
 from core.analytics.period import Period
 from core.analytics.queries._sql import epoch, tuned
-from core.models import AnalyticsEvent, Conversation, EventName, Funnel, Visitor
+from core.models import AnalyticsEvent, Conversation, ConversationFacts, EventName, Funnel, Visitor
 
 CHAT_EVENTS = frozenset(EventName) - {EventName.TRACKED}
-PERSON = (EventName.AGENT_JOINED, EventName.AGENT_REPLIED)
 
 
 def _visitor_key(visitor: Any) -> Any:
@@ -49,49 +60,22 @@ def _step_events(step: str, since: Any, until: Any) -> Any:
 
 def _conversations(since: Any, until: Any) -> Any:
     """(actor, at, credited): each conversation started in the range, and whether the bot
-    resolved it or an agent handled it."""
-    event = AnalyticsEvent
-    name = col(event.name)
-    rating = event.properties["rating"].as_integer()
-    flags = (
-        select(
-            col(event.conversation_id).label("cid"),
-            func.max(case((name == EventName.BOT_ANSWERED, 1), else_=0)).label("answered"),
-            func.max(case((name.in_(PERSON), 1), else_=0)).label("person"),
-            func.max(
-                case(
-                    (name == EventName.CONTACT_REQUESTED, 1),
-                    (and_(name == EventName.FEEDBACK_GIVEN, rating < 0), 1),
-                    else_=0,
-                )
-            ).label("unhappy"),
-        )
-        .where(
-            col(event.conversation_id).is_not(None),
-            col(event.created_at) >= since,
-            name.in_(
-                (
-                    EventName.BOT_ANSWERED,
-                    EventName.CONTACT_REQUESTED,
-                    EventName.FEEDBACK_GIVEN,
-                    *PERSON,
-                )
-            ),
-        )
-        .group_by(col(event.conversation_id))
-        .subquery("flags")
-    )
-    credited = case(
-        (flags.c.person == 1, 1), (and_(flags.c.answered == 1, flags.c.unhappy == 0), 1), else_=0
+    resolved it or an agent handled it (from its kept facts)."""
+    facts = ConversationFacts
+    person = or_(col(facts.joined) == 1, col(facts.agent_wrote) == 1)
+    resolved = and_(
+        col(facts.last_answer).is_not(None),
+        col(facts.contacted) == 0,
+        col(facts.thumbs_down) == 0,
     )
     return (
         select(
             _visitor_key(Visitor).label("actor"),
             epoch(Conversation.created_at).label("at"),
-            func.coalesce(credited, 0).label("credited"),
+            case((or_(person, resolved), 1), else_=0).label("credited"),
         )
         .join(Visitor, col(Visitor.id) == col(Conversation.visitor_id))
-        .outerjoin(flags, flags.c.cid == Conversation.id)
+        .outerjoin(facts, col(facts.conversation_id) == col(Conversation.id))
         .where(col(Conversation.created_at) >= since, col(Conversation.created_at) < until)
         .cte("chats")
     )

@@ -12,13 +12,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from core import manage
 from core.analytics.period import Period
 from core.analytics.queries import funnels as queries
 from core.crud import funnels as funnel_crud
-from core.models import AnalyticsEvent, EventName, Funnel, FunnelCreate, Visitor
+from core.crud import messages as msg_crud
+from core.models import (
+    AnalyticsEvent,
+    EventName,
+    FaqEntry,
+    Funnel,
+    FunnelCreate,
+    MessageCreate,
+    Visitor,
+)
 from tests.factories import make_conversation
 
 PERIOD = Period(date(2034, 5, 1), date(2034, 5, 31), ZoneInfo("UTC"))
@@ -46,13 +55,19 @@ def track(session: Session, who: int, label: str, when: datetime) -> None:
 
 
 def chat(session: Session, who: int, when: datetime, *names: str) -> None:
-    conversation = make_conversation(session, created_at=when)
+    """A conversation with its step events; a bot answer also stored as the bot's message
+    answering from an FAQ, as the chat server stores it."""
+    conversation = make_conversation(session, ("visitor", "a question"), created_at=when)
     visitor = session.get(Visitor, conversation.visitor_id)
     assert visitor is not None
     visitor.visitor_key = key(who)
     session.add(visitor)
     for name in (EventName.CONVERSATION_STARTED, *names):
         session.add(AnalyticsEvent(name=name, conversation_id=conversation.id, created_at=when))
+        if name == EventName.BOT_ANSWERED:
+            faq_id = session.exec(select(col(FaqEntry.id)).limit(1)).one()
+            answer = MessageCreate(role="bot", text="an answer", faq_id=faq_id, kind="answer")
+            msg_crud.create_message(session=session, conversation=conversation, message_in=answer)
 
 
 @pytest.fixture(scope="module")
