@@ -14,7 +14,7 @@ from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
 
 from core.crypto import EncryptedText, add_key_to_file, get_fernet, rotate_token
-from core.db import get_engine
+from core.db import get_engine, make_engine, refresh_statistics
 from core.settings import ROOT, get_settings
 
 
@@ -25,6 +25,10 @@ def migrate(url: str | None = None) -> None:
     if url:
         config.attributes["url"] = url
     command.upgrade(config, "head")
+    engine = make_engine(url) if url else get_engine()
+    refresh_statistics(engine)
+    if url:
+        engine.dispose()
 
 
 def rotate_keys(engine: Engine) -> int:

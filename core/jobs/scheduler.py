@@ -20,6 +20,7 @@ from core.settings import Settings
 OUTBOX_JOB = "outbox"
 PURGE_JOB = "outbox-purge"
 PURGE_HOURS = 6
+STATISTICS_JOB = "statistics"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -53,6 +54,14 @@ def build_scheduler(
         hours=PURGE_HOURS,
         id=PURGE_JOB,
         kwargs={"engine": engine, "settings": settings},
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        tasks.refresh_planner_statistics,
+        "interval",
+        days=1,
+        id=STATISTICS_JOB,
+        kwargs={"engine": engine},
         next_run_time=datetime.now(UTC),
     )
     return scheduler

@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy.engine import Engine
 
-from core.db import get_engine
+from core.db import get_engine, refresh_statistics
 from core.integrations import delivery
 from core.integrations.channels import DELIVERERS
 from core.settings import Settings, get_settings
@@ -44,3 +44,8 @@ def purge_outbox(*, engine: Engine | None = None, settings: Settings | None = No
     return delivery.purge_delivered(
         engine=engine or get_engine(), settings=settings or get_settings()
     )
+
+
+def refresh_planner_statistics(*, engine: Engine | None = None) -> None:
+    """Daily: SQLite's planner statistics, as the tables grow (`core.db.refresh_statistics`)."""
+    refresh_statistics(engine or get_engine())

@@ -9,7 +9,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from core.jobs import tasks
-from core.jobs.scheduler import OUTBOX_JOB, PURGE_JOB, build_scheduler
+from core.jobs.scheduler import OUTBOX_JOB, PURGE_JOB, STATISTICS_JOB, build_scheduler
 from core.settings import Settings
 
 
@@ -28,5 +28,8 @@ def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
         assert drain.trigger.interval.total_seconds() == 3.0
         assert drain.coalesce is True and drain.max_instances == 1
         assert scheduler.get_job(PURGE_JOB).func is tasks.purge_outbox
+        statistics = scheduler.get_job(STATISTICS_JOB)
+        assert statistics.func is tasks.refresh_planner_statistics
+        assert statistics.trigger.interval.total_seconds() == 86400
     finally:
         scheduler.shutdown(wait=False)
