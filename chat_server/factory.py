@@ -16,6 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
+from chat_server import fanout
 from chat_server.batcher import MicroBatcher
 from chat_server.context import ChatContext
 from chat_server.endpoints import (
@@ -112,6 +113,8 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
         analyzer.start()
         turns.writer.start()
         refresher = asyncio.create_task(keep_fresh(bot.knowledge, settings.FAQ_REFRESH_SECONDS))
+        heard = fanout.source(settings.DATABASE_URL, settings.REDIS_URL)
+        listener = None if heard is None else asyncio.create_task(fanout.listen(hub, heard))
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
         secret = load_secret(settings)
         app.state.chat = ChatContext(
@@ -129,6 +132,8 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
             yield
         finally:
             refresher.cancel()
+            if listener is not None:
+                listener.cancel()
             await analyzer.stop()
             await turns.writer.stop()
             await limiter.close()

@@ -25,23 +25,39 @@ class Publication:
         return self.messages[-1].id
 
 
+@dataclass(frozen=True)
+class Stored:
+    """Messages were stored in the conversation, up to `last_id`, by any process (announced by
+    `core.live`): a stream behind that id reads them from the database."""
+
+    last_id: int
+
+
+Item = Publication | Stored
+
+
 class Hub:
-    """Hands what this process stores to the open streams of its conversation.
+    """Hands what this process stores, and what other processes announce, to the open streams
+    of its conversation.
 
     A stream sends in id order from its own cursor: a publication that starts exactly at the
     cursor is sent directly; anything else (another process's messages, a gap) makes the stream
-    read from the database. So nothing arrives out of order or twice."""
+    read from the database. So nothing arrives out of order or twice.
+
+    `live` is true while this process's subscriber (`chat_server.fanout`) hears every
+    announcement; otherwise streams poll the database."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, set[asyncio.Queue[Publication]]] = {}
+        self._subscribers: dict[int, set[asyncio.Queue[Item]]] = {}
         self.open_streams = 0  # streams being served now; a closed client must bring it down
+        self.live = False
 
-    def subscribe(self, conversation_id: int) -> asyncio.Queue[Publication]:
-        queue: asyncio.Queue[Publication] = asyncio.Queue()
+    def subscribe(self, conversation_id: int) -> asyncio.Queue[Item]:
+        queue: asyncio.Queue[Item] = asyncio.Queue()
         self._subscribers.setdefault(conversation_id, set()).add(queue)
         return queue
 
-    def unsubscribe(self, conversation_id: int, queue: asyncio.Queue[Publication]) -> None:
+    def unsubscribe(self, conversation_id: int, queue: asyncio.Queue[Item]) -> None:
         subscribers = self._subscribers.get(conversation_id)
         if subscribers is not None:
             subscribers.discard(queue)
@@ -51,9 +67,17 @@ class Hub:
     def streams_of(self, conversation_id: int) -> int:
         return len(self._subscribers.get(conversation_id, ()))
 
-    def publish(self, conversation_id: int, publication: Publication) -> None:
+    def publish(self, conversation_id: int, item: Item) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
-            queue.put_nowait(publication)
+            queue.put_nowait(item)
+
+    def set_live(self, live: bool) -> None:
+        """Switch between hearing announcements and polling; every stream reads the database
+        once, for what was stored while nobody listened."""
+        self.live = live
+        for queues in self._subscribers.values():
+            for queue in queues:
+                queue.put_nowait(Stored(last_id=2**63 - 1))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from core import live  # noqa: F401  (every process that writes announces new messages)
 from core.settings import get_settings
 
 

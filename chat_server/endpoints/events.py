@@ -15,11 +15,12 @@ from starlette.types import Message, Receive, Scope, Send
 
 from chat_server.context import ChatContext, context, owned_conversation, visitor_of
 from chat_server.errors import ApiError
-from chat_server.streams import ResumePoint, message_frames, parse_event_id
+from chat_server.streams import Publication, ResumePoint, message_frames, parse_event_id
 from core.crud import messages as msg_crud
 from core.models import Conversation, MessagePublic
 
 PING_SECONDS = 15.0
+RESYNC_SECONDS = 30.0  # a stream's own read while announcements are heard
 SEND_TIMEOUT_SECONDS = 30.0
 RETRY_MS = 2000
 PAGE = 200  # messages read at a time
@@ -79,16 +80,19 @@ async def _frames(
                     yield "".join(f for m in rows for f in message_frames(m)).encode()
                     cursor = rows[-1].id
                 read_database = len(rows) == PAGE
+            # Messages stored by another process (an agent in the admin) are announced to
+            # this process's subscriber; without one (SQLite without Redis) they arrive by
+            # polling, and with one the stream still reads now and then, in case one was lost.
+            wait = RESYNC_SECONDS if chat.hub.live else chat.settings.STREAM_POLL_SECONDS
             try:
-                publication = await asyncio.wait_for(queue.get(), chat.settings.STREAM_POLL_SECONDS)
+                item = await asyncio.wait_for(queue.get(), wait)
             except TimeoutError:
-                # Messages stored by another process (an agent in the admin) arrive by polling.
                 read_database = True
                 continue
-            if publication.after_id == cursor:
-                yield "".join(f for m in publication.messages for f in message_frames(m)).encode()
-                cursor = publication.last_id
-            elif publication.last_id > cursor:
+            if isinstance(item, Publication) and item.after_id == cursor:
+                yield "".join(f for m in item.messages for f in message_frames(m)).encode()
+                cursor = item.last_id
+            elif item.last_id > cursor:
                 read_database = True  # something came between: take it all from the database
     finally:
         chat.hub.open_streams -= 1

@@ -23,6 +23,9 @@ def create_message(
     assert conversation.id is not None
     message = new_message(conversation_id=conversation.id, message_in=message_in)
     session.add(message)
+    # Updating the conversation (flushed before the message, its parent) holds its row until
+    # commit: a second writer to it waits and draws a later id, so streams reading "after the
+    # last id sent" never miss a message committed late (tests/core/crud/test_messages.py).
     touch(session=session, conversation=conversation)
     session.flush()
     return message

@@ -37,8 +37,9 @@ def test_agent_takes_over_and_the_visitor_sees_the_agent_not_the_bot(
     threading.Thread(target=admin, daemon=True).start()
     seen: list[dict[str, object]] = []
     events_url = f"{live_server.url}/api/conversations/{cid}/events?after={answer['id']}"
-    # A generous bound: the stream finds other processes' messages by polling the database every
-    # STREAM_POLL_SECONDS; benchmarks/admin_latency.py measures how soon.
+    # A generous bound: on SQLite the stream finds other processes' messages by polling the
+    # database every STREAM_POLL_SECONDS (test_fanout.py: announced, elsewhere);
+    # benchmarks/admin_latency.py measures how soon.
     with httpx.stream("GET", events_url, headers=headers, timeout=60) as response:
         for event in sse_events(response):
             seen.append(event["data"])  # type: ignore[arg-type]
