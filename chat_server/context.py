@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -43,6 +44,16 @@ def visitor_of(request: Request, *, allow_query: bool = False) -> str:
     if token is None:
         raise ApiError(401, "Visitor token missing: send 'Authorization: Bearer <visitor_token>'")
     return context(request).tokens.read(token)
+
+
+def origin_allowed(request: Request, allowed: list[str]) -> bool:
+    """Whether the page that sent a request may: the sites in CORS_ORIGINS and the chat server's
+    own pages (/demo, /chat). CORS stops a browser only from reading a "simple" request's
+    answer (a beacon, a form), not from sending it, so endpoints they can reach check this."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not from a browser page (a server-side or test client)
+    return origin.rstrip("/") in allowed or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def client_ip(request: Request) -> str:

@@ -24,9 +24,22 @@ class ApiError(Exception):
         self.extra = extra
 
 
+JSON_TYPES = ("application/json",)
+
+
 async def read_json(
-    request: Request, model: type[M], *, max_bytes: int, allow_empty: bool = False
+    request: Request,
+    model: type[M],
+    *,
+    max_bytes: int,
+    allow_empty: bool = False,
+    content_types: tuple[str, ...] = JSON_TYPES,
 ) -> M:
+    """The body as `model`. Only JSON content types: a page on another site can post text/plain
+    (or a form) without asking CORS first, never application/json."""
+    kind = request.headers.get("content-type", JSON_TYPES[0]).split(";")[0].strip().lower()
+    if kind not in content_types:
+        raise ApiError(415, f"Send the body as JSON (Content-Type: {' or '.join(content_types)})")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise ApiError(413, f"Request body is larger than {max_bytes} bytes")

@@ -85,6 +85,7 @@ def _components() -> dict[str, Any]:
             "NotFound": _error("Unknown conversation or message"),
             "TooLarge": _error("Message or body too large"),
             "Invalid": _error("Wrong types or missing fields"),
+            "NotJson": _error("Body sent as something other than application/json"),
             "TooMany": {
                 **_error("Rate limit reached"),
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}},

@@ -7,8 +7,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from chat_server.context import client_ip, context, owned_conversation, visitor_of
-from chat_server.errors import read_json
+from chat_server.context import (
+    client_ip,
+    context,
+    origin_allowed,
+    owned_conversation,
+    visitor_of,
+)
+from chat_server.errors import ApiError, read_json
 from chat_server.schemas import ContactIn, ContactOut
 from core.crud import contacts as contact_crud
 from core.crud import events as event_crud
@@ -52,6 +58,7 @@ async def submit_contact(request: Request) -> JSONResponse:
     responses:
       201: {description: Received, content: {application/json: {schema: {$ref: '#/components/schemas/ContactOut'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
+      415: {$ref: '#/components/responses/NotJson'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
@@ -59,6 +66,8 @@ async def submit_contact(request: Request) -> JSONResponse:
       429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
+    if not origin_allowed(request, chat.settings.CORS_ORIGINS):
+        raise ApiError(403, "This site is not allowed to send the contact form (CORS_ORIGINS)")
     body = await read_json(request, ContactIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     visitor = visitor_of(request) if body.conversation_id is not None else None
     await chat.limiter.check("forms", client_ip(request))

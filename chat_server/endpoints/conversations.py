@@ -78,6 +78,7 @@ async def start_conversation(request: Request) -> JSONResponse:
     responses:
       201: {description: Started, content: {application/json: {schema: {$ref: '#/components/schemas/ConversationOut'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
+      415: {$ref: '#/components/responses/NotJson'}
       422: {$ref: '#/components/responses/Invalid'}
       429: {$ref: '#/components/responses/TooMany'}
     """
@@ -174,6 +175,7 @@ async def patch_conversation(request: Request) -> JSONResponse:
     responses:
       200: {description: Saved, content: {application/json: {schema: {$ref: '#/components/schemas/ConversationPatchOut'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
+      415: {$ref: '#/components/responses/NotJson'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
@@ -207,6 +209,7 @@ async def post_message(request: Request) -> JSONResponse:
     responses:
       201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/TurnOut'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
+      415: {$ref: '#/components/responses/NotJson'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
@@ -234,6 +237,7 @@ async def post_batch(request: Request) -> JSONResponse:
     responses:
       201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/BatchOut'}}}}
       400: {$ref: '#/components/responses/BadRequest'}
+      415: {$ref: '#/components/responses/NotJson'}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}

@@ -71,9 +71,12 @@ async def post_feedback(request: Request) -> JSONResponse:
     responses:
       200: {description: Replaced the message's earlier rating, content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackOut'}}}}
       201: {description: Stored, content: {application/json: {schema: {$ref: '#/components/schemas/FeedbackOut'}}}}
+      400: {$ref: '#/components/responses/BadRequest'}
       401: {$ref: '#/components/responses/Unauthorized'}
       404: {$ref: '#/components/responses/NotFound'}
+      415: {$ref: '#/components/responses/NotJson'}
       422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
     visitor = visitor_of(request)

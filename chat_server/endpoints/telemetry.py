@@ -6,14 +6,13 @@ browser sends with navigator.sendBeacon when the page hides (or a batch fills).
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from chat_server.context import client_ip, context, owned_conversation
+from chat_server.context import client_ip, context, origin_allowed, owned_conversation
 from chat_server.errors import ApiError, read_json
 from chat_server.telemetry_schemas import TelemetryIn, TelemetryOut
 from chat_server.visitor_tokens import bearer_token
@@ -29,15 +28,6 @@ MAX_AGE = timedelta(days=1)
 # sendBeacon from the business's site sends text/plain (application/json would need a CORS
 # preflight a beacon cannot make); both carry the same JSON.
 CONTENT_TYPES = ("application/json", "text/plain")
-
-
-def _origin_allowed(request: Request, allowed: list[str]) -> bool:
-    """A beacon is a "simple" request that CORS does not stop, so the server checks the page's
-    origin itself: the sites in CORS_ORIGINS and the chat server's own pages (/demo, /chat)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not from a browser page (a server-side or test client)
-    return origin.rstrip("/") in allowed or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def _age(sent_at: float | None, at: float | None) -> timedelta:
@@ -121,13 +111,12 @@ async def post_events(request: Request) -> JSONResponse:
       429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
-    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if kind not in CONTENT_TYPES:
-        raise ApiError(415, "Send the events as JSON (application/json or text/plain)")
-    if not _origin_allowed(request, chat.settings.CORS_ORIGINS):
+    if not origin_allowed(request, chat.settings.CORS_ORIGINS):
         raise ApiError(403, "This site is not allowed to send events (CORS_ORIGINS)")
     await chat.limiter.check("telemetry", client_ip(request))
-    body = await read_json(request, TelemetryIn, max_bytes=chat.settings.MAX_BODY_BYTES)
+    body = await read_json(
+        request, TelemetryIn, max_bytes=chat.settings.MAX_BODY_BYTES, content_types=CONTENT_TYPES
+    )
     token = bearer_token(request, allow_query=True)
     visitor = None
     if body.conversation_id is not None and token is not None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from core.models import ContactRequest
 from tests.chat_server.test_events import send_later, sse_events, start
 from tests.conftest import LiveServer, Visit
 
@@ -95,3 +98,42 @@ def test_a_nul_byte_in_a_conversation_id_is_not_found(visit: Visit) -> None:
         f"/api/conversations/{visit.cid}%00/messages", headers=visit.headers
     )
     assert response.status_code == 404
+
+
+def test_a_message_posted_as_text_plain_by_another_site_is_refused(visit: Visit) -> None:
+    """A page on any site can post text/plain (or a form) without asking CORS first: only
+    JSON is read, which a browser sends cross-site only to the sites in CORS_ORIGINS."""
+    for kind in ("text/plain;charset=UTF-8", "application/x-www-form-urlencoded"):
+        response = visit.client.post(
+            f"/api/conversations/{visit.cid}/messages",
+            content='{"text": "sent by another site"}',
+            headers={**visit.headers, "Content-Type": kind},
+        )
+        assert response.status_code == 415
+        assert "application/json" in response.json()["error"]
+    assert visit.history() == []
+
+
+def test_the_contact_form_refuses_pages_of_sites_not_allowed(
+    client: TestClient, engine: Engine
+) -> None:
+    def stored() -> int:
+        with Session(engine) as session:
+            return len(session.exec(select(ContactRequest.id)).all())
+
+    form = {"name": "Mallory", "email": "m@example.org", "message": "posted from elsewhere"}
+    before = stored()
+    as_text = client.post(
+        "/api/contact",
+        content=httpx.Request("POST", "/", json=form).content,
+        headers={"Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 415
+    elsewhere = client.post("/api/contact", json=form, headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403
+    assert "CORS_ORIGINS" in elsewhere.json()["error"]
+    assert stored() == before
+    # The business's own site (in CORS_ORIGINS) may.
+    own = client.post("/api/contact", json=form, headers={"Origin": "http://localhost:8080"})
+    assert own.status_code == 201
+    assert stored() == before + 1
