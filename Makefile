@@ -9,7 +9,7 @@ BUN := tools/node_modules/.bin/bun
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-test browser migrate seed owner run test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test browser nginx migrate seed owner run test test-sqlite test-postgres lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,15 @@ $(BUN): tools/package.json tools/package-lock.json
 
 install: $(STAMP) $(BUN)
 
-install-test: $(TEST_STAMP) $(BUN) browser
+install-test: $(TEST_STAMP) $(BUN) browser nginx
 
 # Debian's Chromium drives the end-to-end tests (Playwright cannot download browsers here).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's nginx runs deploy/nginx.conf in front of a chat server in tests/deploy.
+nginx:
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
 migrate: install
 	$(PY) -m core.manage migrate

@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from chat_server import fanout
 from chat_server.batcher import MicroBatcher
@@ -159,7 +160,11 @@ def create_app(settings: Settings) -> Starlette:
         Route(pwa.WORKER, pwa.service_worker, methods=["GET"], include_in_schema=False),
         Mount("/widget", WidgetFiles(directory=ROOT / "widget"), name="widget"),
     ]
+    # Behind a reverse proxy the visitor's address is in X-Forwarded-For, believed only from
+    # TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers: by default it believes loopback).
+    proxies = [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.TRUSTED_PROXIES)]
     middleware = [
+        *(proxies if settings.TRUSTED_PROXIES else []),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ORIGINS,

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
 
     CHAT_HOST: str = "127.0.0.1"
     CHAT_PORT: int = 8080
+    # Chat-server processes `make run` starts on CHAT_PORT (uvicorn workers). Each has its own
+    # encoder; with more than one, set REDIS_URL (or use PostgreSQL) so that their streams hear
+    # each other's messages at once and rate limits are counted once (SQLite alone polls).
+    WORKERS: int = Field(default=1, ge=1)
     # The chat server's address as browsers use it (the admin frames its widget preview from
     # there); empty means http://CHAT_HOST:CHAT_PORT.
     CHAT_PUBLIC_URL: str = ""
@@ -52,6 +56,9 @@ class Settings(BaseSettings):
         "http://localhost:8080",
     ]
     RATE_LIMIT: str = "60/minute"
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the visitor; from
+    # anyone else the header is ignored, so a visitor cannot pick the address limits count.
+    TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
     MAX_MESSAGE_CHARS: int = 2000
     MAX_BODY_BYTES: int = 65536
     MAX_BATCH_MESSAGES: int = 20
@@ -115,6 +122,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip() for p in value.split(",") if p.strip()]
         return value
 
     @field_validator("LINK_BLOCKLIST", mode="before")

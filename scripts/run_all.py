@@ -46,6 +46,10 @@ def main() -> int:
             "--port",
             str(settings.CHAT_PORT),
             "--no-access-log",
+            "--workers",
+            str(settings.WORKERS),
+            # X-Forwarded-For is read by the app, from TRUSTED_PROXIES only.
+            "--no-proxy-headers",
             # Open event streams never end by themselves; give them 2 s at shutdown.
             "--timeout-graceful-shutdown",
             "2",
@@ -105,6 +109,7 @@ def main() -> int:
             f"  help centre (the published FAQs)   {base}/help\n"
             f"  chat API (OpenAPI document)        {base}/api/openapi.json\n"
             f"  admin (inbox, knowledge base)      {admin_url}/\n"
+            f"  chat-server processes              {settings.WORKERS}\n"
             f"  jobs runner (alerts: {alerts})\n"
             "Press Ctrl-C to stop.\n",
             flush=True,

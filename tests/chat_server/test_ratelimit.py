@@ -85,3 +85,26 @@ async def test_limits_are_shared_through_redis() -> None:
 def test_bad_rule_is_refused() -> None:
     with pytest.raises(ValueError, match="60/minute"):
         RateLimiter("sixty per minute")
+
+
+def _messages_from(client: TestClient, visit: Visit, addresses: list[str]) -> list[int]:
+    return [
+        client.post(
+            f"/api/conversations/{visit.cid}/messages",
+            json={"text": f"question {n}"},
+            headers={**visit.headers, "X-Forwarded-For": address},
+        ).status_code
+        for n, address in enumerate(addresses)
+    ]
+
+
+def test_a_visitor_cannot_dodge_the_limit_with_a_forwarded_address(
+    engine: object, settings: Settings
+) -> None:
+    spoofed = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+    with TestClient(make_app(settings, RATE_LIMIT="2/minute")) as client:
+        assert _messages_from(client, Visit(client), spoofed) == [201, 201, 429]
+    # Behind a trusted proxy (the test client here), each forwarded visitor has their own count.
+    trusting = make_app(settings, RATE_LIMIT="2/minute", TRUSTED_PROXIES=["testclient"])
+    with TestClient(trusting) as client:
+        assert _messages_from(client, Visit(client), spoofed) == [201, 201, 201]
