@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 M = TypeVar("M", bound=BaseModel)
+RETRY_AFTER_SECONDS = 5  # when the database is away (restarting, failing over)
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -80,3 +84,14 @@ async def api_error(_request: Request, exc: Exception) -> JSONResponse:
 async def http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (restarting, failing over) or is busy: nothing was
+    stored, so the client retries (the widget resends with the same client_id)."""
+    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    return JSONResponse(
+        {"error": "The service is briefly unavailable, please try again in a few seconds"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )

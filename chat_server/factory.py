@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -31,7 +32,7 @@ from chat_server.endpoints import (
     site,
     telemetry,
 )
-from chat_server.errors import ApiError, api_error, http_error
+from chat_server.errors import ApiError, api_error, database_unavailable, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
 from chat_server.streams import Hub
@@ -115,7 +116,14 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
         turns.writer.start()
         refresher = asyncio.create_task(keep_fresh(bot.knowledge, settings.FAQ_REFRESH_SECONDS))
         heard = fanout.source(settings.DATABASE_URL, settings.REDIS_URL)
-        listener = None if heard is None else asyncio.create_task(fanout.listen(hub, heard))
+        listeners = (
+            []
+            if heard is None
+            else [
+                asyncio.create_task(fanout.listen(hub, heard)),
+                asyncio.create_task(fanout.resync(hub, engine)),
+            ]
+        )
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
         secret = load_secret(settings)
         app.state.chat = ChatContext(
@@ -133,8 +141,8 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
             yield
         finally:
             refresher.cancel()
-            if listener is not None:
-                listener.cancel()
+            for task in listeners:
+                task.cancel()
             await analyzer.stop()
             await turns.writer.stop()
             await limiter.close()
@@ -179,7 +187,12 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         middleware=middleware,
         lifespan=_lifespan(settings, engine),
-        exception_handlers={ApiError: api_error, HTTPException: http_error},
+        exception_handlers={
+            ApiError: api_error,
+            HTTPException: http_error,
+            OperationalError: database_unavailable,
+            InterfaceError: database_unavailable,
+        },
     )
     app.state.openapi = build_openapi(API_ROUTES, VERSION)
     return app

@@ -3,7 +3,11 @@
 
 Redis pub/sub when `REDIS_URL` is set, else PostgreSQL LISTEN when the database is PostgreSQL;
 on SQLite without Redis there is nothing to hear and streams poll. When the connection drops,
-streams poll until it is back (with a growing pause between attempts, at most a minute)."""
+streams poll until it is back (with a growing pause between attempts, at most a minute).
+
+While announcements are heard, one read every RESYNC_SECONDS finds the newest message of every
+conversation with a stream open here: an announcement lost on the way (a publish Redis did not
+take) delays a message by at most that long, at the cost of one query per process."""
 
 from __future__ import annotations
 
@@ -15,14 +19,19 @@ from typing import Any
 
 import psycopg
 import redis.asyncio
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from chat_server.streams import Hub, Stored
 from core import live
+from core.crud import messages as msg_crud
 from core.db import normalize_url
 
 log = logging.getLogger(__name__)
 
 MAX_PAUSE_SECONDS = 60.0
+RESYNC_SECONDS = 30.0
+CHUNK = 1000  # conversations per query
 Source = Callable[[], contextlib.AbstractAsyncContextManager[AsyncIterator[str | bytes]]]
 
 
@@ -97,3 +106,29 @@ async def listen(hub: Hub, heard: Source) -> None:
                 hub.set_live(False)
         await asyncio.sleep(pause)
         pause = min(pause * 2, MAX_PAUSE_SECONDS)
+
+
+def _newest(engine: Engine, conversation_ids: list[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    with Session(engine) as session:
+        for start in range(0, len(conversation_ids), CHUNK):
+            chunk = conversation_ids[start : start + CHUNK]
+            found.update(msg_crud.last_ids(session=session, conversation_ids=chunk))
+    return found
+
+
+async def resync(hub: Hub, engine: Engine) -> None:
+    """Every RESYNC_SECONDS while announcements are heard: wake the streams behind their
+    conversation's newest message."""
+    while True:
+        await asyncio.sleep(RESYNC_SECONDS)
+        conversations = hub.conversations()
+        if not hub.live or not conversations:
+            continue
+        try:
+            newest = await asyncio.to_thread(_newest, engine, conversations)
+        except Exception as error:  # the database is away: the listener notices too
+            log.warning("could not resync open streams (%s)", error)
+            continue
+        for cid, last in newest.items():
+            hub.publish(cid, Stored(last_id=last))

@@ -64,6 +64,10 @@ class Hub:
             if not subscribers:
                 del self._subscribers[conversation_id]
 
+    def conversations(self) -> list[int]:
+        """Conversations with a stream open here."""
+        return list(self._subscribers)
+
     def streams_of(self, conversation_id: int) -> int:
         return len(self._subscribers.get(conversation_id, ()))
 

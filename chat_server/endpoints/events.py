@@ -20,7 +20,6 @@ from core.crud import messages as msg_crud
 from core.models import Conversation, MessagePublic
 
 PING_SECONDS = 15.0
-RESYNC_SECONDS = 30.0  # a stream's own read while announcements are heard
 SEND_TIMEOUT_SECONDS = 30.0
 RETRY_MS = 2000
 PAGE = 200  # messages read at a time
@@ -81,9 +80,9 @@ async def _frames(
                     cursor = rows[-1].id
                 read_database = len(rows) == PAGE
             # Messages stored by another process (an agent in the admin) are announced to
-            # this process's subscriber; without one (SQLite without Redis) they arrive by
-            # polling, and with one the stream still reads now and then, in case one was lost.
-            wait = RESYNC_SECONDS if chat.hub.live else chat.settings.STREAM_POLL_SECONDS
+            # this process's subscriber (chat_server.fanout), which wakes the stream; without
+            # one (SQLite without Redis) they arrive by polling.
+            wait = None if chat.hub.live else chat.settings.STREAM_POLL_SECONDS
             try:
                 item = await asyncio.wait_for(queue.get(), wait)
             except TimeoutError:

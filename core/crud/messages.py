@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.crud.conversations import touch
@@ -62,3 +63,14 @@ def last_message_id(*, session: Session, conversation: Conversation) -> int:
         .limit(1)
     ).first()
     return last or 0
+
+
+def last_ids(*, session: Session, conversation_ids: Collection[int]) -> dict[int, int]:
+    """Each conversation's newest message id (conversations without messages left out)."""
+    return dict(
+        session.exec(  # type: ignore[arg-type]
+            select(Message.conversation_id, func.max(Message.id))
+            .where(col(Message.conversation_id).in_(list(conversation_ids)))
+            .group_by(col(Message.conversation_id))
+        ).all()
+    )

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.crud import events as event_crud
-from core.crud.messages import new_message, reply_to
+from core.crud.messages import last_ids, new_message, reply_to
 from core.integrations import alerts
 from core.models import (
     Conversation,
@@ -98,16 +97,6 @@ def _live_faqs(session: Session, turns: Sequence[TurnIn]) -> set[int | None]:
     return set(session.exec(select(FaqEntry.id).where(col(FaqEntry.id).in_(wanted))).all())
 
 
-def _last_ids(session: Session, ids: set[int]) -> dict[int, int]:
-    return dict(
-        session.exec(  # type: ignore[arg-type]
-            select(Message.conversation_id, func.max(Message.id))
-            .where(col(Message.conversation_id).in_(ids))
-            .group_by(col(Message.conversation_id))
-        ).all()
-    )
-
-
 def _update_conversation(conversation: Conversation, turn: TurnIn) -> bool:
     """Returns whether the turn made the conversation urgent."""
     was_urgent = conversation.urgency == "high"
@@ -169,7 +158,9 @@ def store_turns(
     stored is not stored again: its turn is the one stored the first time."""
     stored = _already_stored(session, turns)
     live = _live_faqs(session, turns)
-    result = StoredTurns([], before=_last_ids(session, {t.conversation_id for t in turns}))
+    result = StoredTurns(
+        [], before=last_ids(session=session, conversation_ids={t.conversation_id for t in turns})
+    )
     fresh: list[tuple[int, Message, Message | None]] = []  # (turn index, question, answer)
     claimed: set[tuple[int, str]] = set()
     urgent: set[int] = set()  # turns that made their conversation urgent

@@ -4,6 +4,7 @@ servers here poll once an hour."""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from chat_server.streams import Hub
 from core import live
 from core.crud import handover
+from core.crud import messages as msg_crud
 from core.db import session_scope
 from core.settings import Settings
 from tests.chat_server.test_events import send_later, sse_events, start
@@ -24,7 +26,7 @@ from tests.conftest import LiveServer, make_app
 pytestmark = pytest.mark.slow
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-BOUND_SECONDS = 20.0  # generous, and below the streams' own read every 30 s
+BOUND_SECONDS = 20.0  # generous, and below the resync every fanout.RESYNC_SECONDS (30 s)
 
 
 def test_an_announcement_carries_ids_only_and_junk_is_ignored() -> None:
@@ -99,3 +101,31 @@ def test_an_agent_reply_written_elsewhere_reaches_the_open_stream_at_once(
         handover.agent_reply(session=session, public_id=cid, agent_name="Ada", text="Ada here.")
 
     assert _next_message(found, "agent")["text"] == "Ada here."
+
+
+async def test_a_lost_announcement_is_made_up_by_the_resync(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis may drop a publish: once every RESYNC_SECONDS the process reads the newest message
+    of every conversation with a stream open here, and wakes the streams behind it."""
+    from chat_server import fanout
+    from chat_server.streams import Stored
+    from tests.factories import make_conversation
+
+    with session_scope(engine) as session:
+        conversation = make_conversation(session, ("visitor", "hello"), ("agent", "hi there"))
+        cid = conversation.id
+    assert cid is not None
+    monkeypatch.setattr(fanout, "RESYNC_SECONDS", 0.05)
+    hub = Hub()
+    queue = hub.subscribe(cid)
+    hub.set_live(True)
+    queue.get_nowait()  # going live wakes every stream once
+    task = asyncio.create_task(fanout.resync(hub, engine))
+    try:
+        item = await asyncio.wait_for(queue.get(), BOUND_SECONDS)
+    finally:
+        task.cancel()
+    with session_scope(engine) as session:
+        newest = msg_crud.last_ids(session=session, conversation_ids=[cid])[cid]
+    assert item == Stored(last_id=newest)
