@@ -1,8 +1,18 @@
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import datetime
 
-from core.models import Conversation, LanguageSource, Visitor
+from sqlalchemy import Exists, delete, exists
+from sqlmodel import Session, col, select
+
+from core.models import (
+    AnalyticsEvent,
+    ContactRequest,
+    Conversation,
+    LanguageSource,
+    Message,
+    Visitor,
+)
 from core.models._types import utcnow
 
 
@@ -46,3 +56,36 @@ def get_conversation(*, session: Session, public_id: str) -> Conversation | None
 def touch(*, session: Session, conversation: Conversation) -> None:
     conversation.last_message_at = utcnow()
     session.add(conversation)
+
+
+def has_messages() -> Exists:
+    """A condition on Conversation: something was written in it (the widget starts one just
+    before the visitor's first message, so one without is a failed send or a probe)."""
+    return exists(select(Message.id).where(col(Message.conversation_id) == Conversation.id))
+
+
+def purge_empty(*, session: Session, before: datetime) -> int:
+    """Delete conversations started before `before` that nobody wrote in (nor left the
+    contact form from), their events, and visitors left with no conversation. Returns how
+    many conversations went."""
+    linked = exists(
+        select(ContactRequest.id).where(col(ContactRequest.conversation_id) == Conversation.id)
+    )
+    empty = session.exec(
+        select(Conversation.id, Conversation.visitor_id).where(
+            col(Conversation.created_at) < before,
+            ~has_messages(),
+            ~linked,
+        )
+    ).all()
+    if not empty:
+        return 0
+    ids = [cid for cid, _ in empty]
+    visitors = {vid for _, vid in empty}
+    session.exec(delete(AnalyticsEvent).where(col(AnalyticsEvent.conversation_id).in_(ids)))  # type: ignore[call-overload]
+    session.exec(delete(Conversation).where(col(Conversation.id).in_(ids)))  # type: ignore[call-overload]
+    still_used = select(Conversation.id).where(col(Conversation.visitor_id) == Visitor.id)
+    session.exec(
+        delete(Visitor).where(col(Visitor.id).in_(visitors), ~exists(still_used))  # type: ignore[call-overload]
+    )
+    return len(ids)

@@ -178,10 +178,14 @@ def list_conversations(
     None/""/"all". A search matches case-insensitively on the visitor's label and e-mail, the
     conversation id and the text of its messages; as text is stored encrypted it is decrypted
     in Python, so a search reads only the newest SEARCH_WINDOW (500) conversations."""
-    query = select(Conversation).order_by(
-        case((col(Conversation.urgency) == "high", 0), else_=1),
-        col(Conversation.last_message_at).desc(),
-        col(Conversation.id).desc(),
+    query = (
+        select(Conversation)
+        .where(conv_crud.has_messages())
+        .order_by(
+            case((col(Conversation.urgency) == "high", 0), else_=1),
+            col(Conversation.last_message_at).desc(),
+            col(Conversation.id).desc(),
+        )
     )
     if status == OPEN:
         query = query.where(col(Conversation.status) != ConversationStatus.CLOSED)

@@ -21,6 +21,7 @@ OUTBOX_JOB = "outbox"
 PURGE_JOB = "outbox-purge"
 PURGE_HOURS = 6
 STATISTICS_JOB = "statistics"
+EMPTY_JOB = "empty-conversations"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -61,6 +62,14 @@ def build_scheduler(
         "interval",
         days=1,
         id=STATISTICS_JOB,
+        kwargs={"engine": engine},
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        tasks.purge_empty_conversations,
+        "interval",
+        hours=1,
+        id=EMPTY_JOB,
         kwargs={"engine": engine},
         next_run_time=datetime.now(UTC),
     )

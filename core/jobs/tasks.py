@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from core.db import get_engine, refresh_statistics
+from core.crud import conversations as conv_crud
+from core.db import get_engine, refresh_statistics, session_scope
 from core.integrations import delivery
 from core.integrations.channels import DELIVERERS
+from core.models._types import utcnow
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+EMPTY_KEPT = timedelta(days=1)
 
 
 def drain_outbox(
@@ -49,3 +53,10 @@ def purge_outbox(*, engine: Engine | None = None, settings: Settings | None = No
 def refresh_planner_statistics(*, engine: Engine | None = None) -> None:
     """Daily: SQLite's planner statistics, as the tables grow (`core.db.refresh_statistics`)."""
     refresh_statistics(engine or get_engine())
+
+
+def purge_empty_conversations(*, engine: Engine | None = None) -> int:
+    """Hourly: conversations nobody wrote in for a day (a failed first send, a probe) go, with
+    their events and visitors left with nothing."""
+    with session_scope(engine or get_engine()) as session:
+        return conv_crud.purge_empty(session=session, before=utcnow() - EMPTY_KEPT)

@@ -210,11 +210,13 @@ def test_rows_name_the_visitor_preview_and_count(engine: Engine) -> None:
     assert row.preview.startswith("Bot: We service every brand")
     assert len(row.preview) <= inbox.PREVIEW_CHARS and row.preview.endswith("…")
     with session_scope(engine) as session:
-        anonymous = make_conversation(session).public_id
+        anonymous = make_conversation(session, ("bot", "Hello!")).public_id
+        empty = make_conversation(session).public_id  # a failed first send: nothing to read
     with session_scope(engine) as session:
         [row] = inbox.list_conversations(session=session, search=anonymous, now=utcnow())
-    assert row.visitor_label.startswith("Visitor ") and row.message_count == 0
-    assert row.preview == "" and row.waiting_seconds is None
+        assert inbox.list_conversations(session=session, search=empty, now=utcnow()) == []
+    assert row.visitor_label.startswith("Visitor ") and row.message_count == 1
+    assert row.preview == "Bot: Hello!" and row.waiting_seconds is None
 
 
 def test_waiting_seconds_count_from_the_visitors_unanswered_message(engine: Engine) -> None:

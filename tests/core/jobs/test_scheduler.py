@@ -9,7 +9,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from core.jobs import tasks
-from core.jobs.scheduler import OUTBOX_JOB, PURGE_JOB, STATISTICS_JOB, build_scheduler
+from core.jobs.scheduler import (
+    EMPTY_JOB,
+    OUTBOX_JOB,
+    PURGE_JOB,
+    STATISTICS_JOB,
+    build_scheduler,
+)
 from core.settings import Settings
 
 
@@ -31,5 +37,8 @@ def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
         statistics = scheduler.get_job(STATISTICS_JOB)
         assert statistics.func is tasks.refresh_planner_statistics
         assert statistics.trigger.interval.total_seconds() == 86400
+        empty = scheduler.get_job(EMPTY_JOB)
+        assert empty.func is tasks.purge_empty_conversations
+        assert empty.trigger.interval.total_seconds() == 3600
     finally:
         scheduler.shutdown(wait=False)
