@@ -1,7 +1,12 @@
-"""Per-IP limits with the `limits` library: in memory by default, Redis when REDIS_URL is set."""
+"""Per-IP limits with the `limits` library: in memory by default, Redis when REDIS_URL is set.
+
+When Redis is unreachable the limits are counted in this process's memory (each process
+allows the full rate meanwhile) and Redis is tried again after RETRY_SECONDS: an outage of
+Redis never fails a visitor's request."""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from typing import Any
@@ -9,9 +14,13 @@ from typing import Any
 import redis.asyncio
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from chat_server.errors import ApiError
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 5.0  # after Redis failed, count locally this long before trying it again
 
 
 def storage_uri(redis_url: str | None) -> str:
@@ -38,15 +47,33 @@ class RateLimiter:
         # floors a weighted estimate of the previous window, so just after a window boundary it
         # let a visitor (and a test) send more than the limit.
         self.limiter = MovingWindowRateLimiter(self.storage)
+        self.local = MovingWindowRateLimiter(storage_from_string("async+memory://"))
+        self.shared_again_at = 0.0  # while in the future, Redis is left alone
+
+    async def _hit(self, scope: str, client: str, cost: int) -> tuple[bool, float]:
+        """(allowed, when the window resets), counted in Redis when it answers."""
+        if self._pool is not None and time.monotonic() >= self.shared_again_at:
+            try:
+                if await self.limiter.hit(self.item, scope, client, cost=cost):
+                    return True, 0.0
+                stats = await self.limiter.get_window_stats(self.item, scope, client)
+                return False, stats.reset_time
+            except (redis.RedisError, StorageError, OSError) as error:
+                log.warning("rate limits counted per process: Redis unreachable (%s)", error)
+                self.shared_again_at = time.monotonic() + RETRY_SECONDS
+        limiter = self.limiter if self._pool is None else self.local
+        if await limiter.hit(self.item, scope, client, cost=cost):
+            return True, 0.0
+        return False, (await limiter.get_window_stats(self.item, scope, client)).reset_time
 
     async def check(self, scope: str, client: str, cost: int = 1) -> None:
         """Count `cost` hits for this client, or refuse with 429 and the seconds to wait."""
         if cost > self.item.amount:
             raise ApiError(413, f"At most {self.item.amount} messages fit in one request")
-        if await self.limiter.hit(self.item, scope, client, cost=cost):
+        allowed, reset_time = await self._hit(scope, client, cost)
+        if allowed:
             return
-        stats = await self.limiter.get_window_stats(self.item, scope, client)
-        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        wait = max(1, math.ceil(reset_time - time.time()))
         raise ApiError(
             429,
             f"Too many messages, please wait {wait} seconds",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 import uuid
 
 import pytest
 import redis
 from starlette.testclient import TestClient
 
+from chat_server import ratelimit
 from chat_server.errors import ApiError
 from chat_server.ratelimit import RateLimiter
 from core.settings import Settings
-from tests.conftest import Visit, make_app
+from tests.conftest import Visit, free_port, make_app
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +111,66 @@ def test_a_visitor_cannot_dodge_the_limit_with_a_forwarded_address(
     trusting = make_app(settings, RATE_LIMIT="2/minute", TRUSTED_PROXIES=["testclient"])
     with TestClient(trusting) as client:
         assert _messages_from(client, Visit(client), spoofed) == [201, 201, 201]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, without persistence."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        assert self.proc is not None
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+async def test_a_redis_restart_degrades_to_per_process_limits_and_recovers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ratelimit, "RETRY_SECONDS", 0.0)  # try Redis again at every request
+    server = PrivateRedis()
+    server.start()
+    first = RateLimiter("2/minute", server.url)
+    second = RateLimiter("2/minute", server.url)  # another chat-server process
+    try:
+        await first.check("messages", "a")
+        server.stop()
+        # Redis is gone: each process counts on its own, and nobody gets an error meanwhile.
+        await first.check("messages", "b")
+        await first.check("messages", "b")
+        with pytest.raises(ApiError) as refused:
+            await first.check("messages", "b")
+        assert refused.value.status == 429
+        await second.check("messages", "b")  # its own count: the limit is per process now
+
+        server.start()  # back, empty: the processes share one count again
+        await first.check("messages", "c")
+        await second.check("messages", "c")
+        with pytest.raises(ApiError) as shared:
+            await first.check("messages", "c")
+        assert shared.value.status == 429
+    finally:
+        await first.close()
+        await second.close()
+        if server.proc is not None and server.proc.poll() is None:
+            server.stop()

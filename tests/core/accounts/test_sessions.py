@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -310,3 +311,20 @@ def test_login_counts_are_shared_through_redis() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_sign_in_limits_still_count_while_redis_is_unreachable() -> None:
+    """Redis down must neither lock owners out (an error at every sign-in) nor let guesses
+    through uncounted: the process counts on its own meanwhile."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        nowhere = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    limiter = LoginLimiter("2/minute", nowhere)
+    email, ip = f"{uuid.uuid4().hex}@example.com", fresh_ip()
+    try:
+        assert limiter.hit(email=email, client_ip=ip) is None
+        assert limiter.hit(email=email, client_ip=ip) is None
+        wait = limiter.hit(email=email, client_ip=ip)
+        assert wait is not None and 1 <= wait <= 60
+    finally:
+        limiter.close()
