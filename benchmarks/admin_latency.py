@@ -254,6 +254,7 @@ def main() -> None:
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": args.database_url or f"sqlite:///{data_dir}/bench.db",
         "RATE_LIMIT": "100000/minute",
+        "READ_RATE_LIMIT": "100000/minute",
         "LOGIN_RATE_LIMIT": "1000/minute",
     }
     prepare(env)

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from chat_server.batcher import MicroBatcher
 from chat_server.errors import ApiError
 from chat_server.ratelimit import RateLimiter
+from chat_server.stream_caps import StreamCaps
 from chat_server.streams import Hub
 from chat_server.turns import Turns
 from chat_server.visitor_tokens import VisitorTokens, bearer_token
@@ -29,7 +30,9 @@ class ChatContext:
     bot: Bot
     analyzer: MicroBatcher[str, Analysis]  # the bot's knowledge.analyze_batch, micro-batched
     hub: Hub
-    limiter: RateLimiter
+    limiter: RateLimiter  # messages, conversations and forms, per address
+    reads: RateLimiter  # history, suggestions, language choices and stream opens, per address
+    stream_caps: StreamCaps
     tokens: VisitorTokens
     turns: Turns
 

@@ -35,6 +35,7 @@ from chat_server.endpoints import (
 from chat_server.errors import ApiError, api_error, database_unavailable, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
+from chat_server.stream_caps import StreamCaps
 from chat_server.streams import Hub
 from chat_server.turns import Turns
 from chat_server.visitor_tokens import VisitorTokens
@@ -114,17 +115,17 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
         )
         analyzer.start()
         turns.writer.start()
-        refresher = asyncio.create_task(keep_fresh(bot.knowledge, settings.FAQ_REFRESH_SECONDS))
-        heard = fanout.source(settings.DATABASE_URL, settings.REDIS_URL)
-        listeners = (
-            []
-            if heard is None
-            else [
-                asyncio.create_task(fanout.listen(hub, heard)),
-                asyncio.create_task(fanout.resync(hub, engine)),
-            ]
-        )
         limiter = RateLimiter(settings.RATE_LIMIT, settings.REDIS_URL)
+        reads = RateLimiter(settings.READ_RATE_LIMIT, settings.REDIS_URL, counts="requests")
+        stream_caps = StreamCaps(settings.REDIS_URL)
+        background = [
+            asyncio.create_task(keep_fresh(bot.knowledge, settings.FAQ_REFRESH_SECONDS)),
+            asyncio.create_task(stream_caps.keep_fresh()),
+        ]
+        heard = fanout.source(settings.DATABASE_URL, settings.REDIS_URL)
+        if heard is not None:
+            background.append(asyncio.create_task(fanout.listen(hub, heard)))
+            background.append(asyncio.create_task(fanout.resync(hub, engine)))
         secret = load_secret(settings)
         app.state.chat = ChatContext(
             settings=settings,
@@ -133,6 +134,8 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
             analyzer=analyzer,
             hub=hub,
             limiter=limiter,
+            reads=reads,
+            stream_caps=stream_caps,
             tokens=VisitorTokens(secret, settings.VISITOR_TOKEN_MAX_AGE_DAYS * 86400),
             turns=turns,
         )
@@ -140,12 +143,13 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
         try:
             yield
         finally:
-            refresher.cancel()
-            for task in listeners:
+            for task in background:
                 task.cancel()
             await analyzer.stop()
             await turns.writer.stop()
             await limiter.close()
+            await reads.close()
+            await stream_caps.close_all()
             await asyncio.to_thread(encoder.close)
             engine.dispose()
 

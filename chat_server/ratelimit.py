@@ -31,11 +31,14 @@ def storage_uri(redis_url: str | None) -> str:
 
 
 class RateLimiter:
-    def __init__(self, rule: str, redis_url: str | None = None) -> None:
+    def __init__(
+        self, rule: str, redis_url: str | None = None, *, counts: str = "messages"
+    ) -> None:
         try:
             self.item: RateLimitItem = parse(rule)
         except ValueError as exc:
-            raise ValueError(f"RATE_LIMIT {rule!r} is not a rate such as '60/minute'") from exc
+            raise ValueError(f"{rule!r} is not a rate such as '60/minute'") from exc
+        self.counts = counts  # what the refusals say is counted
         self._pool = None
         options: dict[str, Any] = {}
         if redis_url:
@@ -69,14 +72,14 @@ class RateLimiter:
     async def check(self, scope: str, client: str, cost: int = 1) -> None:
         """Count `cost` hits for this client, or refuse with 429 and the seconds to wait."""
         if cost > self.item.amount:
-            raise ApiError(413, f"At most {self.item.amount} messages fit in one request")
+            raise ApiError(413, f"At most {self.item.amount} {self.counts} fit in one request")
         allowed, reset_time = await self._hit(scope, client, cost)
         if allowed:
             return
         wait = max(1, math.ceil(reset_time - time.time()))
         raise ApiError(
             429,
-            f"Too many messages, please wait {wait} seconds",
+            f"Too many {self.counts}, please wait {wait} seconds",
             headers={"Retry-After": str(wait)},
             retry_after=wait,
         )

@@ -68,9 +68,6 @@ class Hub:
         """Conversations with a stream open here."""
         return list(self._subscribers)
 
-    def streams_of(self, conversation_id: int) -> int:
-        return len(self._subscribers.get(conversation_id, ()))
-
     def publish(self, conversation_id: int, item: Item) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             queue.put_nowait(item)

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         "http://localhost:8080",
     ]
     RATE_LIMIT: str = "60/minute"
+    # Per visitor address: reads (history, suggestions, language choice, opening a stream) and
+    # event streams open at once, counted across processes through REDIS_URL.
+    READ_RATE_LIMIT: str = "600/minute"
+    MAX_STREAMS_PER_IP: int = Field(default=100, ge=1)
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the visitor; from
     # anyone else the header is ignored, so a visitor cannot pick the address limits count.
     TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
@@ -145,16 +149,16 @@ class Settings(BaseSettings):
             raise ValueError(f"{info.field_name} must lie between 0 and 1")
         return value
 
-    @field_validator("LOGIN_RATE_LIMIT")
+    @field_validator("RATE_LIMIT", "READ_RATE_LIMIT", "LOGIN_RATE_LIMIT")
     @classmethod
-    def _rate_rule(cls, value: str) -> str:
+    def _rate_rule(cls, value: str, info: ValidationInfo) -> str:
         from limits import parse
 
         try:
             parse(value)
         except ValueError as exc:
             raise ValueError(
-                f"LOGIN_RATE_LIMIT {value!r} is not a rate such as '5/minute'"
+                f"{info.field_name} {value!r} is not a rate such as '5/minute'"
             ) from exc
         return value
 

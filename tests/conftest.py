@@ -17,6 +17,7 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="customeragent-test-"))
 os.environ["ENVIRONMENT"] = "test"
 os.environ["DATA_DIR"] = str(_RUN_DIR)
 os.environ.setdefault("RATE_LIMIT", "100000/minute")
+os.environ.setdefault("READ_RATE_LIMIT", "100000/minute")
 # Browser tests sign in many times from 127.0.0.1; tests of the limit pass their own rule.
 os.environ["LOGIN_RATE_LIMIT"] = "1000/minute"
 os.environ["FAQ_REFRESH_SECONDS"] = "0.5"

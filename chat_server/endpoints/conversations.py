@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
@@ -87,16 +88,18 @@ async def start_conversation(request: Request) -> JSONResponse:
         request, ConversationIn, max_bytes=chat.settings.MAX_BODY_BYTES, allow_empty=True
     )
     await chat.limiter.check("conversations", client_ip(request))
-    visitor = None
+    visitor, since = None, None
     token = bearer_token(request)
     if token is not None:
-        try:
-            visitor = chat.tokens.read(token)
-        except ApiError:
-            visitor = None  # an expired or foreign token just means a new visitor
+        with contextlib.suppress(ApiError):  # an expired or foreign token: a new visitor
+            visitor, since = chat.tokens.identity(token)
     visitor_id, cid, greeting = await run_in_threadpool(_start, chat.engine, visitor, body)
+    if visitor_id != visitor:
+        since = None  # a new visitor (the old one may have been erased): a new identity
     out = ConversationOut(
-        conversation_id=cid, visitor_token=chat.tokens.issue(visitor_id), greeting=greeting
+        conversation_id=cid,
+        visitor_token=chat.tokens.issue(visitor_id, since),
+        greeting=greeting,
     )
     return JSONResponse(out.model_dump(), status_code=201)
 
@@ -131,9 +134,11 @@ async def history(request: Request) -> JSONResponse:
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
+      429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
     visitor = visitor_of(request)
+    await chat.reads.check("reads", client_ip(request))
     out = await run_in_threadpool(_history, chat.engine, request.path_params["cid"], visitor)
     return JSONResponse(out.model_dump(mode="json"))
 
@@ -180,9 +185,11 @@ async def patch_conversation(request: Request) -> JSONResponse:
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}
       422: {$ref: '#/components/responses/Invalid'}
+      429: {$ref: '#/components/responses/TooMany'}
     """
     chat = context(request)
     visitor = visitor_of(request)
+    await chat.reads.check("reads", client_ip(request))
     body = await read_json(request, ConversationPatchIn, max_bytes=chat.settings.MAX_BODY_BYTES)
     out = await run_in_threadpool(
         _choose_language, chat.engine, request.path_params["cid"], visitor, body

@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
-from chat_server.context import ChatContext, context, owned_conversation, visitor_of
-from chat_server.errors import ApiError
+from chat_server.context import ChatContext, client_ip, context, owned_conversation, visitor_of
+from chat_server.stream_caps import Cap, StreamCaps
 from chat_server.streams import Publication, ResumePoint, message_frames, parse_event_id
 from core.crud import messages as msg_crud
 from core.models import Conversation, MessagePublic
@@ -23,7 +23,7 @@ PING_SECONDS = 15.0
 SEND_TIMEOUT_SECONDS = 30.0
 RETRY_MS = 2000
 PAGE = 200  # messages read at a time
-MAX_STREAMS = 5  # open streams per conversation (tabs of one visitor)
+MAX_STREAMS = 5  # open streams per conversation (tabs of one visitor), in all processes
 
 
 def _open(
@@ -100,9 +100,28 @@ async def _frames(
 
 class _EventStream(EventSourceResponse):
     """Ends the HTTP response properly when sse-starlette cuts a stream at server shutdown
-    (otherwise uvicorn logs the response as left incomplete)."""
+    (otherwise uvicorn logs the response as left incomplete), and gives back the stream's place
+    under its caps however it ends (even if the client left before the first event)."""
+
+    def __init__(self, frames: AsyncIterator[bytes], caps: StreamCaps, stream_id: str) -> None:
+        # sse-starlette adds keep-alive pings, drops clients that stop reading, and ends open
+        # streams when uvicorn shuts down (a stream never ends by itself).
+        super().__init__(
+            frames,
+            ping=PING_SECONDS,
+            send_timeout=SEND_TIMEOUT_SECONDS,
+            headers={"Cache-Control": "no-cache"},
+        )
+        self.caps = caps
+        self.stream_id = stream_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            await self.caps.close(self.stream_id)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         finished = False
 
         async def tracked(message: Message) -> None:
@@ -138,20 +157,25 @@ async def stream(request: Request) -> EventSourceResponse:
     """
     chat = context(request)
     visitor = visitor_of(request, allow_query=True)
+    await chat.reads.check("reads", client_ip(request))
     resume = parse_event_id(
         request.headers.get("last-event-id") or request.query_params.get("after")
     )
     conversation, last_id, resume = await run_in_threadpool(
         _open, chat.engine, request.path_params["cid"], visitor, resume
     )
-    assert conversation.id is not None
-    if chat.hub.streams_of(conversation.id) >= MAX_STREAMS:
-        raise ApiError(429, f"At most {MAX_STREAMS} open streams per conversation")
-    # sse-starlette adds keep-alive pings, drops clients that stop reading, and ends open
-    # streams when uvicorn shuts down (a stream never ends by itself).
-    return _EventStream(
-        _frames(chat, conversation, last_id, resume),
-        ping=PING_SECONDS,
-        send_timeout=SEND_TIMEOUT_SECONDS,
-        headers={"Cache-Control": "no-cache"},
-    )
+    address = client_ip(request)
+    caps = [
+        Cap(
+            f"conversation:{conversation.public_id}",
+            MAX_STREAMS,
+            f"Too many open streams for this conversation (at most {MAX_STREAMS})",
+        ),
+        Cap(
+            f"ip:{address}",
+            chat.settings.MAX_STREAMS_PER_IP,
+            f"Too many open streams from this address (at most {chat.settings.MAX_STREAMS_PER_IP})",
+        ),
+    ]
+    stream_id = await chat.stream_caps.open(caps)
+    return _EventStream(_frames(chat, conversation, last_id, resume), chat.stream_caps, stream_id)

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from chat_server.context import context
+from chat_server.context import client_ip, context
 from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, SuggestionsOut
 from core import business_hours
 from core.bot.texts import greetings_for
@@ -92,8 +92,11 @@ async def suggestions(request: Request) -> JSONResponse:
       - {name: q, in: query, required: true, schema: {type: string}, description: the text typed so far}
     responses:
       200: {description: Up to 5 questions, best first, content: {application/json: {schema: {$ref: '#/components/schemas/SuggestionsOut'}}}}
+      429: {$ref: '#/components/responses/TooMany'}
     """
-    found = context(request).bot.knowledge.suggestions.suggest(request.query_params.get("q", ""))
+    chat = context(request)
+    await chat.reads.check("reads", client_ip(request))
+    found = chat.bot.knowledge.suggestions.suggest(request.query_params.get("q", ""))
     out = SuggestionsOut(
         suggestions=[SuggestionOut(faq_id=s.faq_id, question=s.question) for s in found]
     )
