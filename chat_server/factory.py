@@ -35,6 +35,7 @@ from chat_server.endpoints import (
 from chat_server.errors import ApiError, api_error, database_unavailable, http_error
 from chat_server.openapi import build_openapi
 from chat_server.ratelimit import RateLimiter
+from chat_server.request_timeouts import BodyTimeout
 from chat_server.stream_caps import StreamCaps
 from chat_server.streams import Hub
 from chat_server.turns import Turns
@@ -176,6 +177,7 @@ def create_app(settings: Settings) -> Starlette:
     # TRUSTED_PROXIES (uvicorn runs with --no-proxy-headers: by default it believes loopback).
     proxies = [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.TRUSTED_PROXIES)]
     middleware = [
+        Middleware(BodyTimeout, seconds=settings.REQUEST_TIMEOUT_SECONDS),
         *(proxies if settings.TRUSTED_PROXIES else []),
         Middleware(
             CORSMiddleware,

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the visitor; from
     # anyone else the header is ignored, so a visitor cannot pick the address limits count.
     TRUSTED_PROXIES: Annotated[list[str], NoDecode] = []
+    # A request's headers, then its body, must each arrive within this (else closed, or 408).
+    REQUEST_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     MAX_MESSAGE_CHARS: int = 2000
     MAX_BODY_BYTES: int = 65536
     MAX_BATCH_MESSAGES: int = 20

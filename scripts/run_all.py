@@ -50,6 +50,9 @@ def main() -> int:
             str(settings.WORKERS),
             # X-Forwarded-For is read by the app, from TRUSTED_PROXIES only.
             "--no-proxy-headers",
+            # Requests whose headers dawdle are cut off (REQUEST_TIMEOUT_SECONDS).
+            "--http",
+            "chat_server.request_timeouts:TimedHttpToolsProtocol",
             # Open event streams never end by themselves; give them 2 s at shutdown.
             "--timeout-graceful-shutdown",
             "2",

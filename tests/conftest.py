@@ -109,10 +109,20 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app: Starlette) -> None:
+    """A chat server on a free loopback port, with the HTTP protocol `make run` uses."""
+
+    def __init__(self, app: Starlette, http: type | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        from chat_server.request_timeouts import TimedHttpToolsProtocol
+
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            http=http or TimedHttpToolsProtocol,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
