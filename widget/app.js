@@ -279,6 +279,8 @@ class ChatPanel {
     this.stream = this.api.openStream(cid, token, after, {
       onToken: (data) => this.log.token(data),
       onMessage: (message) => this.showMessage(message),
+      // The stream is back (on this server or, after a crash, another): resend what is held.
+      onOpen: () => this.outbox.size && this.outbox.flush(),
       onGone: () => this.conversationGone(),
     });
   }
