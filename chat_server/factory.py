@@ -28,6 +28,7 @@ from chat_server.endpoints import (
     events,
     feedback,
     preview,
+    privacy,
     pwa,
     site,
     telemetry,
@@ -67,6 +68,8 @@ API_ROUTES = [
     Route("/api/conversations/{cid}/events", events.stream, methods=["GET"]),
     Route("/api/conversations/{cid}/feedback", feedback.post_feedback, methods=["POST"]),
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
+    Route("/api/visitor/data", privacy.export_own, methods=["GET"]),
+    Route("/api/visitor/data", privacy.erase_own, methods=["DELETE"]),
     Route("/api/events", telemetry.post_events, methods=["POST"]),
 ]
 
@@ -182,9 +185,9 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ORIGINS,
-            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
-            expose_headers=["Retry-After"],
+            expose_headers=["Retry-After", "Content-Disposition"],
             max_age=600,
         ),
         Middleware(GZipMiddleware, minimum_size=1024),

@@ -71,7 +71,7 @@ export class ChatApi {
     this.session = session ? { conversation_id: session.conversation_id, visitor_token: session.visitor_token } : null;
   }
 
-  async _request(method, path, { body, token, signal } = {}) {
+  async _request(method, path, { body, token, signal, raw = false } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -94,6 +94,7 @@ export class ChatApi {
       clearTimeout(timer);
     }
     if (!response.ok) throw await errorFrom(response);
+    if (raw) return response;
     try {
       return await response.json();
     } catch {
@@ -134,6 +135,19 @@ export class ChatApi {
     const data = await this._request('POST', '/api/conversations', { body, token: previousToken });
     this.setSession(data);
     return data;
+  }
+
+  /** Everything stored about this visitor: {blob (a ZIP), filename}. */
+  async exportData() {
+    const token = this.session && this.session.visitor_token;
+    const response = await this._request('GET', '/api/visitor/data', { token, raw: true });
+    const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+    return { blob: await response.blob(), filename: named ? named[1] : 'personal-data-export.zip' };
+  }
+
+  /** Delete everything stored about this visitor: {erased: true}. */
+  eraseData() {
+    return this._request('DELETE', '/api/visitor/data', { token: this.session && this.session.visitor_token });
   }
 
   /** Record the language the visitor chose in the menu: PATCH answers {language}. */

@@ -33,6 +33,8 @@ class ChatPanel {
     this.starting = null; // a conversation being started for the visitor's first message
     this.previousToken = null; // the visitor of a conversation the server no longer has
     this.contact = null; // the contact form (a promise of it), made the first time it is opened
+    this.privacy = null; // "Your data" (a promise of it), likewise
+    this.openView = null; // the one of them in place of the chat, when the chat is hidden
     this.build(root, panelId);
     this.prefs = new Preferences({
       root,
@@ -91,7 +93,10 @@ class ChatPanel {
     // Enter, Send or a picked FAQ question (suggest.js).
     this.composer = composer({ api: this.api, lang: () => this.log.contentLang, onSend: () => this.submitInput() });
     this.input = this.composer.input;
-    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node);
+    const yourData = el('button', {
+      type: 'button', class: 'sc-link sc-privacy-open', 'data-track': 'privacy.open', t: 'yourData', onclick: () => this.showPrivacy(),
+    });
+    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node, el('div', { class: 'sc-footer' }, yourData));
 
     // Modal: Tab stays inside until Escape or the close button.
     this.panel = el('div', {
@@ -194,7 +199,7 @@ class ChatPanel {
     this.panel.hidden = false;
     this.refreshStatus();
     this.restore().catch((err) => this.alerts.show(describeError(err)));
-    if (this.chatView.hidden) this.contact.then((form) => form.focus());
+    if (this.chatView.hidden) this.openView.then((view) => view.focus());
     else this.input.focus();
     this.log.scrollToBottom();
   }
@@ -339,6 +344,7 @@ class ChatPanel {
       this.panel.append(form.node);
       return form;
     });
+    this.openView = this.contact;
     this.contact.then((form) => {
       this.chatView.hidden = true;
       form.open();
@@ -348,9 +354,38 @@ class ChatPanel {
     });
   }
 
+  /** "Your data": download or delete what the chat holds about the visitor (privacy.js). */
+  showPrivacy() {
+    this.alerts.hide();
+    if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
+    this.privacy = this.privacy || import('./privacy.js').then(({ privacyView }) => {
+      const view = privacyView({
+        api: this.api, alerts: this.alerts, onBack: () => this.showChat(), onErased: () => this.forgetVisitor(),
+      });
+      this.panel.append(view.node);
+      return view;
+    });
+    this.openView = this.privacy;
+    this.privacy.then((view) => {
+      this.chatView.hidden = true;
+      view.open();
+    }, (err) => {
+      this.privacy = null;
+      this.alerts.show(describeError(err));
+    });
+  }
+
+  /** The visitor's data was deleted on the server: this browser forgets the conversation too. */
+  forgetVisitor() {
+    storage.clearConversation();
+    this.previousToken = null;
+    this.restartConversation();
+  }
+
   showChat() {
     this.alerts.hide();
     if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
+    if (this.privacy) this.privacy.then((view) => { view.node.hidden = true; }, () => {});
     this.chatView.hidden = false;
     this.log.scrollToBottom();
     this.input.focus();

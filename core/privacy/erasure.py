@@ -78,13 +78,18 @@ def erase_subject(*, session: Session, found: Found) -> Erased:
 
 
 def erase(
-    *, lookup: Lookup, value: str, actor: audit.Actor, engine: Engine | None = None
+    *,
+    lookup: Lookup,
+    value: str,
+    actor: audit.Actor,
+    engine: Engine | None = None,
+    widen: bool = True,
 ) -> Erased:
     """Find the subject and erase them in one transaction with its entry in the audit log, then
     wipe what SQLite keeps of deleted rows. BadLookup and SubjectNotFound leave everything as
     it was."""
     with session_scope(engine) as session:
-        found = find_subject(session=session, lookup=lookup, value=value)
+        found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
         done = erase_subject(session=session, found=found)
         audit.record_action(
             session=session, action=AuditAction.ERASURE, actor=actor, details=found.details()

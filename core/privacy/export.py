@@ -74,12 +74,17 @@ def export_zip(*, session: Session, found: Found, now: datetime | None = None) -
 
 
 def export_for(
-    *, lookup: Lookup, value: str, actor: audit.Actor, engine: Engine | None = None
+    *,
+    lookup: Lookup,
+    value: str,
+    actor: audit.Actor,
+    engine: Engine | None = None,
+    widen: bool = True,
 ) -> tuple[Found, bytes]:
     """Find the subject and export them, with an entry in the audit log (BadLookup and
     SubjectNotFound log nothing)."""
     with session_scope(engine) as session:
-        found = find_subject(session=session, lookup=lookup, value=value)
+        found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
         archive = export_zip(session=session, found=found)
         audit.record_action(
             session=session, action=AuditAction.EXPORT, actor=actor, details=found.details()

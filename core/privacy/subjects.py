@@ -113,14 +113,16 @@ def describe(lookup: Lookup, value: str) -> str:
     return f"the {_NOUN[lookup]} {value}"
 
 
-def find_subject(*, session: Session, lookup: Lookup, value: str) -> Found:
+def find_subject(*, session: Session, lookup: Lookup, value: str, widen: bool = True) -> Found:
     """The visitor(s) `value` names and all their rows; BadLookup for a malformed value,
     SubjectNotFound when nothing stored matches.
 
     The search widens to what the rows found say about the person, until nothing new turns
     up: the e-mail addresses and phone numbers they gave (a contact form sent without a chat),
     the browser's pseudonymous key (a later chat from the same browser). So each way of naming
-    someone finds the same rows."""
+    someone finds the same rows. Without `widen` (a visitor asking for their own data from the
+    widget) the addresses and numbers are not followed: nobody has checked they are the
+    visitor's, and typing someone's address into a form must not reach that person's data."""
     wanted = normalise(lookup, value)
     tables = _tables()
     matched: dict[str, set[Any]] = {}
@@ -135,7 +137,7 @@ def find_subject(*, session: Session, lookup: Lookup, value: str) -> Found:
             raise SubjectNotFound(f"Nothing is stored about {describe(lookup, wanted)}.")
         _by_keys(session, tables, visitor_ids, keys)
         rows = _all_rows(session, tables, matched, visitor_ids, keys)
-        todo = sorted(_named_in(session, tables, rows) - seen)
+        todo = sorted(_named_in(session, tables, rows) - seen) if widen else []
     return Found(lookup, wanted, tuple(sorted(visitor_ids)), tuple(sorted(keys)), rows)
 
 

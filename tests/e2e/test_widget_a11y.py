@@ -148,14 +148,13 @@ def test_a_whole_conversation_with_the_keyboard_alone(
             stops.append(focused["cls"])
         cycle = stops[: stops.index(stops[0], 1)]
         assert stops[len(cycle) : 2 * len(cycle)] == cycle, stops
-        assert {"sc-language", "sc-icon sc-theme", "sc-icon sc-close", "sc-log", "sc-input"} <= set(
-            cycle
-        ), cycle
+        controls = {"sc-language", "sc-icon sc-theme", "sc-icon sc-close", "sc-log", "sc-input"}
+        assert controls | {"sc-link sc-privacy-open"} <= set(cycle), cycle
         assert any("sc-send" in c for c in cycle), cycle
-        # Shift+Tab from the first control goes to the last.
+        # Shift+Tab from the first control goes to the last ("Your data", under the chat box).
         page.locator(".sc-language").focus()
         page.keyboard.press("Shift+Tab")
-        assert "sc-send" in page.evaluate(FOCUSED)["cls"]
+        assert page.evaluate(FOCUSED)["cls"] == "sc-link sc-privacy-open"
 
         # The theme button works from the keyboard too.
         theme = page.get_by_role("button", name="Dark mode")

@@ -1,0 +1,100 @@
+// "Your data" inside the panel: the visitor downloads everything the chat holds about them, or
+// deletes it (after saying so twice). app.js loads this module the first time it is opened.
+
+import { describeError } from './api.js';
+import { translate } from './i18n.js';
+import { el, uniqueId } from './ui.js';
+
+/** Save a Blob under name, as a download. */
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/**
+ * Build the view. api: PanelApi (exportData, eraseData, session); onBack() returns to the chat;
+ * onErased() forgets the conversation in the panel. Returns {node, open(), focus()}.
+ */
+export function privacyView({ api, alerts, onBack, onErased }) {
+  const titleId = uniqueId('privacy-title');
+  const title = el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1', t: 'yourData' });
+  const status = el('p', { class: 'sc-privacy-status', role: 'status' });
+  const say = (key) => {
+    status.dataset.t = key;
+    translate(status);
+  };
+  const button = (key, track, onclick, primary = false) => el('button', {
+    type: 'button', class: `sc-button${primary ? ' sc-button-primary' : ''} sc-privacy-${track}`, 'data-track': `privacy.${track}`, onclick, t: key,
+  });
+  let busy = false;
+  const run = async (work) => {
+    if (busy) return;
+    busy = true;
+    alerts.hide();
+    try {
+      await work();
+    } catch (err) {
+      if (err && err.status === 404) say('nothingStored');
+      else alerts.show(describeError(err));
+    } finally {
+      busy = false;
+    }
+  };
+
+  const download = button('downloadData', 'download', () => run(async () => {
+    if (!api.session) return say('nothingStored');
+    say('preparing');
+    const { blob, filename } = await api.exportData();
+    save(blob, filename);
+    say('downloaded');
+  }), true);
+  const confirmText = el('p', { class: 'sc-privacy-warning', id: uniqueId('privacy-warning'), t: 'deleteWarning' });
+  const cancel = button('cancel', 'cancel', () => showConfirm(false));
+  const confirm = button('deleteForGood', 'confirm', () => run(async () => {
+    await api.eraseData();
+    onErased();
+    showConfirm(false);
+    say('deleted');
+  }), true);
+  confirm.setAttribute('aria-describedby', confirmText.id);
+  const confirmBox = el('div', { class: 'sc-privacy-confirm-box', hidden: true },
+    confirmText, el('div', { class: 'sc-contact-buttons' }, cancel, confirm));
+  const remove = button('deleteData', 'delete', () => {
+    if (!api.session) return say('nothingStored');
+    return showConfirm(true);
+  });
+  function showConfirm(shown) {
+    confirmBox.hidden = !shown;
+    remove.hidden = shown;
+    (shown ? cancel : remove).focus();
+  }
+
+  const node = el('section', { class: 'sc-contact sc-privacy', hidden: true, 'aria-labelledby': titleId },
+    el('div', { class: 'sc-contact-form' },
+      title,
+      el('p', { class: 'sc-contact-intro', t: 'privacyIntro' }),
+      download,
+      remove,
+      confirmBox,
+      status,
+      button('back', 'back', () => onBack())));
+
+  return {
+    node,
+    open() {
+      status.textContent = '';
+      delete status.dataset.t;
+      confirmBox.hidden = true;
+      remove.hidden = false;
+      node.hidden = false;
+      title.focus();
+    },
+    focus() {
+      title.focus();
+    },
+  };
+}
