@@ -50,6 +50,7 @@ from core.db import make_engine
 from core.nlp import entities
 from core.nlp.encoder_process import EncoderProcess
 from core.nlp.language import detect_languages
+from core.privacy import links
 from core.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ API_ROUTES = [
     Route("/api/contact", contact.submit_contact, methods=["POST"]),
     Route("/api/visitor/data", privacy.export_own, methods=["GET"]),
     Route("/api/visitor/data", privacy.erase_own, methods=["DELETE"]),
+    Route("/api/visitor/data/link", privacy.request_link, methods=["POST"]),
+    Route(links.PATH, privacy.export_by_link, methods=["GET"]),
     Route("/api/events", telemetry.post_events, methods=["POST"]),
 ]
 

@@ -156,6 +156,14 @@ class ContactIn(RequestBody):
         return value.strip()
 
 
+class ExportLinkIn(RequestBody):
+    email: EmailStr
+
+
+class ExportLinkOut(BaseModel):
+    status: str  # "sent" whether or not anything is stored about the address
+
+
 class ContactOut(BaseModel):
     id: int
     status: str
@@ -210,6 +218,8 @@ class ConfigOut(BaseModel):
     # clicks are recorded.
     telemetry: str = "on"
     click_sample_rate: float = 1.0
+    # Whether a visitor can have a link to their data e-mailed (SMTP_HOST and MAIL_FROM set).
+    email_links: bool = False
 
 
 class SuggestionOut(BaseModel):

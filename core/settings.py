@@ -123,6 +123,49 @@ class Settings(BaseSettings):
     # One request to Slack gives up after this long (well inside OUTBOX_LEASE_SECONDS).
     SLACK_TIMEOUT_SECONDS: int = Field(default=15, ge=1)
 
+    # SMS alerts about upset visitors to ALERT_SMS_TO (any form; kept in E.164) from TWILIO_FROM
+    # through Twilio; none is written without all four. Not during SMS_QUIET_HOURS ("22:00-07:00"
+    # on the business's clock; empty: never quiet), and at most SMS_PER_HOUR an hour.
+    TWILIO_ACCOUNT_SID: str | None = None
+    TWILIO_AUTH_TOKEN: str | None = None
+    TWILIO_FROM: str | None = None
+    TWILIO_API_URL: str = "https://api.twilio.com"
+    ALERT_SMS_TO: str | None = None
+    SMS_QUIET_HOURS: str = "22:00-07:00"
+    SMS_PER_HOUR: int = Field(default=5, ge=1)
+
+    # E-mail (links to a visitor's data export) goes through SMTP_HOST from MAIL_FROM; none is
+    # sent without both. STARTTLS unless SMTP_STARTTLS is off (a relay on the same machine).
+    SMTP_HOST: str | None = None
+    SMTP_PORT: int = Field(default=587, ge=1, le=65535)
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS: bool = True
+    SMTP_TIMEOUT_SECONDS: int = Field(default=15, ge=1)
+    MAIL_FROM: str = ""
+    # How long an e-mailed link to a visitor's data export works.
+    EXPORT_LINK_HOURS: int = Field(default=24, ge=1)
+
+    @field_validator("ALERT_SMS_TO", "TWILIO_FROM")
+    @classmethod
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        from core.integrations.sms_rules import e164
+
+        if not value:
+            return None
+        try:
+            return e164(value)
+        except ValueError as exc:
+            raise ValueError(f"{info.field_name}: {exc}") from exc
+
+    @field_validator("SMS_QUIET_HOURS")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        from core.integrations.sms_rules import quiet_hours
+
+        quiet_hours(value)
+        return value.strip()
+
     @field_validator("CORS_ORIGINS", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -189,6 +232,19 @@ class Settings(BaseSettings):
     @property
     def slack_configured(self) -> bool:
         return bool(self.SLACK_BOT_TOKEN and self.SLACK_CHANNEL)
+
+    @property
+    def sms_configured(self) -> bool:
+        return bool(
+            self.TWILIO_ACCOUNT_SID
+            and self.TWILIO_AUTH_TOKEN
+            and self.TWILIO_FROM
+            and self.ALERT_SMS_TO
+        )
+
+    @property
+    def email_configured(self) -> bool:
+        return bool(self.SMTP_HOST and self.MAIL_FROM)
 
     @property
     def keys_dir(self) -> Path:

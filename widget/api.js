@@ -145,6 +145,11 @@ export class ChatApi {
     return { blob: await response.blob(), filename: named ? named[1] : 'personal-data-export.zip' };
   }
 
+  /** E-mail a link to the data stored about an address (sent only if there is any): {status}. */
+  requestDataLink(email) {
+    return this._request('POST', '/api/visitor/data/link', { body: { email } });
+  }
+
   /** Delete everything stored about this visitor: {erased: true}. */
   eraseData() {
     return this._request('DELETE', '/api/visitor/data', { token: this.session && this.session.visitor_token });

@@ -360,7 +360,11 @@ class ChatPanel {
     if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
     this.privacy = this.privacy || import('./privacy.js').then(({ privacyView }) => {
       const view = privacyView({
-        api: this.api, alerts: this.alerts, onBack: () => this.showChat(), onErased: () => this.forgetVisitor(),
+        api: this.api,
+        alerts: this.alerts,
+        onBack: () => this.showChat(),
+        onErased: () => this.forgetVisitor(),
+        emailLinks: () => this.config.email_links === true,
       });
       this.panel.append(view.node);
       return view;

@@ -71,6 +71,9 @@ export const EN = {
   downloaded: 'Your data has been downloaded.',
   deleted: 'Your data has been deleted.',
   nothingStored: 'We hold no data about you.',
+  linkByEmail: 'Or get a link to your data by e-mail',
+  sendLink: 'E-mail me a link',
+  linkSent: 'If we hold data about that address, a link to it is on its way.',
   // Notices and alerts written in English by the server and other modules: localize() maps them.
   joined: 'An agent has joined the conversation.',
   handedBack: "You're chatting with the assistant again.",

@@ -1,5 +1,6 @@
 // "Your data" inside the panel: the visitor downloads everything the chat holds about them, or
-// deletes it (after saying so twice). app.js loads this module the first time it is opened.
+// deletes it (after saying so twice), or has a link to it e-mailed (from another browser too,
+// when the server can send e-mail). app.js loads this module the first time it is opened.
 
 import { describeError } from './api.js';
 import { translate } from './i18n.js';
@@ -16,10 +17,11 @@ function save(blob, name) {
 }
 
 /**
- * Build the view. api: PanelApi (exportData, eraseData, session); onBack() returns to the chat;
- * onErased() forgets the conversation in the panel. Returns {node, open(), focus()}.
+ * Build the view. api: PanelApi (exportData, eraseData, requestDataLink, session); onBack()
+ * returns to the chat; onErased() forgets the conversation in the panel; emailLinks() says whether
+ * the server sends links by e-mail. Returns {node, open(), focus()}.
  */
-export function privacyView({ api, alerts, onBack, onErased }) {
+export function privacyView({ api, alerts, onBack, onErased, emailLinks }) {
   const titleId = uniqueId('privacy-title');
   const title = el('h3', { class: 'sc-contact-title', id: titleId, tabindex: '-1', t: 'yourData' });
   const status = el('p', { class: 'sc-privacy-status', role: 'status' });
@@ -73,6 +75,23 @@ export function privacyView({ api, alerts, onBack, onErased }) {
     (shown ? cancel : remove).focus();
   }
 
+  const emailId = uniqueId('privacy-email');
+  const emailInput = el('input', {
+    id: emailId, name: 'email', type: 'email', autocomplete: 'email', required: true, dir: 'ltr', class: 'sc-field-input', 'data-track': 'privacy.email',
+  });
+  const linkForm = el('form', { class: 'sc-privacy-link', novalidate: true },
+    el('label', { class: 'sc-label', for: emailId, t: 'linkByEmail' }),
+    emailInput,
+    el('button', { type: 'submit', class: 'sc-button sc-privacy-link-send', 'data-track': 'privacy.link', t: 'sendLink' }));
+  linkForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!emailInput.value.trim()) return emailInput.focus();
+    return run(async () => {
+      await api.requestDataLink(emailInput.value.trim());
+      say('linkSent');
+    });
+  });
+
   const node = el('section', { class: 'sc-contact sc-privacy', hidden: true, 'aria-labelledby': titleId },
     el('div', { class: 'sc-contact-form' },
       title,
@@ -80,6 +99,7 @@ export function privacyView({ api, alerts, onBack, onErased }) {
       download,
       remove,
       confirmBox,
+      linkForm,
       status,
       button('back', 'back', () => onBack())));
 
@@ -90,6 +110,7 @@ export function privacyView({ api, alerts, onBack, onErased }) {
       delete status.dataset.t;
       confirmBox.hidden = true;
       remove.hidden = false;
+      linkForm.hidden = !emailLinks();
       node.hidden = false;
       title.focus();
     },

@@ -47,7 +47,7 @@ def _wait_cache(request: Request) -> WaitCache:
     return cache  # type: ignore[no-any-return]
 
 
-def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
+def _config(engine: Engine, waits: WaitCache, email_links: bool) -> ConfigOut:
     # The settings are read on every request: a change in the admin shows on the next load.
     with Session(engine) as session:
         business = business_crud.get_business(session=session)
@@ -72,6 +72,7 @@ def _config(engine: Engine, waits: WaitCache) -> ConfigOut:
         ),
         telemetry=business.telemetry,
         click_sample_rate=business.click_sample_rate,
+        email_links=email_links,
     )
 
 
@@ -81,7 +82,10 @@ async def config(request: Request) -> JSONResponse:
     responses:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """
-    out = await run_in_threadpool(_config, context(request).engine, _wait_cache(request))
+    chat = context(request)
+    out = await run_in_threadpool(
+        _config, chat.engine, _wait_cache(request), chat.settings.email_configured
+    )
     return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
 
 

@@ -3,7 +3,8 @@ handed over, a visitor who reads angry. Each is written to the outbox in the tra
 what it is about (a rolled-back turn sends nothing) and links to the conversation in the admin.
 
 Only channels that are configured get an entry: without SLACK_BOT_TOKEN and SLACK_CHANNEL no
-Slack alert is written at all, rather than piling up undeliverable ones."""
+Slack alert is written at all, rather than piling up undeliverable ones. An upset visitor is
+also texted to the owner (core/integrations/sms.py) when Twilio is set up."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from urllib.parse import quote
 
 from sqlmodel import Session
 
-from core.integrations import outbox, slack
+from core.crud import business as business_crud
+from core.integrations import outbox, slack, sms
 from core.models import ContactRequest, Conversation, Message, OutboxChannel
 from core.settings import Settings
 
@@ -97,7 +99,16 @@ def became_urgent(
         link=conversation_url(settings, conversation.public_id),
         link_label="Open conversation",
     )
-    return _send(session, settings, alert, f"urgent:{message.id}", conversation.id)
+    posted = _send(session, settings, alert, f"urgent:{message.id}", conversation.id)
+    texted = sms.enqueue(
+        session=session,
+        settings=settings,
+        timezone=business_crud.get_business(session=session).timezone,
+        text=f"Urgent: a visitor reads {message.emotion or 'upset'}. {alert.link}",
+        key=f"urgent:{message.id}",
+        conversation_id=conversation.id,
+    )
+    return posted or texted
 
 
 def _mood(message: Message) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.integrations import slack
+from core.integrations import email, slack, sms
 from core.integrations.delivery import Deliver, Outgoing
 from core.models import OutboxChannel
 from core.settings import Settings
@@ -19,6 +19,20 @@ def _slack(outgoing: Outgoing, settings: Settings) -> None:
     slack.post(settings=settings, payload=outgoing.payload, key=outgoing.key)
 
 
+def _email(outgoing: Outgoing, settings: Settings) -> None:
+    email.send(settings=settings, payload=outgoing.payload, key=outgoing.key)
+
+
+def _sms(outgoing: Outgoing, settings: Settings) -> None:
+    if outgoing.unsure and sms.already_sent(
+        settings=settings, payload=outgoing.payload, since=outgoing.created_at
+    ):
+        return  # the runner that died had sent it: delivered, once
+    sms.send(settings=settings, payload=outgoing.payload)
+
+
 DELIVERERS: Mapping[str, Deliver] = {
     OutboxChannel.SLACK: _slack,
+    OutboxChannel.EMAIL: _email,
+    OutboxChannel.SMS: _sms,
 }

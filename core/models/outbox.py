@@ -18,6 +18,8 @@ class OutboxChannel(StrEnum):
     """Where an entry goes; each has one delivery function (core/integrations/channels.py)."""
 
     SLACK = "slack"
+    EMAIL = "email"
+    SMS = "sms"
 
 
 class OutboxStatus(StrEnum):

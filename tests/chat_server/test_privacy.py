@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +15,11 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from core.crud import audit
-from tests.conftest import Visit
+from core.integrations import delivery
+from core.integrations.channels import DELIVERERS
+from core.settings import Settings
+from tests.conftest import Visit, make_app
+from tests.fake_smtp import FakeSmtp
 
 pytestmark = pytest.mark.slow
 DATA = "/api/visitor/data"
@@ -95,3 +101,57 @@ def test_without_a_token_nothing_is_exported_or_deleted(client: TestClient) -> N
     assert client.delete(DATA).status_code == 401
     forged = {"Authorization": "Bearer not-a-token"}
     assert client.delete(DATA, headers=forged).status_code == 401
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSmtp]:
+    server = FakeSmtp().start()
+    yield server
+    server.stop()
+
+
+def test_a_link_by_email_downloads_the_data_of_that_address(
+    engine: Engine, settings: Settings, smtp: FakeSmtp
+) -> None:
+    app = make_app(settings, **smtp.settings())
+    with TestClient(app, base_url="http://127.0.0.1:8080") as mailing:
+        me = Visit(mailing)
+        me.say("my saddle squeaks")
+        sent = mailing.post(
+            "/api/contact",
+            json={
+                "name": "Jo",
+                "email": "squeak@example.org",
+                "message": "call me",
+                "conversation_id": me.cid,
+            },
+            headers=me.headers,
+        )
+        assert sent.status_code == 201
+        for address in ("Squeak@Example.org", "unknown@example.org"):  # the same answer
+            asked = mailing.post(DATA + "/link", json={"email": address})
+            assert (asked.status_code, asked.json()) == (202, {"status": "sent"})
+        assert mailing.post(DATA + "/link", json={"email": "nope"}).status_code == 422
+
+        delivery.drain(engine=engine, settings=app.state.chat.settings, deliverers=DELIVERERS)
+        mails = [
+            m for m in smtp.received if m["To"] in ("squeak@example.org", "unknown@example.org")
+        ]
+        assert [m["To"] for m in mails] == ["squeak@example.org"]  # none for the unknown one
+        link = re.search(r"http://\S+", mails[0].get_content())
+        assert link is not None
+        url = link.group(0).replace(settings.CHAT_PUBLIC_URL, "")
+        response = mailing.get(url)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            assert "my saddle squeaks" in archive.read("data.json").decode()
+
+        tampered = mailing.get(url[:-3] + "abc")
+        assert tampered.status_code == 400 and "not valid" in tampered.text
+        assert tampered.headers["content-type"].startswith("text/html")
+
+
+def test_without_email_set_up_a_link_cannot_be_asked_for(client: TestClient) -> None:
+    asked = client.post(DATA + "/link", json={"email": "jo@example.org"})
+    assert asked.status_code == 503
+    assert asked.json()["error"] == "E-mail is not set up here: ask the business for your data"
