@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     SLACK_API_URL: str = "https://slack.com/api/"
     # One request to Slack gives up after this long (well inside OUTBOX_LEASE_SECONDS).
     SLACK_TIMEOUT_SECONDS: int = Field(default=15, ge=1)
+    # The daily digest (yesterday's figures) is posted at this hour of the business's clock or
+    # the first hour after the jobs runner is up; empty: no digest.
+    SLACK_DIGEST_HOUR: int | None = Field(default=8, ge=0, le=23)
 
     # SMS alerts about upset visitors to ALERT_SMS_TO (any form; kept in E.164) from TWILIO_FROM
     # through Twilio; none is written without all four. Not during SMS_QUIET_HOURS ("22:00-07:00"

@@ -22,6 +22,7 @@ PURGE_JOB = "outbox-purge"
 PURGE_HOURS = 6
 STATISTICS_JOB = "statistics"
 EMPTY_JOB = "empty-conversations"
+DIGEST_JOB = "slack-digest"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -71,6 +72,14 @@ def build_scheduler(
         hours=1,
         id=EMPTY_JOB,
         kwargs={"engine": engine},
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        tasks.post_daily_digest,
+        "interval",
+        hours=1,
+        id=DIGEST_JOB,
+        kwargs={"engine": engine, "settings": settings},
         next_run_time=datetime.now(UTC),
     )
     return scheduler

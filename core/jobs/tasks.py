@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core.crud import conversations as conv_crud
 from core.db import get_engine, refresh_statistics, session_scope
-from core.integrations import delivery
+from core.integrations import delivery, digest
 from core.integrations.channels import DELIVERERS
 from core.models._types import utcnow
 from core.settings import Settings, get_settings
@@ -60,3 +60,9 @@ def purge_empty_conversations(*, engine: Engine | None = None) -> int:
     their events and visitors left with nothing."""
     with session_scope(engine or get_engine()) as session:
         return conv_crud.purge_empty(session=session, before=utcnow() - EMPTY_KEPT)
+
+
+def post_daily_digest(*, engine: Engine | None = None, settings: Settings | None = None) -> bool:
+    """Hourly: yesterday's Slack digest, once a day after SLACK_DIGEST_HOUR local time."""
+    with session_scope(engine or get_engine()) as session:
+        return digest.post_daily_digest(session=session, settings=settings or get_settings())

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from core.jobs import tasks
 from core.jobs.scheduler import (
+    DIGEST_JOB,
     EMPTY_JOB,
     OUTBOX_JOB,
     PURGE_JOB,
@@ -40,5 +41,8 @@ def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
         empty = scheduler.get_job(EMPTY_JOB)
         assert empty.func is tasks.purge_empty_conversations
         assert empty.trigger.interval.total_seconds() == 3600
+        digest = scheduler.get_job(DIGEST_JOB)
+        assert digest.func is tasks.post_daily_digest
+        assert digest.trigger.interval.total_seconds() == 3600
     finally:
         scheduler.shutdown(wait=False)
