@@ -149,6 +149,11 @@ class Settings(BaseSettings):
     # How long an e-mailed link to a visitor's data export works.
     EXPORT_LINK_HOURS: int = Field(default=24, ge=1)
 
+    @field_validator("SLACK_DIGEST_HOUR", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("ALERT_SMS_TO", "TWILIO_FROM")
     @classmethod
     def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
