@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     SMS_QUIET_HOURS: str = "22:00-07:00"
     SMS_PER_HOUR: int = Field(default=5, ge=1)
 
+    # Contact requests become HubSpot contacts (upserted by e-mail) with the chat's summary as a
+    # note, through a private app's access token (crm.objects.contacts.write and notes).
+    HUBSPOT_ACCESS_TOKEN: str | None = None
+    HUBSPOT_API_URL: str = "https://api.hubapi.com"
+
     # E-mail (links to a visitor's data export) goes through SMTP_HOST from MAIL_FROM; none is
     # sent without both. STARTTLS unless SMTP_STARTTLS is off (a relay on the same machine).
     SMTP_HOST: str | None = None

@@ -19,7 +19,7 @@ from chat_server.schemas import ContactIn, ContactOut
 from core.crud import contacts as contact_crud
 from core.crud import events as event_crud
 from core.db import session_scope
-from core.integrations import alerts
+from core.integrations import alerts, crm
 from core.models import ContactRequestCreate, EventName
 from core.settings import Settings
 
@@ -41,6 +41,9 @@ def _save(engine: Engine, settings: Settings, body: ContactIn, visitor: str | No
             session=session, name=EventName.CONTACT_REQUESTED, conversation_id=conversation_id
         )
         alerts.contact_requested(
+            session=session, settings=settings, request=request, conversation=conversation
+        )
+        crm.contact_requested(
             session=session, settings=settings, request=request, conversation=conversation
         )
         assert request.id is not None

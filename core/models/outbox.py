@@ -20,6 +20,7 @@ class OutboxChannel(StrEnum):
     SLACK = "slack"
     EMAIL = "email"
     SMS = "sms"
+    HUBSPOT = "hubspot"
 
 
 class OutboxStatus(StrEnum):

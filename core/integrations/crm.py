@@ -1,0 +1,61 @@
+"""The business's CRM hears of people who asked to be contacted: a contact request is written
+to the outbox for HubSpot (core/integrations/hubspot.py) in the request's transaction, when
+HUBSPOT_ACCESS_TOKEN is set, with a short summary of the chat as the note."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from core.integrations import outbox
+from core.integrations.alerts import conversation_url
+from core.models import ContactRequest, Conversation, Message, OutboxChannel, Role
+from core.settings import Settings
+
+QUOTE_CHARS = 300
+
+
+def summary(*, session: Session, settings: Settings, request: ContactRequest,
+            conversation: Conversation | None) -> str:  # fmt: skip
+    """The note: what they asked for, and the chat it came from."""
+    lines = [f"Contact request from the website chat: {request.message}"]
+    if conversation is not None:
+        messages = session.exec(
+            select(Message)
+            .where(col(Message.conversation_id) == conversation.id)
+            .order_by(col(Message.id))
+        ).all()
+        first = next((m.text for m in messages if m.role == Role.VISITOR), None)
+        lines.append(f"Chat: {len(messages)} messages, in {conversation.language or 'en'}.")
+        if first:
+            cut = first if len(first) <= QUOTE_CHARS else first[: QUOTE_CHARS - 1] + "…"
+            lines.append(f"First question: {cut}")
+        lines.append(f"Open it: {conversation_url(settings, conversation.public_id)}")
+    return "\n".join(lines)
+
+
+def contact_requested(
+    *,
+    session: Session,
+    settings: Settings,
+    request: ContactRequest,
+    conversation: Conversation | None,
+) -> bool:
+    """Write the contact to HubSpot's queue. Returns whether an entry was written."""
+    if not settings.HUBSPOT_ACCESS_TOKEN:
+        return False
+    assert request.id is not None
+    payload = {
+        "email": request.email,
+        "name": request.name,
+        "phone": request.phone,
+        "note": summary(
+            session=session, settings=settings, request=request, conversation=conversation
+        ),
+    }
+    return outbox.enqueue(
+        session=session,
+        channel=OutboxChannel.HUBSPOT,
+        payload=payload,
+        key=f"hubspot:contact:{request.id}",
+        conversation_id=None if conversation is None else conversation.id,
+    )

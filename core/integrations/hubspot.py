@@ -1,0 +1,110 @@
+"""HubSpot: a contact request becomes a contact (upserted by e-mail address) with the chat's
+summary as a note on it, through hubspot-api-client.
+
+The contact is upserted (`batch/upsert` with idProperty email), so sending it twice changes
+nothing. A note has no idempotency key in HubSpot, so its body ends with ours; a runner taking
+over from one that died mid-send first searches the notes for it and does not add a second."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hubspot import HubSpot
+from hubspot.crm.contacts import (
+    BatchInputSimplePublicObjectBatchInputUpsert,
+    SimplePublicObjectBatchInputUpsert,
+)
+from hubspot.crm.contacts.exceptions import ApiException as ContactsError
+from hubspot.crm.objects.notes import (
+    AssociationSpec,
+    Filter,
+    FilterGroup,
+    PublicAssociationsForObject,
+    PublicObjectId,
+    PublicObjectSearchRequest,
+    SimplePublicObjectInputForCreate,
+)
+from hubspot.crm.objects.notes.exceptions import ApiException as NotesError
+
+from core.integrations.delivery import Undeliverable
+from core.settings import Settings
+
+NOTE_TO_CONTACT = 202  # HubSpot's association type id, note -> contact (HUBSPOT_DEFINED)
+
+
+def _client(settings: Settings) -> HubSpot:
+    if not settings.HUBSPOT_ACCESS_TOKEN:
+        raise RuntimeError("HUBSPOT_ACCESS_TOKEN is not set")
+    return HubSpot(access_token=settings.HUBSPOT_ACCESS_TOKEN, host=settings.HUBSPOT_API_URL)
+
+
+def contact_properties(payload: dict[str, Any]) -> dict[str, str]:
+    """HubSpot's contact properties from what the visitor gave (their name split once)."""
+    first, _, last = payload["name"].strip().partition(" ")
+    properties = {"email": payload["email"], "firstname": first}
+    if last:
+        properties["lastname"] = last
+    if payload.get("phone"):
+        properties["phone"] = payload["phone"]
+    return properties
+
+
+def marker(key: str) -> str:
+    return f"[customeragent {key}]"
+
+
+def _refused(error: ContactsError | NotesError) -> bool:
+    return 400 <= int(error.status or 0) < 500 and error.status not in (401, 429)
+
+
+def note_exists(*, settings: Settings, key: str) -> bool:
+    search = PublicObjectSearchRequest(
+        filter_groups=[
+            FilterGroup(
+                filters=[Filter(property_name="hs_note_body", operator="CONTAINS_TOKEN", value=key)]
+            )
+        ],
+        limit=1,
+    )
+    found = _client(settings).crm.objects.notes.search_api.do_search(search)
+    return bool(found.total)
+
+
+def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> None:
+    """Upsert the contact, then add the note to it (unless a runner that died added it)."""
+    client = _client(settings)
+    upsert = BatchInputSimplePublicObjectBatchInputUpsert(
+        inputs=[
+            SimplePublicObjectBatchInputUpsert(
+                id_property="email", id=payload["email"], properties=contact_properties(payload)
+            )
+        ]
+    )
+    try:
+        answer = client.crm.contacts.batch_api.upsert(upsert)
+        contact_id = answer.results[0].id
+        if unsure and note_exists(settings=settings, key=key):
+            return
+        note = SimplePublicObjectInputForCreate(
+            properties={
+                "hs_timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "hs_note_body": f"{payload['note']}\n\n{marker(key)}",
+            },
+            associations=[
+                PublicAssociationsForObject(
+                    to=PublicObjectId(id=contact_id),
+                    types=[
+                        AssociationSpec(
+                            association_category="HUBSPOT_DEFINED",
+                            association_type_id=NOTE_TO_CONTACT,
+                        )
+                    ],
+                )
+            ],
+        )
+        client.crm.objects.notes.basic_api.create(note)
+    except (ContactsError, NotesError) as error:
+        if _refused(error):
+            raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error
+        raise
