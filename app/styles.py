@@ -71,9 +71,32 @@ STYLE: dict[str, dict[str, str]] = {
         "color": "var(--accent-11)",
         "font-weight": "500",
     },
+    # On a wide screen a long word in a table (an address, an error naming a URL) breaks rather
+    # than widening the table past the page; on a phone the table scrolls (see TABLE_SCROLLING).
+    "@media (min-width: 1024px)": {
+        ".rt-TableCell, .rt-TableRowHeaderCell": {"overflow-wrap": "anywhere"},
+    },
     # Keyboard users always see where they are, in either colour scheme.
     ":focus-visible": {"outline": "2px solid var(--accent-9)", "outline-offset": "2px"},
 }
 
+# Radix draws a table wider than the screen inside a scroll area whose viewport the keyboard
+# cannot reach (axe: scrollable-region-focusable); each table's viewport becomes a focusable
+# group named by the table's caption, so arrow keys scroll it.
+TABLE_SCROLLING = """
+new MutationObserver(() => {
+  for (const view of document.querySelectorAll(
+    ".rt-TableRoot .rt-ScrollAreaViewport:not([tabindex])"
+  )) {
+    view.tabIndex = 0;
+    view.setAttribute("role", "group");
+    view.setAttribute("aria-label", view.querySelector("caption")?.textContent || "Table");
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
+"""
+
 # Native form controls (selects, scrollbars) follow the light or dark theme.
-HEAD_COMPONENTS = [rx.el.meta(name="color-scheme", content="light dark")]
+HEAD_COMPONENTS = [
+    rx.el.meta(name="color-scheme", content="light dark"),
+    rx.script(TABLE_SCROLLING),
+]

@@ -23,7 +23,7 @@ def _nav_link(label: str, route: str, icon: str) -> rx.Component:
         border_radius="var(--radius-2)",
         background=rx.cond(active, "var(--accent-a4)", "transparent"),
         color="var(--gray-12)",
-        width="100%",
+        width=rx.breakpoints(initial="auto", md="100%"),
     )
 
 
@@ -37,25 +37,38 @@ def _nav_group(name: str, entries: list[registry.Page]) -> rx.Component:
             rx.cond(AuthState.is_owner, link) if entry.owners_only and not owners_only else link
         )
     # Named for screen readers only: with a handful of links, visible group headings add noise.
-    group = rx.vstack(*links, role="group", aria_label=name, spacing="1", width="100%")
+    group = rx.flex(
+        *links,
+        role="group",
+        aria_label=name,
+        direction=rx.breakpoints(initial="row", md="column"),
+        wrap="wrap",
+        gap="1",
+        width=rx.breakpoints(initial="auto", md="100%"),
+    )
     return rx.cond(AuthState.is_owner, group) if owners_only else group
 
 
 def _sidebar() -> rx.Component:
+    """The navigation: a column beside the page on a wide screen, a band of wrapping links above
+    it on a phone (a column there left the page a third of the screen)."""
     groups = [_nav_group(name, entries) for name, entries in registry.navigation()]
     return rx.el.nav(
-        rx.vstack(
+        rx.flex(
             rx.heading("CustomerAgent", as_="p", size="4", padding="0.5em 0.7em"),
             *groups,
-            spacing="1",
+            direction=rx.breakpoints(initial="row", md="column"),
+            wrap=rx.breakpoints(initial="wrap", md="nowrap"),
+            gap="1",
             width="100%",
         ),
         aria_label="Main",
-        width="14em",
-        min_width="14em",
+        width=rx.breakpoints(initial="100%", md="14em"),
+        min_width=rx.breakpoints(initial="0", md="14em"),
         padding="1em 0.6em",
-        border_right="1px solid var(--gray-a5)",
-        min_height="100vh",
+        border_right=rx.breakpoints(initial="none", md="1px solid var(--gray-a5)"),
+        border_bottom=rx.breakpoints(initial="1px solid var(--gray-a5)", md="none"),
+        min_height=rx.breakpoints(initial="0", md="100vh"),
     )
 
 
@@ -88,7 +101,7 @@ def layout(entry: registry.Page) -> registry.PageBody:
     def render() -> rx.Component:
         return rx.cond(
             AuthState.signed_in,
-            rx.hstack(
+            rx.flex(
                 rx.el.a("Skip to content", href="#main", class_name="skip-link"),
                 _sidebar(),
                 rx.el.main(
@@ -96,11 +109,11 @@ def layout(entry: registry.Page) -> registry.PageBody:
                     entry.body(),
                     id="main",
                     tab_index=-1,
-                    padding="1.5em 2em",
+                    padding=rx.breakpoints(initial="1em", md="1.5em 2em"),
                     width="100%",
                     min_width="0",
                 ),
-                spacing="0",
+                direction=rx.breakpoints(initial="column", md="row"),
                 align="start",
                 width="100%",
             ),

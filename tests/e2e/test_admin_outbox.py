@@ -20,9 +20,16 @@ from tests.fake_slack import clear_outbox
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ERROR = "SlackApiError: The server responded with: {'ok': False, 'error': 'channel_not_found'}"
+# An error naming a URL is one long word; it must not widen the table past the page.
+LONG_ERROR = (
+    "HTTPConnectionPool(host='crm.example.org',port=443):Max_retries_exceeded_with_url:"
+    "/crm/v3/objects/contacts/batch/upsert(Caused_by_NewConnectionError)"
+)
 
 
-def _write(session: Session, key: str, summary: str, conversation_id: int | None) -> int:
+def _write(
+    session: Session, key: str, summary: str, conversation_id: int | None, error: str = ERROR
+) -> int:
     alert = slack.Alert("New contact request", summary, [], None, "http://x", "Open")
     outbox.enqueue(
         session=session,
@@ -36,7 +43,7 @@ def _write(session: Session, key: str, summary: str, conversation_id: int | None
         .execute(
             update(OutboxEntry)
             .where(col(OutboxEntry.idempotency_key) == key)
-            .values(attempts=7, last_error=ERROR)
+            .values(attempts=7, last_error=error)
             .returning(col(OutboxEntry.id))
         )
         .scalar_one()
@@ -50,7 +57,7 @@ def refused(engine: Engine) -> Iterator[int]:
     with Session(engine) as session:
         conversation = make_conversation(session)
         dead = _write(session, "e2e:dead", "New contact request from Ada", conversation.id)
-        failing = _write(session, "e2e:failing", "A visitor asked for a person", None)
+        failing = _write(session, "e2e:failing", "A visitor asked for a person", None, LONG_ERROR)
         session.connection().execute(
             update(OutboxEntry)
             .where(col(OutboxEntry.id).in_([dead, failing]))
@@ -86,4 +93,32 @@ def test_an_owner_sees_a_refused_alert_and_sends_it_again(
     expect(
         waiting.get_by_role("link", name=f"Open the conversation of alert {refused}")
     ).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_wide_tables_fit_a_desktop_and_scroll_from_the_keyboard_on_a_phone(
+    page: Page, admin: AdminServer, refused: int
+) -> None:
+    sign_in(page, admin, admin.OWNER, "/outbox")
+    failing = page.get_by_role("region", name="Failing, retried automatically")
+    expect(failing.get_by_text("batch/upsert", exact=False)).to_be_visible()
+    table = failing.get_by_role("group", name="Failing, retried automatically")
+    assert table.evaluate("v => v.scrollWidth <= v.clientWidth"), "the table is wider than the page"
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    # The navigation is a band above the page, which keeps the screen's width.
+    nav = page.get_by_role("navigation", name="Main").bounding_box()
+    heading = page.get_by_role("heading", name="Outbox", exact=True).bounding_box()
+    assert nav is not None and heading is not None
+    assert heading["y"] >= nav["y"] + nav["height"]
+    # The table is wider than a phone: its viewport takes the focus and arrow keys scroll it.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.rt-ScrollAreaViewport')]"
+        ".some(v => v.scrollWidth > v.clientWidth)"
+    )
+    table.focus()
+    expect(table).to_be_focused()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("v => v.scrollLeft > 0", arg=table.element_handle())
     assert axe_violations(page) == []
