@@ -16,6 +16,7 @@ import reflex as rx
 
 from app import routes
 from core.accounts import sessions
+from core.crud import audit
 from core.db import session_scope
 from core.models.users import UserPublic, UserRole
 from core.settings import get_settings
@@ -58,6 +59,16 @@ class AuthState(rx.State):
             self.user_name, self.user_email, self.user_role = shown
         return user
 
+    def _actor(self) -> audit.Actor:
+        """Who acts, for the audit log: the signed-in user and their browser's address. Call it
+        before opening the session the action runs in (it reads the user in one of its own)."""
+        user = self._user()
+        if user is None:
+            raise sessions.AuthError(sessions.SIGN_IN_REQUIRED)
+        return audit.Actor(
+            name=user.email, user_id=user.id, address=self.router.session.client_ip or None
+        )
+
     def _refusal(self, role: UserRole | None) -> Any:
         """None when the user may go on; otherwise the events that send them away."""
         user = self._user()
@@ -87,7 +98,11 @@ class AuthState(rx.State):
     @rx.event
     def sign_out(self) -> Any:
         with session_scope() as session:
-            sessions.sign_out(session=session, token=self.session_token)
+            sessions.sign_out(
+                session=session,
+                token=self.session_token,
+                client_ip=self.router.session.client_ip,
+            )
         self.session_token = ""
         self.user_name = self.user_email = self.user_role = ""
         return rx.redirect(routes.LOGIN)

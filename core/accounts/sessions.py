@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from core.accounts.passwords import hash_password, verify_password
 from core.accounts.sign_in_limits import get_login_limiter
-from core.crud import users
+from core.crud import audit, users
 from core.models import AdminSession, User, UserPublic, UserRole
 from core.models._types import as_utc, utcnow
+from core.models.audit import AuditAction
 from core.settings import Settings
 
 DEFAULT_OWNER_EMAIL = "owner@example.com"
@@ -56,7 +57,9 @@ def _dummy_hash() -> str:
 def sign_in(
     *, session: Session, email: str, password: str, client_ip: str, settings: Settings
 ) -> tuple[str, UserPublic]:
-    """Returns a new session token for the browser to keep, and the signed-in user."""
+    """Returns a new session token for the browser to keep, and the signed-in user (recorded in
+    the audit log in the caller's transaction). A refusal raises AuthError; the caller records
+    it with `record_refusal` in a transaction of its own, since the caller's is rolled back."""
     key = email.strip().lower()
     limiter = get_login_limiter(settings.LOGIN_RATE_LIMIT, settings.REDIS_URL)
     wait = limiter.hit(email=key, client_ip=client_ip)
@@ -76,6 +79,12 @@ def sign_in(
         user.password_hash = new_hash
     user.last_login_at = now
     session.add(user)
+    audit.record_action(
+        session=session,
+        action=AuditAction.SIGN_IN,
+        actor=audit.Actor(name=user.email, user_id=user.id, address=client_ip or None),
+        details={},
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         AdminSession(
@@ -127,10 +136,40 @@ def require(
     return user
 
 
-def sign_out(*, session: Session, token: str | None) -> None:
-    if token:
-        session.exec(delete(AdminSession).where(col(AdminSession.token_hash) == hash_token(token)))
-        session.flush()
+def record_refusal(*, session: Session, email: str, client_ip: str, error: AuthError) -> None:
+    """Note a refused sign-in in the audit log: the address typed (tied to its user when there
+    is one) and why; refusals for too many attempts are not noted (they would flood the log)."""
+    if isinstance(error, RateLimited):
+        return
+    key = email.strip().lower()
+    user = users.get_user_by_email(session=session, email=key)
+    audit.record_action(
+        session=session,
+        action=AuditAction.SIGN_IN_REFUSED,
+        actor=audit.Actor(name=key, user_id=user.id if user else None, address=client_ip or None),
+        details={"reason": error.message},
+    )
+
+
+def sign_out(*, session: Session, token: str | None, client_ip: str = "") -> None:
+    """End this browser's session (noted in the audit log when it was a live one)."""
+    if not token:
+        return
+    row = session.exec(
+        select(AdminSession).where(AdminSession.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        return
+    user = session.get(User, row.user_id)
+    session.delete(row)
+    if user is not None:
+        audit.record_action(
+            session=session,
+            action=AuditAction.SIGN_OUT,
+            actor=audit.Actor(name=user.email, user_id=user.id, address=client_ip or None),
+            details={},
+        )
+    session.flush()
 
 
 def sign_out_everywhere(*, session: Session, user_id: int) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.app import app  # noqa: F401  (registers every page state)
+from app.pages.audit.state import AuditState
 from app.pages.knowledge.state import KnowledgeState
 from app.pages.login.state import LoginState
 from app.pages.outbox.state import OutboxState
@@ -34,7 +35,7 @@ OPEN = {
     (LoginState, "open_page"),
     (LoginState, "sign_in"),
 }
-OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState)
+OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState, AuditState)
 
 
 def page_states() -> list[type[AuthState]]:

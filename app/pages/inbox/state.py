@@ -12,12 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
 from app.pages.contacts.state import contact_fields
 from app.session_state import AuthState, guarded
+from core.crud import audit, conversations, handover, inbox
 from core.crud import contacts as contact_crud
-from core.crud import handover, inbox
+from core.crud.inbox import TranscriptMessage
 from core.db import session_scope
+from core.models.audit import AuditAction
 
 STATUS_FILTERS = ["open", "bot", "human", "closed", "all"]
 
@@ -173,18 +176,39 @@ class InboxState(AuthState):
     def set_reply(self, value: str) -> None:
         self.reply = value
 
+    def _log(
+        self,
+        session: Session,
+        actor: audit.Actor,
+        action: AuditAction,
+        done: TranscriptMessage | None,
+    ) -> None:
+        """Note a takeover or hand-back that happened (None: it was so already) in the log,
+        naming the conversation by its row id (which names no visitor)."""
+        conversation = conversations.get_conversation(session=session, public_id=self.selected)
+        if done is not None and conversation is not None:
+            audit.record_action(
+                session=session,
+                action=action,
+                actor=actor,
+                details={"conversation_id": conversation.id},
+            )
+
     def _act(self, action: str) -> None:
         user = self._user()
         if user is None or not self.selected:
             return
+        actor = self._actor()
         try:
             with session_scope() as session:
                 if action == "take_over":
-                    handover.take_over(
+                    done = handover.take_over(
                         session=session, public_id=self.selected, agent_name=user.name
                     )
+                    self._log(session, actor, AuditAction.TAKEOVER, done)
                 elif action == "hand_back":
-                    handover.hand_back(session=session, public_id=self.selected)
+                    done = handover.hand_back(session=session, public_id=self.selected)
+                    self._log(session, actor, AuditAction.HAND_BACK, done)
                 elif action == "close":
                     handover.close(session=session, public_id=self.selected)
                 else:

@@ -32,16 +32,21 @@ class LoginState(AuthState):
         if not email or not password:
             self.error = "Enter your e-mail and password."
             return None
+        client_ip = self.router.session.client_ip
         try:
             with session_scope() as session:
                 token, user = sessions.sign_in(
                     session=session,
                     email=email,
                     password=password,
-                    client_ip=self.router.session.client_ip,
+                    client_ip=client_ip,
                     settings=get_settings(),
                 )
         except sessions.AuthError as error:
+            with session_scope() as session:
+                sessions.record_refusal(
+                    session=session, email=email, client_ip=client_ip, error=error
+                )
             self.error = str(error)
             return None
         self.error = ""

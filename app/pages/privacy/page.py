@@ -128,6 +128,7 @@ def _log() -> rx.Component:
             ),
             rx.text("No export or erasure yet.", color_scheme="gray"),
         ),
+        rx.link("Everything else the team did is in the audit log", href="/audit"),
     )
 
 

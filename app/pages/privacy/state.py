@@ -10,6 +10,7 @@ import reflex as rx
 from app.session_state import AuthState, guarded
 from core.crud import audit
 from core.db import session_scope
+from core.models.audit import PERSONAL_DATA_ACTIONS
 from core.models.users import UserRole
 from core.privacy import erasure, export
 from core.privacy.registry import Erasure, Subject, entries
@@ -116,16 +117,13 @@ class PrivacyState(AuthState):
             self.error = str(exc)
             return None
 
-    def _actor(self) -> audit.Actor:
-        user = self._user()
-        assert user is not None  # the handlers are guarded
-        return audit.Actor(
-            name=user.email, user_id=user.id, address=self.router.session.client_ip or None
-        )
-
     def _reload_log(self) -> None:
         with session_scope() as session:
-            self.log = log_rows(audit.recent_actions(session=session, limit=LOG_LIMIT))
+            self.log = log_rows(
+                audit.recent_actions(
+                    session=session, limit=LOG_LIMIT, actions=PERSONAL_DATA_ACTIONS
+                )
+            )
 
     @rx.event
     @guarded(UserRole.OWNER)

@@ -9,8 +9,10 @@ import reflex as rx
 from pydantic import ValidationError
 
 from app.session_state import AuthState, guarded
+from core.crud import audit
 from core.crud import business as business_crud
 from core.db import session_scope
+from core.models.audit import AuditAction
 from core.models.business import DAYS, BusinessUpdate
 from core.models.users import UserRole
 
@@ -170,7 +172,16 @@ class SettingsState(AuthState):
             )
             self.saved = ""
             return
+        actor = self._actor()
         with session_scope() as session:
+            changed = business_crud.changed_settings(session=session, business_in=update)
             business_crud.update_business(session=session, business_in=update)
+            if changed:
+                audit.record_action(
+                    session=session,
+                    action=AuditAction.SETTINGS_CHANGE,
+                    actor=actor,
+                    details={"fields": changed},
+                )
         self.error = ""
         self.saved = "Saved. The widget shows the new settings the next time it loads."

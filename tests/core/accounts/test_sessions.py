@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from core.accounts import sessions
 from core.accounts.sign_in_limits import LoginLimiter
-from core.crud import users
+from core.crud import audit, users
 from core.db import make_engine, session_scope
 from core.manage import migrate
 from core.models import AdminSession, User, UserPublic, UserRole
@@ -130,6 +130,41 @@ def test_sign_in_attempts_are_limited_per_e_mail_and_per_ip(
             sign_in(engine, strict, f"guess.{uuid.uuid4().hex}@example.com", client_ip=ip)
     with pytest.raises(sessions.RateLimited):
         sign_in(engine, strict, new_user(engine), client_ip=ip)
+
+
+def test_sign_ins_refusals_and_sign_outs_are_in_the_audit_log(
+    engine: Engine, settings: Settings
+) -> None:
+    strict = settings.model_copy(update={"LOGIN_RATE_LIMIT": "4/minute"})
+    email = new_user(engine)
+    ip = fresh_ip()
+
+    def refused(password: str) -> None:
+        try:
+            sign_in(engine, strict, email, password, client_ip=ip)
+        except sessions.AuthError as error:
+            with session_scope(engine) as session:
+                sessions.record_refusal(session=session, email=email, client_ip=ip, error=error)
+        else:
+            raise AssertionError("signed in with a wrong password")
+
+    refused("a wrong password")
+    token, user = sign_in(engine, strict, email, client_ip=ip)
+    with session_scope(engine) as session:
+        sessions.sign_out(session=session, token=token, client_ip=ip)
+        sessions.sign_out(session=session, token=token, client_ip=ip)  # gone: nothing more
+    for _ in range(3):  # the fifth attempt from this address is refused as too many: not logged
+        refused("another wrong one")
+    with Session(engine) as session:
+        logged = audit.recent_actions(session=session, actor_id=user.id, limit=10)
+    assert [(e.action, e.actor, e.address) for e in logged] == [
+        ("sign-in-refused", email, ip),
+        ("sign-in-refused", email, ip),
+        ("sign-out", email, ip),
+        ("sign-in", email, ip),
+        ("sign-in-refused", email, ip),
+    ]
+    assert logged[0].details == {"reason": "Wrong e-mail or password."}
 
 
 def test_a_good_sign_in_forgives_earlier_typos(engine: Engine, settings: Settings) -> None:

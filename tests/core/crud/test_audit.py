@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from core.crud import audit
 from core.db import session_scope
 from core.models.audit import AuditAction
+from tests.factories import make_user
 
 
 def test_entries_read_back_newest_first_and_are_stored_encrypted(engine: Engine) -> None:
@@ -37,6 +39,36 @@ def test_entries_read_back_newest_first_and_are_stored_encrypted(engine: Engine)
     assert older.action == "export"
     assert who.name not in stored.actor and who.address not in stored.address
     assert stored.action == "export"  # the label stays plain, for filtering
+
+
+def test_the_log_is_filtered_by_action_user_and_time_and_paged(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        user = make_user(session)
+        who = audit.Actor(name=user.email, user_id=user.id)
+        someone = audit.Actor(name="command line (root)")
+        for action, actor in (
+            (AuditAction.SIGN_IN, who),
+            (AuditAction.EXPORT, someone),
+            (AuditAction.SETTINGS_CHANGE, who),
+            (AuditAction.SIGN_OUT, who),
+        ):
+            audit.record_action(session=session, action=action, actor=actor, details={})
+    with Session(engine) as session:
+        theirs = audit.recent_actions(session=session, actor_id=user.id)
+        assert [e.action for e in theirs] == ["sign-out", "settings-change", "sign-in"]
+        signed = audit.recent_actions(
+            session=session, actor_id=user.id, actions=[AuditAction.SIGN_IN, AuditAction.SIGN_OUT]
+        )
+        assert [e.action for e in signed] == ["sign-out", "sign-in"]
+        older = audit.recent_actions(session=session, actor_id=user.id, before_id=theirs[0].id)
+        assert older == theirs[1:]
+        written = theirs[-1].created_at
+        assert audit.recent_actions(session=session, actor_id=user.id, until=written) == []
+        after = audit.recent_actions(
+            session=session, actor_id=user.id, since=written + timedelta(hours=1)
+        )
+        assert after == []
+        assert len(audit.recent_actions(session=session, since=written)) >= 4
 
 
 def test_the_log_is_only_appended_to() -> None:
