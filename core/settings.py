@@ -142,6 +142,15 @@ class Settings(BaseSettings):
     HUBSPOT_ACCESS_TOKEN: str | None = None
     HUBSPOT_API_URL: str = "https://api.hubapi.com"
 
+    # And Salesforce Leads (or the Contact or Lead that has the address already, updated) with
+    # the summary as a completed Task, through a Connected App's client-credentials flow:
+    # SALESFORCE_LOGIN_URL is the org's My Domain (https://acme.my.salesforce.com).
+    # SALESFORCE_CA_FILE: a CA bundle to trust instead of the system's (a TLS-inspecting proxy).
+    SALESFORCE_LOGIN_URL: str | None = None
+    SALESFORCE_CLIENT_ID: str | None = None
+    SALESFORCE_CLIENT_SECRET: str | None = None
+    SALESFORCE_CA_FILE: Path | None = None
+
     # E-mail (links to a visitor's data export) goes through SMTP_HOST from MAIL_FROM; none is
     # sent without both. STARTTLS unless SMTP_STARTTLS is off (a relay on the same machine).
     SMTP_HOST: str | None = None
@@ -234,6 +243,7 @@ class Settings(BaseSettings):
             raise ValueError("OUTBOX_BACKOFF_MAX_SECONDS must not be below the base delay")
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.DATA_DIR / 'customeragent.db'}"
+        self._check_salesforce()
         if self.ENVIRONMENT == "production":
             for name in ("SECRET_KEY", "ENCRYPTION_KEYS", "ADMIN_PASSWORD"):
                 value = getattr(self, name)
@@ -241,6 +251,23 @@ class Settings(BaseSettings):
                 if value is not None and value.strip().lower() in samples:
                     raise ValueError(f"{name} is a sample value; set a real secret in production")
         return self
+
+    def _check_salesforce(self) -> None:
+        names = ("SALESFORCE_LOGIN_URL", "SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET")
+        given = [name for name in names if getattr(self, name)]
+        if given and len(given) < len(names):
+            missing = ", ".join(name for name in names if name not in given)
+            raise ValueError(f"Salesforce needs {missing} as well")
+        if self.SALESFORCE_LOGIN_URL:
+            if not self.SALESFORCE_LOGIN_URL.startswith("https://"):
+                raise ValueError("SALESFORCE_LOGIN_URL must start with https://")
+            self.SALESFORCE_LOGIN_URL = self.SALESFORCE_LOGIN_URL.rstrip("/")
+        if self.SALESFORCE_CA_FILE is not None and not self.SALESFORCE_CA_FILE.is_file():
+            raise ValueError(f"SALESFORCE_CA_FILE {self.SALESFORCE_CA_FILE} is not a file")
+
+    @property
+    def salesforce_configured(self) -> bool:
+        return bool(self.SALESFORCE_LOGIN_URL)
 
     @property
     def slack_configured(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.integrations import email, hubspot, slack, sms
+from core.integrations import email, hubspot, salesforce, slack, sms
 from core.integrations.delivery import Deliver, Outgoing
 from core.models import OutboxChannel
 from core.settings import Settings
@@ -37,9 +37,16 @@ def _hubspot(outgoing: Outgoing, settings: Settings) -> None:
     )
 
 
+def _salesforce(outgoing: Outgoing, settings: Settings) -> None:
+    salesforce.send(
+        settings=settings, payload=outgoing.payload, key=outgoing.key, unsure=outgoing.unsure
+    )
+
+
 DELIVERERS: Mapping[str, Deliver] = {
     OutboxChannel.SLACK: _slack,
     OutboxChannel.EMAIL: _email,
     OutboxChannel.SMS: _sms,
     OutboxChannel.HUBSPOT: _hubspot,
+    OutboxChannel.SALESFORCE: _salesforce,
 }

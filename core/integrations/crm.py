@@ -1,6 +1,7 @@
 """The business's CRM hears of people who asked to be contacted: a contact request is written
-to the outbox for HubSpot (core/integrations/hubspot.py) in the request's transaction, when
-HUBSPOT_ACCESS_TOKEN is set, with a short summary of the chat as the note."""
+to the outbox, in the request's transaction, for HubSpot (core/integrations/hubspot.py) when
+HUBSPOT_ACCESS_TOKEN is set and for Salesforce (core/integrations/salesforce.py) when
+SALESFORCE_LOGIN_URL is, with a short summary of the chat as the note."""
 
 from __future__ import annotations
 
@@ -40,8 +41,16 @@ def contact_requested(
     request: ContactRequest,
     conversation: Conversation | None,
 ) -> bool:
-    """Write the contact to HubSpot's queue. Returns whether an entry was written."""
-    if not settings.HUBSPOT_ACCESS_TOKEN:
+    """Write the contact to each configured CRM's queue. Returns whether an entry was written."""
+    crms = [
+        channel
+        for channel, configured in (
+            (OutboxChannel.HUBSPOT, bool(settings.HUBSPOT_ACCESS_TOKEN)),
+            (OutboxChannel.SALESFORCE, settings.salesforce_configured),
+        )
+        if configured
+    ]
+    if not crms:
         return False
     assert request.id is not None
     payload = {
@@ -52,10 +61,14 @@ def contact_requested(
             session=session, settings=settings, request=request, conversation=conversation
         ),
     }
-    return outbox.enqueue(
-        session=session,
-        channel=OutboxChannel.HUBSPOT,
-        payload=payload,
-        key=f"hubspot:contact:{request.id}",
-        conversation_id=None if conversation is None else conversation.id,
-    )
+    written = [
+        outbox.enqueue(
+            session=session,
+            channel=channel,
+            payload=payload,
+            key=f"{channel}:contact:{request.id}",
+            conversation_id=None if conversation is None else conversation.id,
+        )
+        for channel in crms
+    ]
+    return any(written)

@@ -21,6 +21,7 @@ class OutboxChannel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     HUBSPOT = "hubspot"
+    SALESFORCE = "salesforce"
 
 
 class OutboxStatus(StrEnum):
