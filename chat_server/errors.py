@@ -41,6 +41,15 @@ async def read_json(
 ) -> M:
     """The body as `model`. Only JSON content types: a page on another site can post text/plain
     (or a form) without asking CORS first, never application/json."""
+    body = await read_body(request, max_bytes=max_bytes, content_types=content_types)
+    return parse_json(body, model, allow_empty=allow_empty)
+
+
+async def read_body(
+    request: Request, *, max_bytes: int, content_types: tuple[str, ...] = JSON_TYPES
+) -> bytes:
+    """The raw body (for a signature over its bytes), of a JSON content type, at most
+    `max_bytes` long."""
     kind = request.headers.get("content-type", JSON_TYPES[0]).split(";")[0].strip().lower()
     if kind not in content_types:
         raise ApiError(415, f"Send the body as JSON (Content-Type: {' or '.join(content_types)})")
@@ -52,6 +61,11 @@ async def read_json(
         body += chunk
         if len(body) > max_bytes:
             raise ApiError(413, f"Request body is larger than {max_bytes} bytes")
+    return body
+
+
+def parse_json(body: bytes, model: type[M], *, allow_empty: bool = False) -> M:
+    """`body` read as `model`: 400 for what is not JSON, 422 naming the first wrong field."""
     if not body.strip() and allow_empty:
         return model()
     try:

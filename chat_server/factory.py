@@ -31,6 +31,7 @@ from chat_server.endpoints import (
     privacy,
     pwa,
     site,
+    slack_events,
     telemetry,
 )
 from chat_server.errors import ApiError, api_error, database_unavailable, http_error
@@ -74,6 +75,7 @@ API_ROUTES = [
     Route("/api/visitor/data/link", privacy.request_link, methods=["POST"]),
     Route(links.PATH, privacy.export_by_link, methods=["GET"]),
     Route("/api/events", telemetry.post_events, methods=["POST"]),
+    Route("/api/slack/events", slack_events.receive, methods=["POST"]),
 ]
 
 

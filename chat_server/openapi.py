@@ -27,6 +27,8 @@ from chat_server.schemas import (
     FeedbackOut,
     HistoryOut,
     MessageIn,
+    SlackEventIn,
+    SlackEventOut,
     SuggestionsOut,
     TurnOut,
 )
@@ -57,6 +59,8 @@ SCHEMAS: tuple[type[BaseModel], ...] = (
     TelemetryIn,
     TelemetryOut,
     SuggestionsOut,
+    SlackEventIn,
+    SlackEventOut,
     ErrorOut,
     MessagePublic,
 )

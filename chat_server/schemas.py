@@ -235,3 +235,18 @@ class ErrorOut(BaseModel):
     error: str
     details: list[dict[str, object]] | None = None
     retry_after: int | None = None
+
+
+class SlackEventIn(BaseModel):
+    """What Slack's Events API posts: only the fields read here (Slack sends more)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: StrictStr  # "url_verification" once, then "event_callback"
+    challenge: StrictStr | None = Field(default=None, max_length=200)
+    event: dict[str, Any] | None = None
+
+
+class SlackEventOut(BaseModel):
+    ok: bool = True
+    challenge: str | None = None  # echoed to a url_verification request

@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     # The daily digest (yesterday's figures) is posted at this hour of the business's clock or
     # the first hour after the jobs runner is up; empty: no digest.
     SLACK_DIGEST_HOUR: int | None = Field(default=8, ge=0, le=23)
+    # Agents answer a visitor by replying in an alert's thread: Slack's Events API posts the
+    # reply to /api/slack/events, signed with the app's signing secret (unset: not listening).
+    # The bot also needs users:read (the agent's name) and reactions:write (a ✅ once delivered).
+    SLACK_SIGNING_SECRET: str | None = None
 
     # SMS alerts about upset visitors to ALERT_SMS_TO (any form; kept in E.164) from TWILIO_FROM
     # through Twilio; none is written without all four. Not during SMS_QUIET_HOURS ("22:00-07:00"

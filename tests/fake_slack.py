@@ -43,6 +43,9 @@ class FakeSlack:
     fail_first: int = 0  # requests answered 500 before the outage ends
     hold: threading.Event | None = None  # when given, requests wait for it before an answer
     history: bool = True  # False: conversations.history refused (the bot lacks the scope)
+    users_read: bool = True  # False: users.info refused (no users:read scope)
+    people: dict[str, str] = field(default_factory=dict)  # Slack user id -> their name
+    reactions: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0
     posts: list[Post] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -105,6 +108,11 @@ class FakeSlack:
             method = path.rsplit("/", 1)[-1]
             if method == "conversations.history":
                 return 200, self._history(body)
+            if method == "users.info":
+                return 200, self._user(body)
+            if method == "reactions.add":
+                self.reactions.append(dict(body))
+                return 200, {"ok": True}
             if method != "chat.postMessage":
                 return 200, {"ok": False, "error": "unknown_method"}
             if not body.get("channel") or not (body.get("text") or body.get("blocks")):
@@ -115,19 +123,46 @@ class FakeSlack:
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": body}
 
     def _history(self, query: dict[str, Any]) -> dict[str, Any]:
-        """The channel's messages since `oldest`, newest first, with their metadata when
+        """The channel's messages (not thread replies) between `oldest` and `latest` (itself
+        included when `inclusive`), newest first, at most `limit`, with their metadata when
         include_all_metadata is set (one page: this server never holds many)."""
         if not self.history:
             return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
         oldest = float(query.get("oldest") or 0)
+        latest = float(query.get("latest") or "inf")
+        inclusive = query.get("inclusive") in ("1", "true")
         with_metadata = query.get("include_all_metadata") in ("1", "true")
         messages = [
             {"type": "message", "ts": p.ts, "text": p.body.get("text", "")}
             | ({"metadata": p.body["metadata"]} if with_metadata and "metadata" in p.body else {})
             for p in reversed(self.posts)
-            if p.body.get("channel") == query.get("channel") and float(p.ts) >= oldest
+            if p.body.get("channel") == query.get("channel")
+            and not p.body.get("thread_ts")
+            and oldest <= float(p.ts)
+            and (float(p.ts) < latest or (inclusive and float(p.ts) == latest))
         ]
-        return {"ok": True, "messages": messages, "has_more": False}
+        return {
+            "ok": True,
+            "messages": messages[: int(query.get("limit") or 100)],
+            "has_more": False,
+        }
+
+    def _user(self, query: dict[str, Any]) -> dict[str, Any]:
+        if not self.users_read:
+            return {"ok": False, "error": "missing_scope", "needed": "users:read"}
+        user = query.get("user", "")
+        name = self.people.get(user)
+        if name is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "name": name.lower(),
+                "real_name": name,
+                "profile": {"real_name": name, "display_name": name},
+            },
+        }
 
     def wait_for(self, count: int, seconds: float = WAIT) -> list[Post]:
         """The posts, once there are at least `count` (or when `seconds` have passed)."""

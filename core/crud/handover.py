@@ -6,12 +6,12 @@ like any message) and an analytics event. Functions flush but never commit: the 
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.crud.inbox import ConversationNotFound, TranscriptMessage, transcript_message
-from core.models import Conversation, ConversationStatus, EventName, MessageCreate, Role
+from core.models import Conversation, ConversationStatus, EventName, Message, MessageCreate, Role
 from core.settings import get_settings
 
 JOINED = "An agent has joined the conversation."
@@ -83,11 +83,22 @@ def close(*, session: Session, public_id: str) -> TranscriptMessage | None:
     return _change(session, public_id, ConversationStatus.CLOSED, CLOSED, EventName.CLOSED)
 
 
+def reply_stored(*, session: Session, conversation: Conversation, client_id: str) -> Message | None:
+    """The message stored in `conversation` with `client_id`, if any."""
+    return session.exec(
+        select(Message).where(
+            col(Message.conversation_id) == conversation.id, col(Message.client_id) == client_id
+        )
+    ).first()
+
+
 def agent_reply(
-    *, session: Session, public_id: str, agent_name: str, text: str
+    *, session: Session, public_id: str, agent_name: str, text: str, client_id: str | None = None
 ) -> TranscriptMessage:
     """Stores the agent's message (role "agent"); the widget's stream picks it up. Raises
-    ValueError for empty or too long text, NotTakenOver unless the conversation is taken over."""
+    ValueError for empty or too long text, NotTakenOver unless the conversation is taken over.
+    With `client_id` (a reply from elsewhere, such as a Slack event Slack may deliver twice),
+    a reply already stored with it is returned instead of a second one."""
     body = text.strip()
     if not body:
         raise ValueError("The reply is empty.")
@@ -95,6 +106,10 @@ def agent_reply(
     if len(body) > limit:
         raise ValueError(f"The reply has {len(body)} characters; at most {limit} are allowed.")
     conversation = _locked(session, public_id)
+    if client_id is not None:
+        stored = reply_stored(session=session, conversation=conversation, client_id=client_id)
+        if stored is not None:
+            return transcript_message(stored)
     if conversation.status != ConversationStatus.HUMAN:
         raise NotTakenOver(
             f"Take over conversation {public_id} before replying "
@@ -103,7 +118,7 @@ def agent_reply(
     message = msg_crud.create_message(
         session=session,
         conversation=conversation,
-        message_in=MessageCreate(role=Role.AGENT, text=body),
+        message_in=MessageCreate(role=Role.AGENT, text=body, client_id=client_id),
     )
     event_crud.record_event(
         session=session,

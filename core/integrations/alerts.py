@@ -27,16 +27,24 @@ def conversation_url(settings: Settings, public_id: str) -> str:
 
 
 def _send(
-    session: Session, settings: Settings, alert: slack.Alert, key: str, conversation_id: int | None
+    session: Session,
+    settings: Settings,
+    alert: slack.Alert,
+    key: str,
+    conversation: Conversation | None,
 ) -> bool:
     if not settings.slack_configured:
         return False
+    payload = slack.render(alert)
+    if conversation is not None:
+        # Posted in the message's metadata: a reply in the alert's thread goes to the visitor.
+        payload["conversation"] = conversation.public_id
     return outbox.enqueue(
         session=session,
         channel=OutboxChannel.SLACK,
-        payload=slack.render(alert),
+        payload=payload,
         key=f"slack:{key}",
-        conversation_id=conversation_id,
+        conversation_id=None if conversation is None else conversation.id,
     )
 
 
@@ -64,8 +72,7 @@ def contact_requested(
         link=link,
         link_label=label,
     )
-    conversation_id = None if conversation is None else conversation.id
-    return _send(session, settings, alert, f"contact:{request.id}", conversation_id)
+    return _send(session, settings, alert, f"contact:{request.id}", conversation)
 
 
 def handed_over(
@@ -82,7 +89,7 @@ def handed_over(
         link=conversation_url(settings, conversation.public_id),
         link_label="Take over in the inbox",
     )
-    return _send(session, settings, alert, f"handover:{question.id}", conversation.id)
+    return _send(session, settings, alert, f"handover:{question.id}", conversation)
 
 
 def became_urgent(
@@ -99,7 +106,7 @@ def became_urgent(
         link=conversation_url(settings, conversation.public_id),
         link_label="Open conversation",
     )
-    posted = _send(session, settings, alert, f"urgent:{message.id}", conversation.id)
+    posted = _send(session, settings, alert, f"urgent:{message.id}", conversation)
     texted = sms.enqueue(
         session=session,
         settings=settings,

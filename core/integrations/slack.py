@@ -118,7 +118,11 @@ def post(*, settings: Settings, payload: dict[str, Any], key: str) -> str:
         channel=settings.SLACK_CHANNEL or "",
         text=payload["text"],
         blocks=payload.get("blocks"),
-        metadata={"event_type": EVENT_TYPE, "event_payload": {"idempotency_key": key}},
+        metadata={
+            "event_type": EVENT_TYPE,
+            "event_payload": {"idempotency_key": key}
+            | ({"conversation": payload["conversation"]} if payload.get("conversation") else {}),
+        },
         unfurl_links=False,
     )
     return str(response.get("ts", ""))
