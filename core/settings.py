@@ -166,6 +166,38 @@ class Settings(BaseSettings):
     MAIL_FROM: str = ""
     # How long an e-mailed link to a visitor's data export works.
     EXPORT_LINK_HOURS: int = Field(default=24, ge=1)
+    # The weekly performance report is e-mailed to REPORT_EMAIL_TO (addresses separated by
+    # commas; empty: none is sent) on REPORT_DAY from REPORT_HOUR on the business's clock,
+    # about the seven days before.
+    REPORT_EMAIL_TO: Annotated[list[str], NoDecode] = []
+    REPORT_DAY: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "monday"
+    REPORT_HOUR: int = Field(default=8, ge=0, le=23)
+
+    @field_validator("REPORT_EMAIL_TO", mode="before")
+    @classmethod
+    def _addresses(cls, value: object) -> object:
+        from email_validator import EmailNotValidError, validate_email
+
+        if isinstance(value, str):
+            value = [a.strip() for a in value.split(",") if a.strip()]
+        if not isinstance(value, list):
+            return value
+        checked = []
+        for address in value:
+            try:
+                checked.append(validate_email(str(address), check_deliverability=False).normalized)
+            except EmailNotValidError as exc:
+                raise ValueError(
+                    f"REPORT_EMAIL_TO: {address!r} is not an e-mail address: {exc}"
+                ) from exc
+        return checked
+
+    @field_validator("REPORT_DAY", mode="before")
+    @classmethod
+    def _day_name(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("SLACK_DIGEST_HOUR", mode="before")
     @classmethod

@@ -55,7 +55,11 @@ async def receive(request: Request) -> JSONResponse:
     received = parse_json(body, SlackEventIn)
     if received.type == "url_verification":
         return JSONResponse(SlackEventOut(challenge=received.challenge).model_dump())
-    reply = slack_replies.thread_reply(received.event or {}) if received.type == "event_callback" else None
+    reply = (
+        slack_replies.thread_reply(received.event or {})
+        if received.type == "event_callback"
+        else None
+    )
     if reply is not None:
         try:
             await run_in_threadpool(

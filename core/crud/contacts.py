@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.models import ContactRequest, ContactRequestCreate, Conversation
@@ -79,3 +80,14 @@ def contact_requests_of(
 ) -> list[ContactRow]:
     """The contact requests left from one conversation (by its public id), newest first."""
     return _rows(session, public_id=public_id, limit=limit)
+
+
+def count_between(*, session: Session, start: datetime, end: datetime) -> int:
+    """How many contact requests were sent in [start, end)."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(ContactRequest)
+            .where(col(ContactRequest.created_at) >= start, col(ContactRequest.created_at) < end)
+        ).one()
+    )

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.analytics.period import Period
 from core.analytics.queries.overview import summary_of
 from core.crud import business as business_crud
+from core.crud.contacts import count_between
 from core.integrations import outbox, slack
-from core.models import ContactRequest, OutboxChannel
+from core.models import OutboxChannel
 from core.models._types import utcnow
 from core.settings import Settings
 
@@ -34,14 +34,7 @@ def digest_alert(*, session: Session, settings: Settings, day: date) -> slack.Al
     business = business_crud.get_business(session=session)
     period = Period(day, day, ZoneInfo(business.timezone))
     summary = summary_of(session=session, period=period)
-    contacts = session.exec(
-        select(func.count())
-        .select_from(ContactRequest)
-        .where(
-            col(ContactRequest.created_at) >= period.start,
-            col(ContactRequest.created_at) < period.end,
-        )
-    ).one()
+    contacts = count_between(session=session, start=period.start, end=period.end)
     score = (
         "–"
         if summary.feedback_score is None

@@ -1,13 +1,16 @@
 """E-mail through the business's SMTP server (smtplib): one message per outbox entry.
 
-The payload is the message as written ({"to", "subject", "text"}); the server, the sender and
-the credentials are read when it is delivered, so fixing the settings delivers what waited. The
+The payload is the message as written ({"to", "subject", "text"}, and optionally "html" with
+"images": {content id: base64 PNG} shown inline by it as cid:<content id>); the server, the
+sender and the credentials are read when it is delivered, so fixing the settings delivers what
+waited. The
 idempotency key becomes the Message-ID, so a receiving server (or the visitor's mail program)
 can tell a resent copy apart. A permanent refusal (5xx: no such mailbox, sender refused) makes
 the entry dead at once; anything else is tried again."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import smtplib
 import ssl
@@ -40,6 +43,14 @@ def compose(*, settings: Settings, payload: dict[str, Any], key: str) -> EmailMe
     message["Message-ID"] = message_id(key, settings.MAIL_FROM)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(payload["text"])
+    if payload.get("html"):
+        message.add_alternative(payload["html"], subtype="html")
+        html_part = message.get_body(preferencelist=("html",))
+        assert isinstance(html_part, EmailMessage)
+        for cid, png in (payload.get("images") or {}).items():
+            html_part.add_related(
+                base64.b64decode(png), maintype="image", subtype="png", cid=f"<{cid}>"
+            )
     return message
 
 

@@ -57,6 +57,12 @@ def enqueue(
     return session.connection().execute(statement).first() is not None
 
 
+def written(*, session: Session, key: str) -> bool:
+    """Whether an entry with idempotency key `key` is in the outbox (until it is purged)."""
+    found = session.exec(select(OutboxEntry.id).where(col(OutboxEntry.idempotency_key) == key))
+    return found.first() is not None
+
+
 def list_entries(
     *, session: Session, statuses: Sequence[OutboxStatus], limit: int = LIST_LIMIT
 ) -> list[OutboxEntryPublic]:

@@ -23,6 +23,7 @@ PURGE_HOURS = 6
 STATISTICS_JOB = "statistics"
 EMPTY_JOB = "empty-conversations"
 DIGEST_JOB = "slack-digest"
+REPORT_JOB = "weekly-report"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -79,6 +80,16 @@ def build_scheduler(
         "interval",
         hours=1,
         id=DIGEST_JOB,
+        kwargs={"engine": engine, "settings": settings},
+        next_run_time=datetime.now(UTC),
+    )
+    # Hourly rather than a weekly cron: REPORT_DAY and REPORT_HOUR are on the business's clock,
+    # whose time zone the owner may change in the admin; the week's key keeps it to one.
+    scheduler.add_job(
+        tasks.send_weekly_report,
+        "interval",
+        hours=1,
+        id=REPORT_JOB,
         kwargs={"engine": engine, "settings": settings},
         next_run_time=datetime.now(UTC),
     )

@@ -36,13 +36,16 @@ def test_the_sidebar_lists_the_pages_in_the_order_people_know() -> None:
                 "ROI and benchmark",
             ],
         ),
-        ("Administration", ["Settings", "Users", "Outbox", "Privacy", "Audit log"]),
+        (
+            "Administration",
+            ["Settings", "Users", "Outbox", "Privacy", "Audit log", "Weekly report"],
+        ),
     ]
 
 
 def test_only_the_administration_pages_are_for_owners_and_checked_so_on_load() -> None:
     owners = {page.title for page in registry.pages() if page.owners_only}
-    assert owners == {"Settings", "Users", "Privacy", "Outbox", "Audit log"}
+    assert owners == {"Settings", "Users", "Privacy", "Outbox", "Audit log", "Weekly report"}
     for page in signed_in_pages():
         check = AuthState.check_owner if page.owners_only else AuthState.check_session
         # The role check runs before the page loads anything.

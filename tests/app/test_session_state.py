@@ -18,6 +18,7 @@ from app.pages.knowledge.state import KnowledgeState
 from app.pages.login.state import LoginState
 from app.pages.outbox.state import OutboxState
 from app.pages.privacy.state import PrivacyState
+from app.pages.report.state import ReportState
 from app.pages.settings.state import SettingsState
 from app.pages.users.state import UsersState
 from app.session_state import GUARD_MARKER, AuthState
@@ -35,7 +36,7 @@ OPEN = {
     (LoginState, "open_page"),
     (LoginState, "sign_in"),
 }
-OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState, AuditState)
+OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState, AuditState, ReportState)
 
 
 def page_states() -> list[type[AuthState]]:

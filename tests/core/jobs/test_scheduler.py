@@ -14,6 +14,7 @@ from core.jobs.scheduler import (
     EMPTY_JOB,
     OUTBOX_JOB,
     PURGE_JOB,
+    REPORT_JOB,
     STATISTICS_JOB,
     build_scheduler,
 )
@@ -44,5 +45,8 @@ def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
         digest = scheduler.get_job(DIGEST_JOB)
         assert digest.func is tasks.post_daily_digest
         assert digest.trigger.interval.total_seconds() == 3600
+        weekly = scheduler.get_job(REPORT_JOB)
+        assert weekly.func is tasks.send_weekly_report
+        assert weekly.trigger.interval.total_seconds() == 3600
     finally:
         scheduler.shutdown(wait=False)
