@@ -38,6 +38,26 @@ class FakeHubSpot:
                 self.end_headers()
                 self.wfile.write(raw)
 
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                    return self._answer(
+                        401,
+                        {
+                            "status": "error",
+                            "message": "Authentication credentials not found",
+                            "category": "INVALID_AUTHENTICATION",
+                        },
+                    )
+                if self.path.split("?")[0] != "/crm/v3/objects/contacts":
+                    return self._answer(404, {"status": "error", "message": "no route"})
+                with fake._lock:
+                    found = [
+                        {"id": c["id"], "properties": c["properties"], "archived": False}
+                        | {"createdAt": c["createdAt"], "updatedAt": c["createdAt"]}
+                        for c in list(fake.contacts.values())[:1]
+                    ]
+                self._answer(200, {"results": found})
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":

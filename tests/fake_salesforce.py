@@ -23,7 +23,7 @@ CLIENT_SECRET = "test-consumer-secret"
 TOKEN = "00Dtest!access-token"
 REST = re.compile(r"^/services/data/v[\d.]+/(?P<rest>.*)$")
 QUERY = re.compile(
-    r"^SELECT Id FROM (?P<kind>\w+) WHERE (?P<field>\w+) = '(?P<value>(?:[^'\\]|\\.)*)'"
+    r"^SELECT Id FROM (?P<kind>\w+)(?: WHERE (?P<field>\w+) = '(?P<value>(?:[^'\\]|\\.)*)')?"
 )
 REQUIRED = {"Lead": ("LastName", "Company"), "Contact": ("LastName",), "Task": ()}
 
@@ -161,12 +161,13 @@ class FakeSalesforce:
         match = QUERY.match(soql)
         if match is None:
             return 400, [{"message": f"unexpected query {soql}", "errorCode": "MALFORMED_QUERY"}]
-        value = re.sub(r"\\(.)", r"\1", match["value"])
+        value = re.sub(r"\\(.)", r"\1", match["value"] or "")
         # Salesforce compares e-mail addresses and text fields without regard to case.
         found = [
             {"attributes": {"type": match["kind"]}, "Id": record_id}
             for record_id, record in self.records.get(match["kind"], {}).items()
-            if str(record.get(match["field"], "")).lower() == value.lower()
+            if match["field"] is None
+            or str(record.get(match["field"], "")).lower() == value.lower()
         ][:1]
         return 200, {"totalSize": len(found), "done": True, "records": found}
 

@@ -33,7 +33,7 @@ from core.settings import Settings
 NOTE_TO_CONTACT = 202  # HubSpot's association type id, note -> contact (HUBSPOT_DEFINED)
 
 
-def _client(settings: Settings) -> HubSpot:
+def client(settings: Settings) -> HubSpot:
     if not settings.HUBSPOT_ACCESS_TOKEN:
         raise RuntimeError("HUBSPOT_ACCESS_TOKEN is not set")
     return HubSpot(access_token=settings.HUBSPOT_ACCESS_TOKEN, host=settings.HUBSPOT_API_URL)
@@ -67,13 +67,13 @@ def note_exists(*, settings: Settings, key: str) -> bool:
         ],
         limit=1,
     )
-    found = _client(settings).crm.objects.notes.search_api.do_search(search)
+    found = client(settings).crm.objects.notes.search_api.do_search(search)
     return bool(found.total)
 
 
 def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> None:
     """Upsert the contact, then add the note to it (unless a runner that died added it)."""
-    client = _client(settings)
+    crm = client(settings)
     upsert = BatchInputSimplePublicObjectBatchInputUpsert(
         inputs=[
             SimplePublicObjectBatchInputUpsert(
@@ -82,7 +82,7 @@ def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool)
         ]
     )
     try:
-        answer = client.crm.contacts.batch_api.upsert(upsert)
+        answer = crm.crm.contacts.batch_api.upsert(upsert)
         contact_id = answer.results[0].id
         if unsure and note_exists(settings=settings, key=key):
             return
@@ -103,7 +103,7 @@ def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool)
                 )
             ],
         )
-        client.crm.objects.notes.basic_api.create(note)
+        crm.crm.objects.notes.basic_api.create(note)
     except (ContactsError, NotesError) as error:
         if _refused(error):
             raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error

@@ -64,7 +64,7 @@ def enqueue(
     )
 
 
-def _client(settings: Settings) -> Client:
+def client(settings: Settings) -> Client:
     if not settings.sms_configured:
         raise RuntimeError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM and ALERT_SMS_TO")
     client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
@@ -75,7 +75,7 @@ def _client(settings: Settings) -> Client:
 def already_sent(*, settings: Settings, payload: dict[str, Any], since: datetime) -> bool:
     """Whether a text with this body went to this number since `since` (a runner died after
     Twilio took it)."""
-    sent = _client(settings).messages.list(
+    sent = client(settings).messages.list(
         to=payload["to"], date_sent_after=since - timedelta(minutes=1), limit=200
     )
     return any(message.body == payload["body"] for message in sent)
@@ -84,7 +84,7 @@ def already_sent(*, settings: Settings, payload: dict[str, Any], since: datetime
 def send(*, settings: Settings, payload: dict[str, Any]) -> None:
     """Hand the text to Twilio; returns once Twilio has queued it."""
     try:
-        _client(settings).messages.create(
+        client(settings).messages.create(
             to=payload["to"], from_=settings.TWILIO_FROM, body=payload["body"]
         )
     except TwilioRestException as error:

@@ -38,14 +38,30 @@ def test_the_sidebar_lists_the_pages_in_the_order_people_know() -> None:
         ),
         (
             "Administration",
-            ["Settings", "Users", "Outbox", "Privacy", "Audit log", "Weekly report"],
+            [
+                "Settings",
+                "Users",
+                "Outbox",
+                "Privacy",
+                "Audit log",
+                "Weekly report",
+                "Integrations",
+            ],
         ),
     ]
 
 
 def test_only_the_administration_pages_are_for_owners_and_checked_so_on_load() -> None:
     owners = {page.title for page in registry.pages() if page.owners_only}
-    assert owners == {"Settings", "Users", "Privacy", "Outbox", "Audit log", "Weekly report"}
+    assert owners == {
+        "Settings",
+        "Users",
+        "Privacy",
+        "Outbox",
+        "Audit log",
+        "Weekly report",
+        "Integrations",
+    }
     for page in signed_in_pages():
         check = AuthState.check_owner if page.owners_only else AuthState.check_session
         # The role check runs before the page loads anything.

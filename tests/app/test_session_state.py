@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from app.app import app  # noqa: F401  (registers every page state)
 from app.pages.audit.state import AuditState
+from app.pages.integrations.state import IntegrationsState
 from app.pages.knowledge.state import KnowledgeState
 from app.pages.login.state import LoginState
 from app.pages.outbox.state import OutboxState
@@ -36,7 +37,15 @@ OPEN = {
     (LoginState, "open_page"),
     (LoginState, "sign_in"),
 }
-OWNER_PAGES = (SettingsState, UsersState, PrivacyState, OutboxState, AuditState, ReportState)
+OWNER_PAGES = (
+    SettingsState,
+    UsersState,
+    PrivacyState,
+    OutboxState,
+    AuditState,
+    ReportState,
+    IntegrationsState,
+)
 
 
 def page_states() -> list[type[AuthState]]:
