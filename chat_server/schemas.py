@@ -19,8 +19,9 @@ from core.models import MessagePublic
 from core.models.contacts import EMAIL_MAX_CHARS, EMAIL_PATTERN
 from core.nlp.language import SUPPORTED
 
-# The largest id a database column holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+# The largest id the tables' INTEGER id columns hold: 32 bits on PostgreSQL (SQLite's hold 64),
+# so a larger message_id is refused rather than sent to a query that fails.
+MAX_ID = 2**31 - 1
 # What the OpenAPI document states of every text in a request body: no NUL character (which
 # PostgreSQL's text cannot hold). The same check runs on each string (_check_text).
 NO_NUL_PATTERN = r"^[^\x00]*$"

@@ -44,10 +44,12 @@ def test_a_number_with_thousands_of_digits_is_refused(visit: Visit) -> None:
     assert visit.history() == []
 
 
-def test_a_message_id_beyond_64_bits_is_refused(visit: Visit) -> None:
+@pytest.mark.parametrize("message_id", [BEYOND_64_BITS, 2**31])
+def test_a_message_id_beyond_the_id_column_is_refused(visit: Visit, message_id: int) -> None:
+    """Ids are INTEGER columns, 32 bits on PostgreSQL: 2**31 was a 500 there (the query failed)."""
     response = visit.client.post(
         f"/api/conversations/{visit.cid}/feedback",
-        json={"rating": 1, "message_id": BEYOND_64_BITS},
+        json={"rating": 1, "message_id": message_id},
         headers=visit.headers,
     )
     assert response.status_code == 422
