@@ -208,5 +208,5 @@ def create_app(settings: Settings) -> Starlette:
             InterfaceError: database_unavailable,
         },
     )
-    app.state.openapi = build_openapi(API_ROUTES, VERSION)
+    app.state.openapi = build_openapi(API_ROUTES, VERSION, settings)
     return app

@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
-    StrictInt,
     StrictStr,
     field_validator,
 )
 
 from core.models import MessagePublic
+from core.models.contacts import EMAIL_MAX_CHARS, EMAIL_PATTERN
 from core.nlp.language import SUPPORTED
 
-# The largest id a database column holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+# The largest id the tables' INTEGER id columns hold: 32 bits on PostgreSQL (SQLite's hold 64),
+# so a larger message_id is refused rather than sent to a query that fails.
+MAX_ID = 2**31 - 1
+# What the OpenAPI document states of every text in a request body: no NUL character (which
+# PostgreSQL's text cannot hold). The same check runs on each string (_check_text).
+NO_NUL_PATTERN = r"^[^\x00]*$"
+# The characters str.strip() removes (str.isspace), spelled out: "\s" means fewer of them in
+# the JSON Schema (ECMA-262) regex a client validates with, e.g. not U+001C..U+001F.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Text that is not blank: something besides whitespace, and no NUL. Written so that no regex
+# engine backtracks on it (the leading whitespace and the first other character never overlap).
+NOT_BLANK_PATTERN = rf"^[{WHITESPACE}]*[^\x00{WHITESPACE}][^\x00]*$"
+_NOT_BLANK = re.compile(NOT_BLANK_PATTERN)
+# The visitor's own choice of language: a supported code, in any case.
+LANGUAGE_PATTERN = (
+    "^(?:" + "|".join("".join(f"[{c}{c.upper()}]" for c in code) for code in SUPPORTED) + ")$"
+)
+
+
+def _integral(value: object) -> object:
+    # JSON has one kind of number: 3.0 is the integer 3, as JSON Schema's "integer" says too.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer in a request body: 3 or 3.0, never "3" or true.
+JsonInt = Annotated[int, Field(strict=True), BeforeValidator(_integral)]
+MessageId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), BeforeValidator(_integral)]
 
 
 def _check_text(value: object) -> None:
@@ -42,10 +70,19 @@ def _check_text(value: object) -> None:
             _check_text(item)
 
 
+def state_no_nul(schema: dict[str, Any]) -> None:
+    """Every string property of a request body's JSON schema without a pattern of its own gets
+    NO_NUL_PATTERN (the patterns of the others already leave NUL out)."""
+    for prop in schema.get("properties", {}).values():
+        for option in [prop, *prop.get("anyOf", ())]:
+            if option.get("type") == "string" and not {"pattern", "enum", "const"} & set(option):
+                option["pattern"] = NO_NUL_PATTERN
+
+
 class RequestBody(BaseModel):
     """A request body: unknown fields are refused, and text must be storable."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=state_no_nul)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -84,17 +121,16 @@ class ConversationOut(BaseModel):
 
 class ConversationPatchIn(RequestBody):
     # The visitor's own choice of language, from the widget's language menu.
-    language: StrictStr
+    language: StrictStr = Field(json_schema_extra={"pattern": LANGUAGE_PATTERN})
 
     @field_validator("language")
     @classmethod
     def _supported(cls, value: str) -> str:
-        code = value.strip().lower()
-        if code not in SUPPORTED:
+        if not re.fullmatch(LANGUAGE_PATTERN, value):
             raise ValueError(
                 f"unsupported language {value[:16]!r}; use one of {', '.join(SUPPORTED)}"
             )
-        return code
+        return value.lower()
 
 
 class ConversationPatchOut(BaseModel):
@@ -103,17 +139,22 @@ class ConversationPatchOut(BaseModel):
     language_source: str
 
 
+def _not_blank(value: str, what: str) -> str:
+    if not _NOT_BLANK.fullmatch(value):
+        raise ValueError(f"{what} must not be empty")
+    return value
+
+
 class MessageIn(RequestBody):
-    text: StrictStr
+    # As sent: MAX_MESSAGE_CHARS (stated in the OpenAPI document) counts every character sent;
+    # the text is stored without the whitespace around it.
+    text: StrictStr = Field(json_schema_extra={"pattern": NOT_BLANK_PATTERN})
     client_id: StrictStr | None = Field(default=None, min_length=1, max_length=64)
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("text must not be empty")
-        return value
+    def _has_text(cls, value: str) -> str:
+        return _not_blank(value, "text")
 
 
 class BatchIn(RequestBody):
@@ -142,22 +183,24 @@ class HistoryOut(BaseModel):
 
 
 class ContactIn(RequestBody):
-    name: StrictStr = Field(min_length=1, max_length=200)
-    email: EmailStr
+    name: StrictStr = Field(
+        min_length=1, max_length=200, json_schema_extra={"pattern": NOT_BLANK_PATTERN}
+    )
+    email: StrictStr = Field(max_length=EMAIL_MAX_CHARS, pattern=EMAIL_PATTERN)
     phone: StrictStr | None = Field(default=None, max_length=40)
-    message: StrictStr = Field(min_length=1, max_length=5000)
+    message: StrictStr = Field(
+        min_length=1, max_length=5000, json_schema_extra={"pattern": NOT_BLANK_PATTERN}
+    )
     conversation_id: StrictStr | None = Field(default=None, max_length=32)
 
     @field_validator("name", "message")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    def _has_text(cls, value: str) -> str:
+        return _not_blank(value, "text").strip()
 
 
 class ExportLinkIn(RequestBody):
-    email: EmailStr
+    email: StrictStr = Field(max_length=EMAIL_MAX_CHARS, pattern=EMAIL_PATTERN)
 
 
 class ExportLinkOut(BaseModel):
@@ -170,14 +213,14 @@ class ContactOut(BaseModel):
 
 
 class FeedbackIn(RequestBody):
-    rating: StrictInt = Field(ge=-1, le=1)
-    message_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID)
+    rating: JsonInt = Field(json_schema_extra={"enum": [1, -1]})
+    message_id: MessageId | None = None
     comment: StrictStr | None = Field(default=None, max_length=2000)
 
     @field_validator("rating")
     @classmethod
     def _nonzero(cls, value: int) -> int:
-        if value == 0:
+        if value not in (1, -1):
             raise ValueError("rating must be 1 (helpful) or -1 (not helpful)")
         return value
 

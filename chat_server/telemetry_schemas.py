@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
@@ -17,8 +18,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonDict
 
-from chat_server.schemas import VISITOR_KEY_PATTERN, RequestBody
+from chat_server.schemas import VISITOR_KEY_PATTERN, WHITESPACE, RequestBody, state_no_nul
 from core.models import PanelState, WidthClass
 
 MAX_EVENTS_PER_BATCH = 100
@@ -36,8 +38,39 @@ PERSONAL_KEY_PARTS = frozenset(
         "query", "search", "ssn", "surname", "tel", "telephone", "text", "token", "username",
     }
 )  # fmt: skip
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+\s*\d(?:[\s().-]*\d){6,}")
+PERSONAL_KEY_PATTERN = r"(?:^|_)(?:" + "|".join(sorted(PERSONAL_KEY_PARTS)) + r")(?:_|$)"
+# Property text: no control, line-breaking or invisible formatting characters (bidi overrides,
+# zero-width ones), and nothing that looks like an e-mail address or a phone number. Spelled with
+# explicit classes, not \s or \d, so that JSON Schema's regex means the same as Python's.
+PRINTABLE_PATTERN = (
+    r"^[^\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]*$"
+)
+EMAIL_LIKE_PATTERN = rf"[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\.[^@{WHITESPACE}]+"
+PHONE_LIKE_PATTERN = rf"\+[{WHITESPACE}]*[0-9](?:[{WHITESPACE}().-]*[0-9]){{6,}}"
+_EMAIL = re.compile(EMAIL_LIKE_PATTERN)
+_PHONE = re.compile(PHONE_LIKE_PATTERN)
+# What the OpenAPI document states of `properties` (checked by _small_and_impersonal).
+PROPERTIES_SCHEMA: JsonDict = {
+    "maxProperties": MAX_PROPERTIES,
+    "propertyNames": {
+        "pattern": PROPERTY_KEY_PATTERN,
+        "not": {"pattern": PERSONAL_KEY_PATTERN},
+    },
+    "additionalProperties": {
+        "anyOf": [
+            {
+                "type": "string",
+                "maxLength": MAX_PROPERTY_CHARS,
+                "pattern": PRINTABLE_PATTERN,
+                "not": {
+                    "anyOf": [{"pattern": EMAIL_LIKE_PATTERN}, {"pattern": PHONE_LIKE_PATTERN}]
+                },
+            },
+            {"type": "boolean"},
+            {"type": "number"},
+        ]
+    },
+}
 
 Fraction = Annotated[float, Field(strict=True, ge=0.0, le=1.0, allow_inf_nan=False)]
 # Milliseconds on the visitor's clock; only differences between them are used.
@@ -61,14 +94,31 @@ class ClickIn(RequestBody):
     at: ClientTime | None = None
 
 
+def _value_with_currency_schema(schema: dict[str, Any]) -> None:
+    state_no_nul(schema)
+    # Both numbers and text, or neither (absent or null): what _value_with_currency checks.
+    schema["anyOf"] = [
+        {
+            "properties": {"value": {"type": "number"}, "currency": {"type": "string"}},
+            "required": ["value", "currency"],
+        },
+        {"properties": {"value": {"type": "null"}, "currency": {"type": "null"}}},
+    ]
+
+
 class TrackedIn(RequestBody):
     """A step of the business's own (SupportChat.track): a name, an optional value in a
     currency, and a few flat properties that name what happened, never who or what was written."""
 
+    model_config = ConfigDict(**RequestBody.model_config)
+    model_config["json_schema_extra"] = _value_with_currency_schema
+
     name: StrictStr = Field(pattern=TRACKED_NAME_PATTERN)
     value: Annotated[float, Field(strict=True, ge=0.0, allow_inf_nan=False)] | None = None
     currency: StrictStr | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    properties: dict[str, PropertyValue] = Field(default_factory=dict)
+    properties: dict[str, PropertyValue] = Field(
+        default_factory=dict, json_schema_extra=PROPERTIES_SCHEMA
+    )
     at: ClientTime | None = None
 
     @field_validator("properties")
@@ -79,14 +129,14 @@ class TrackedIn(RequestBody):
         for key, item in value.items():
             if not re.fullmatch(PROPERTY_KEY_PATTERN, key):
                 raise ValueError(f"property key {key[:40]!r} must match {PROPERTY_KEY_PATTERN}")
-            if PERSONAL_KEY_PARTS.intersection(key.split("_")):
+            if re.search(PERSONAL_KEY_PATTERN, key):
                 raise ValueError(
                     f"property {key!r} looks like free text or personal data, which is never stored"
                 )
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"property {key!r} must be a finite number")
             if isinstance(item, str):
-                if not item.isprintable():  # control characters, lone surrogates
+                if not re.fullmatch(PRINTABLE_PATTERN, item):
                     raise ValueError(f"property {key!r} must be printable text")
                 if len(item) > MAX_PROPERTY_CHARS:
                     raise ValueError(

@@ -81,7 +81,7 @@ class Turns:
                 raise ApiError(413, f"Message is longer than {self.max_chars} characters")
         conversation_id = await self.owners.conversation_id(cid, visitor)
         # Secrets are masked and profanity censored before anything is stored or embedded.
-        analyses = await asyncio.gather(*(self.analyzer.submit(i.text) for i in items))
+        analyses = await asyncio.gather(*(self.analyzer.submit(i.text.strip()) for i in items))
         incoming = Incoming(
             conversation_id=conversation_id,
             analyses=analyses,

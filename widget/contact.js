@@ -4,7 +4,10 @@ import { describeError } from './api.js';
 import { translate } from './i18n.js';
 import { el, uniqueId } from './ui.js';
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The chat server's rule (core/models/contacts.py EMAIL_PATTERN): the HTML standard's valid
+// e-mail address, with a dot in the domain.
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 // label and required are string keys (i18n.js).
 const FIELDS = [

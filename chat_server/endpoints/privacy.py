@@ -151,7 +151,7 @@ async def export_by_link(request: Request) -> Response:
       - {name: token, in: query, required: true, schema: {type: string}, description: the link's signed token}
     responses:
       200: {description: The ZIP, content: {application/zip: {schema: {type: string, format: binary}}}}
-      400: {description: Not a valid link (a page saying so), content: {text/html: {schema: {type: string}}}}
+      403: {description: Not a valid link, forged or altered (a page saying so), content: {text/html: {schema: {type: string}}}}
       404: {description: Nothing stored any more (a page saying so), content: {text/html: {schema: {type: string}}}}
       410: {description: The link has expired (a page saying so), content: {text/html: {schema: {type: string}}}}
       429: {$ref: '#/components/responses/TooMany'}
@@ -166,7 +166,8 @@ async def export_by_link(request: Request) -> Response:
     except links.ExpiredLink:
         return _page(410, "This link has expired. Ask for a new one from the chat.")
     except links.BadLink:
-        return _page(400, "This link is not valid. Copy the whole link from the e-mail.")
+        # A well-formed request whose credential (the signed token) is refused: 403, not 400.
+        return _page(403, "This link is not valid. Copy the whole link from the e-mail.")
     try:
         _, archive = await run_in_threadpool(
             lambda: export_for(

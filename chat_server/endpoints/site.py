@@ -93,7 +93,7 @@ async def suggestions(request: Request) -> JSONResponse:
     """
     summary: Published FAQ questions matching what the visitor is typing (autocomplete)
     parameters:
-      - {name: q, in: query, required: true, schema: {type: string}, description: the text typed so far}
+      - {name: q, in: query, required: false, schema: {type: string}, description: the text typed so far (none for fewer than 2 characters, or without q)}
     responses:
       200: {description: Up to 5 questions, best first, content: {application/json: {schema: {$ref: '#/components/schemas/SuggestionsOut'}}}}
       429: {$ref: '#/components/responses/TooMany'}

@@ -33,7 +33,9 @@ CONTENT_TYPES = ("application/json", "text/plain")
 def _age(sent_at: float | None, at: float | None) -> timedelta:
     if sent_at is None or at is None:
         return timedelta(0)
-    return min(MAX_AGE, timedelta(milliseconds=max(0.0, sent_at - at)))
+    # Compared as numbers first: a difference of 1e308 ms is no timedelta (OverflowError).
+    milliseconds = min(MAX_AGE / timedelta(milliseconds=1), max(0.0, sent_at - at))
+    return timedelta(milliseconds=milliseconds)
 
 
 def _store(engine: Engine, body: TelemetryIn, visitor: str | None) -> TelemetryOut:

@@ -47,9 +47,11 @@ def _letter(char: str) -> str:
     if not char.isalpha():
         return re.escape(char)
     # A vowel may be drawn out ("fuuuck", three or more) but not doubled ("good" is not "god");
-    # a repeated consonant would turn "asses" into "assess".
+    # a repeated consonant would turn "asses" into "assess". The run is possessive and at most
+    # 32 long: "*" stands in for most vowels, and a run that could end anywhere made a message
+    # of 400 asterisks take 15 s (each vowel of each word tried every length of the run).
     options = "[" + re.escape(_STAND_INS.get(char, char)) + "]"
-    return f"(?:{options}|{options}{{3,}})" if char in "aeiou" else options
+    return f"(?:{options}|{options}{{3,32}}+)" if char in "aeiou" else options
 
 
 @lru_cache(maxsize=1)

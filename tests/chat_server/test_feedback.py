@@ -51,3 +51,31 @@ def test_an_answer_keeps_one_rating_which_the_history_shows(
     ratings = {m["id"]: m["rating"] for m in visit.history()}
     assert ratings[reply["id"]] == -1
     assert [r for mid, r in ratings.items() if mid != reply["id"]] == [None]
+
+
+@pytest.mark.parametrize("rating", [0, 2, -2, True, "1"])
+def test_a_rating_other_than_plus_or_minus_one_is_refused_as_the_document_says(
+    client: TestClient, visit: Visit, rating: object
+) -> None:
+    doc = client.get("/api/openapi.json").json()
+    assert doc["components"]["schemas"]["FeedbackIn"]["properties"]["rating"]["enum"] == [1, -1]
+    response = client.post(
+        f"/api/conversations/{visit.cid}/feedback", json={"rating": rating}, headers=visit.headers
+    )
+    assert response.status_code == 422
+    assert "rating" in response.json()["error"]
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_that_number(
+    client: TestClient, visit: Visit
+) -> None:
+    """JSON has one kind of number (JSON Schema's "integer" includes 1.0): the schema-valid
+    {"rating": 1.0} was refused."""
+    reply = visit.say("do you do bike fittings")["reply"]
+    response = client.post(
+        f"/api/conversations/{visit.cid}/feedback",
+        json={"rating": -1.0, "message_id": float(reply["id"])},  # type: ignore[index]
+        headers=visit.headers,
+    )
+    assert response.status_code == 201, response.text
+    assert visit.history()[-1]["rating"] == -1

@@ -3,6 +3,10 @@ never a 500, and stores nothing: each case is one an outside probe found answere
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
@@ -40,10 +44,12 @@ def test_a_number_with_thousands_of_digits_is_refused(visit: Visit) -> None:
     assert visit.history() == []
 
 
-def test_a_message_id_beyond_64_bits_is_refused(visit: Visit) -> None:
+@pytest.mark.parametrize("message_id", [BEYOND_64_BITS, 2**31])
+def test_a_message_id_beyond_the_id_column_is_refused(visit: Visit, message_id: int) -> None:
+    """Ids are INTEGER columns, 32 bits on PostgreSQL: 2**31 was a 500 there (the query failed)."""
     response = visit.client.post(
         f"/api/conversations/{visit.cid}/feedback",
-        json={"rating": 1, "message_id": BEYOND_64_BITS},
+        json={"rating": 1, "message_id": message_id},
         headers=visit.headers,
     )
     assert response.status_code == 422
@@ -137,3 +143,53 @@ def test_the_contact_form_refuses_pages_of_sites_not_allowed(
     own = client.post("/api/contact", json=form, headers={"Origin": "http://localhost:8080"})
     assert own.status_code == 201
     assert stored() == before + 1
+
+
+def _body_schema(client: TestClient, name: str) -> dict[str, Any]:
+    return client.get("/api/openapi.json").json()["components"]["schemas"][name]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("text", ["\x0b", "\x1c\x1d\x1e\x1f", " \u3000\u2028 ", "\x85\t"])
+def test_a_message_of_only_whitespace_or_separators_is_refused_as_the_document_says(
+    visit: Visit, text: str
+) -> None:
+    """A vertical tab or the information separators (U+001C..U+001F) are whitespace to the
+    server but not to JSON Schema's \\s: the document spells out which characters are blank."""
+    pattern = _body_schema(visit.client, "MessageIn")["properties"]["text"]["pattern"]
+    assert re.search(pattern, text) is None
+    response = visit.client.post(
+        f"/api/conversations/{visit.cid}/messages", json={"text": text}, headers=visit.headers
+    )
+    assert response.status_code == 422
+    assert "empty" in response.json()["error"]
+    assert visit.history() == []
+
+
+def test_whitespace_around_a_message_is_dropped(visit: Visit) -> None:
+    pattern = _body_schema(visit.client, "MessageIn")["properties"]["text"]["pattern"]
+    assert re.search(pattern, "\x0bhello\x1c")
+    assert visit.say("\x0bhello\x1c")["message"]["text"] == "hello"  # type: ignore[index]
+
+
+def _strings(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, prop in schema.get("properties", {}).items():
+        for option in [prop, *prop.get("anyOf", ())]:
+            if option.get("type") == "string" and "enum" not in option:
+                yield name, option
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ConversationIn", "ConversationPatchIn", "MessageIn", "ContactIn", "ExportLinkIn",
+        "FeedbackIn", "ClickIn", "TrackedIn", "TelemetryIn",
+    ],
+)  # fmt: skip
+def test_the_document_says_every_text_in_a_request_refuses_nul(
+    client: TestClient, body: str
+) -> None:
+    strings = list(_strings(_body_schema(client, body)))
+    assert strings, body
+    for name, schema in strings:
+        assert "pattern" in schema, f"{body}.{name}"
+        assert re.search(schema["pattern"], "a\x00b") is None, f"{body}.{name}"

@@ -94,6 +94,25 @@ def test_a_good_batch_stores_each_click_and_step_as_sent(
     assert "testclient" not in json.dumps([e.private_properties for e in events])
 
 
+def test_a_clock_absurdly_far_ahead_dates_items_a_day_back(
+    client: TestClient, engine: Engine
+) -> None:
+    """A batch sent at 1e308 ms (a broken or hostile clock) was a 500: the age did not fit a
+    timedelta. It is stored, each item at most a day old, as for any old item."""
+    key = _key()
+    body = {
+        "visitor_key": key,
+        "sent_at": 1e308,
+        "clicks": [_click(at=0), _click(element="send", at=1e308)],
+    }
+    response = _post(client, body)
+    assert response.status_code == 201, response.text
+    clicks, _ = _stored(engine, key)
+    # In the order of `at`: the click of at=0 was a day old, the other one just made.
+    assert [c.element for c in clicks] == ["launcher", "send"]
+    assert 86_399 < (clicks[1].created_at - clicks[0].created_at).total_seconds() < 86_401
+
+
 def test_plain_json_is_accepted_and_other_bodies_are_not(
     client: TestClient, engine: Engine
 ) -> None:
