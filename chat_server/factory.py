@@ -33,6 +33,7 @@ from chat_server.endpoints import (
     site,
     slack_events,
     telemetry,
+    whatsapp,
 )
 from chat_server.errors import ApiError, api_error, database_unavailable, http_error
 from chat_server.openapi import build_openapi
@@ -76,6 +77,8 @@ API_ROUTES = [
     Route(links.PATH, privacy.export_by_link, methods=["GET"]),
     Route("/api/events", telemetry.post_events, methods=["POST"]),
     Route("/api/slack/events", slack_events.receive, methods=["POST"]),
+    Route("/api/conversations/{cid}/whatsapp", whatsapp.continue_on_whatsapp, methods=["POST"]),
+    Route(whatsapp.INBOUND_PATH, whatsapp.inbound, methods=["POST"]),
 ]
 
 

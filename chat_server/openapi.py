@@ -31,6 +31,8 @@ from chat_server.schemas import (
     SlackEventOut,
     SuggestionsOut,
     TurnOut,
+    WhatsAppIn,
+    WhatsAppOut,
 )
 from chat_server.telemetry_schemas import ClickIn, TelemetryIn, TelemetryOut, TrackedIn
 from core.models import MessagePublic
@@ -62,6 +64,8 @@ SCHEMAS: tuple[type[BaseModel], ...] = (
     SuggestionsOut,
     SlackEventIn,
     SlackEventOut,
+    WhatsAppIn,
+    WhatsAppOut,
     ErrorOut,
     MessagePublic,
 )

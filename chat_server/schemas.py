@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
@@ -263,6 +263,8 @@ class ConfigOut(BaseModel):
     click_sample_rate: float = 1.0
     # Whether a visitor can have a link to their data e-mailed (SMTP_HOST and MAIL_FROM set).
     email_links: bool = False
+    # Whether a visitor can continue the chat on WhatsApp (Twilio's WhatsApp sender set up).
+    whatsapp: bool = False
 
 
 class SuggestionOut(BaseModel):
@@ -293,3 +295,19 @@ class SlackEventIn(BaseModel):
 class SlackEventOut(BaseModel):
     ok: bool = True
     challenge: str | None = None  # echoed to a url_verification request
+
+
+# A phone number in international form: +, then 8 to 15 digits (E.164), single spaces or dashes
+# between them allowed. Whether WhatsApp reaches it, only sending tells.
+WHATSAPP_NUMBER_PATTERN = r"^\+[1-9](?:[ -]?[0-9]){7,14}$"
+
+
+class WhatsAppIn(RequestBody):
+    number: StrictStr = Field(max_length=40, pattern=WHATSAPP_NUMBER_PATTERN)
+    # The visitor agreed to continue on WhatsApp (their number goes to WhatsApp through Twilio).
+    consent: Literal[True]
+
+
+class WhatsAppOut(BaseModel):
+    status: str  # "sent": the first WhatsApp message is on its way
+    number: str  # the number, in E.164

@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     ALERT_SMS_TO: str | None = None
     SMS_QUIET_HOURS: str = "22:00-07:00"
     SMS_PER_HOUR: int = Field(default=5, ge=1)
+    # Visitors continue a chat on WhatsApp from TWILIO_WHATSAPP_FROM (the business's WhatsApp
+    # sender at Twilio, E.164); Twilio posts their messages to /api/whatsapp/inbound, signed with
+    # TWILIO_AUTH_TOKEN. Off without it (and the account's SID and token).
+    TWILIO_WHATSAPP_FROM: str | None = None
 
     # Contact requests become HubSpot contacts (upserted by e-mail) with the chat's summary as a
     # note, through a private app's access token (crm.objects.contacts.write and notes).
@@ -204,7 +208,7 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("ALERT_SMS_TO", "TWILIO_FROM")
+    @field_validator("ALERT_SMS_TO", "TWILIO_FROM", "TWILIO_WHATSAPP_FROM")
     @classmethod
     def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
         from core.integrations.sms_rules import e164
@@ -308,6 +312,12 @@ class Settings(BaseSettings):
     @property
     def slack_configured(self) -> bool:
         return bool(self.SLACK_BOT_TOKEN and self.SLACK_CHANNEL)
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        return bool(
+            self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN and self.TWILIO_WHATSAPP_FROM
+        )
 
     @property
     def sms_configured(self) -> bool:

@@ -47,7 +47,7 @@ def _wait_cache(request: Request) -> WaitCache:
     return cache  # type: ignore[no-any-return]
 
 
-def _config(engine: Engine, waits: WaitCache, email_links: bool) -> ConfigOut:
+def _config(engine: Engine, waits: WaitCache, email_links: bool, whatsapp: bool) -> ConfigOut:
     # The settings are read on every request: a change in the admin shows on the next load.
     with Session(engine) as session:
         business = business_crud.get_business(session=session)
@@ -73,6 +73,7 @@ def _config(engine: Engine, waits: WaitCache, email_links: bool) -> ConfigOut:
         telemetry=business.telemetry,
         click_sample_rate=business.click_sample_rate,
         email_links=email_links,
+        whatsapp=whatsapp,
     )
 
 
@@ -84,7 +85,11 @@ async def config(request: Request) -> JSONResponse:
     """
     chat = context(request)
     out = await run_in_threadpool(
-        _config, chat.engine, _wait_cache(request), chat.settings.email_configured
+        _config,
+        chat.engine,
+        _wait_cache(request),
+        chat.settings.email_configured,
+        chat.settings.whatsapp_configured,
     )
     return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
 

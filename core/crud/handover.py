@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from core.crud import events as event_crud
 from core.crud import messages as msg_crud
 from core.crud.inbox import ConversationNotFound, TranscriptMessage, transcript_message
+from core.integrations import whatsapp
 from core.models import Conversation, ConversationStatus, EventName, Message, MessageCreate, Role
 from core.settings import get_settings
 
@@ -54,6 +55,7 @@ def _change(
         conversation=conversation,
         message_in=MessageCreate(role=Role.SYSTEM, text=notice),
     )
+    whatsapp.forward(session=session, conversation=conversation, message=message)
     event_crud.record_event(
         session=session,
         name=event,
@@ -120,6 +122,7 @@ def agent_reply(
         conversation=conversation,
         message_in=MessageCreate(role=Role.AGENT, text=body, client_id=client_id),
     )
+    whatsapp.forward(session=session, conversation=conversation, message=message)
     event_crud.record_event(
         session=session,
         name=EventName.AGENT_REPLIED,

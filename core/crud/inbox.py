@@ -54,6 +54,7 @@ class ConversationRow:
     message_count: int
     waiting_seconds: int | None  # visitor's latest message still unanswered, not when closed
     urgency: str = "normal"  # "high": a visitor's message read angry or badly frustrated
+    channel: str = "widget"  # where the conversation takes place (Channel)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def _rows(
                 message_count=count,
                 waiting_seconds=waiting,
                 urgency=conversation.urgency,
+                channel=conversation.channel,
             )
         )
     return rows

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.crud import events as event_crud
 from core.crud.messages import last_ids, new_message, reply_to
-from core.integrations import alerts
+from core.integrations import alerts, whatsapp
 from core.models import (
     Conversation,
     ConversationStatus,
@@ -193,6 +193,10 @@ def store_turns(
             answer.reply_to_id = message.id
     session.flush()  # the answers' links to their questions
     _alert(session, conversations, turns, fresh, urgent)
+    for index, _, answer in fresh:  # a conversation on WhatsApp gets its answers there
+        if answer is not None:
+            conversation = conversations[turns[index].conversation_id]
+            whatsapp.forward(session=session, conversation=conversation, message=answer)
     return _collect(turns, fresh, stored, result)
 
 

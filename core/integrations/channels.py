@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.integrations import email, hubspot, salesforce, slack, sms
+from core.integrations import email, hubspot, salesforce, slack, sms, whatsapp
 from core.integrations.delivery import Deliver, Outgoing
 from core.models import OutboxChannel
 from core.settings import Settings
@@ -43,10 +43,19 @@ def _salesforce(outgoing: Outgoing, settings: Settings) -> None:
     )
 
 
+def _whatsapp(outgoing: Outgoing, settings: Settings) -> None:
+    if outgoing.unsure and whatsapp.already_sent(
+        settings=settings, payload=outgoing.payload, since=outgoing.created_at
+    ):
+        return  # the runner that died had sent it: delivered, once
+    whatsapp.send(settings=settings, payload=outgoing.payload)
+
+
 DELIVERERS: Mapping[str, Deliver] = {
     OutboxChannel.SLACK: _slack,
     OutboxChannel.EMAIL: _email,
     OutboxChannel.SMS: _sms,
     OutboxChannel.HUBSPOT: _hubspot,
     OutboxChannel.SALESFORCE: _salesforce,
+    OutboxChannel.WHATSAPP: _whatsapp,
 }

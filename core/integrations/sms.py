@@ -64,8 +64,11 @@ def enqueue(
     )
 
 
-def client(settings: Settings) -> Client:
-    if not settings.sms_configured:
+def client(settings: Settings, *, whatsapp: bool = False) -> Client:
+    """Twilio's REST client, for texts (SMS settings) or `whatsapp` messages."""
+    if whatsapp and not settings.whatsapp_configured:
+        raise RuntimeError("set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM")
+    if not whatsapp and not settings.sms_configured:
         raise RuntimeError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM and ALERT_SMS_TO")
     client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
     client.api.base_url = settings.TWILIO_API_URL

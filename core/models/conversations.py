@@ -23,6 +23,7 @@ class Channel(StrEnum):
     """Where a conversation takes place."""
 
     WIDGET = "widget"
+    WHATSAPP = "whatsapp"  # continued on WhatsApp (or started there), through Twilio
 
 
 class LanguageSource(StrEnum):
@@ -79,8 +80,15 @@ class Conversation(ConversationBase, table=True):
     last_message_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # On WhatsApp: the visitor's number (E.164, encrypted) that replies go to, and its keyed
+    # hash (core/integrations/whatsapp.py), by which an incoming message finds the conversation.
+    whatsapp_to: str | None = encrypted_field(nullable=True)
+    whatsapp_key: str | None = Field(default=None, max_length=64)
 
-    __table_args__ = (Index("ix_conversation_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_conversation_created_at", "created_at"),
+        Index("ix_conversation_whatsapp_key", "whatsapp_key"),
+    )
 
 
 @event.listens_for(Conversation, "before_insert")

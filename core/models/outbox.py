@@ -22,6 +22,7 @@ class OutboxChannel(StrEnum):
     SMS = "sms"
     HUBSPOT = "hubspot"
     SALESFORCE = "salesforce"
+    WHATSAPP = "whatsapp"
 
 
 class OutboxStatus(StrEnum):

@@ -89,6 +89,8 @@ REGISTRY: tuple[Entry, ...] = (
         {
             "public_id": Personal("the conversation's id"),
             "page_url": Personal("the page the chat started on"),
+            "whatsapp_to": Personal("the WhatsApp number the chat continued on"),
+            "whatsapp_key": Personal("a keyed hash of that number (to find the chat by it)"),
         },
     ),
     Entry(
@@ -215,13 +217,16 @@ REGISTRY: tuple[Entry, ...] = (
 
 # Personal columns still stored in clear, each because SQL finds or joins rows by it: random ids
 # and pseudonymous keys, links, a sign-in's e-mail address (unique, looked up when signing in),
-# hashes of secrets. Erasure removes or clears them. A new personal column must be encrypted;
-# this list may only shrink, but for the link of a new table to its person (a row id).
+# hashes of secrets, and a WhatsApp number's hash keyed with the signing secret (looked up when
+# a message arrives; without the secret it cannot be matched to a number). Erasure removes or
+# clears them. A new personal column must be encrypted; this list may only shrink, but for the
+# link of a new table to its person (a row id) or a keyed hash SQL must find rows by.
 IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
     {
         ("visitor", "public_id"),
         ("visitor", "visitor_key"),
         ("conversation", "public_id"),
+        ("conversation", "whatsapp_key"),
         ("analyticsevent", "visitor_key"),
         ("analyticsevent", "conversation_id"),
         ("widgetclick", "visitor_key"),

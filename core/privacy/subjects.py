@@ -45,7 +45,7 @@ class Lookup(StrEnum):
 # The personal columns each kind of search compares, wherever a visitor table has them.
 _COLUMNS: dict[Lookup, tuple[str, ...]] = {
     Lookup.EMAIL: ("email",),
-    Lookup.PHONE: ("phone",),
+    Lookup.PHONE: ("phone", "whatsapp_to"),
     Lookup.VISITOR: ("public_id", "visitor_key"),
 }
 

@@ -21,6 +21,7 @@ from core.crud import contacts as contact_crud
 from core.crud.inbox import TranscriptMessage
 from core.db import session_scope
 from core.models.audit import AuditAction
+from core.models.conversations import Channel
 
 STATUS_FILTERS = ["open", "bot", "human", "closed", "all"]
 
@@ -82,6 +83,7 @@ class InboxState(AuthState):
                     "when": _when(row.last_message_at),
                     "count": str(row.message_count),
                     "urgent": "yes" if row.urgency == "high" else "",
+                    "channel": "WhatsApp" if row.channel == Channel.WHATSAPP else "",
                 }
                 for row in found
             ]

@@ -34,6 +34,10 @@ def _row(row: rx.Var) -> rx.Component:
                         row["language"] != "",
                         rx.badge(row["language"], variant="outline", high_contrast=True),
                     ),
+                    rx.cond(
+                        row["channel"] != "",
+                        rx.badge(row["channel"], color_scheme="green", high_contrast=True),
+                    ),
                     rx.spacer(),
                     rx.text(
                         InboxState.waiting[row["id"]],
