@@ -150,6 +150,13 @@ export class ChatApi {
     return this._request('POST', '/api/visitor/data/link', { body: { email } });
   }
 
+  /** Move this conversation to WhatsApp at number (the visitor agreed): {status, number}. */
+  continueOnWhatsApp(number) {
+    return this._request('POST', `${this._conversationPath()}/whatsapp`, {
+      body: { number, consent: true }, token: this.session && this.session.visitor_token,
+    });
+  }
+
   /** Delete everything stored about this visitor: {erased: true}. */
   eraseData() {
     return this._request('DELETE', '/api/visitor/data', { token: this.session && this.session.visitor_token });

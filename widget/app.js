@@ -34,6 +34,7 @@ class ChatPanel {
     this.previousToken = null; // the visitor of a conversation the server no longer has
     this.contact = null; // the contact form (a promise of it), made the first time it is opened
     this.privacy = null; // "Your data" (a promise of it), likewise
+    this.whatsapp = null; // "Continue on WhatsApp" (a promise of it), likewise
     this.openView = null; // the one of them in place of the chat, when the chat is hidden
     this.build(root, panelId);
     this.prefs = new Preferences({
@@ -96,7 +97,11 @@ class ChatPanel {
     const yourData = el('button', {
       type: 'button', class: 'sc-link sc-privacy-open', 'data-track': 'privacy.open', t: 'yourData', onclick: () => this.showPrivacy(),
     });
-    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node, el('div', { class: 'sc-footer' }, yourData));
+    // Shown once the site's configuration says WhatsApp is set up (useConfig).
+    this.whatsappOpen = el('button', {
+      type: 'button', class: 'sc-link sc-whatsapp-open', 'data-track': 'whatsapp.open', t: 'whatsapp', hidden: true, onclick: () => this.showWhatsApp(),
+    });
+    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node, el('div', { class: 'sc-footer' }, this.whatsappOpen, yourData));
 
     // Modal: Tab stays inside until Escape or the close button.
     this.panel = el('div', {
@@ -167,6 +172,7 @@ class ChatPanel {
 
   useConfig(config) {
     this.config = config;
+    this.whatsappOpen.hidden = config.whatsapp !== true;
     this.log.wait = config.estimated_wait && typeof config.estimated_wait === 'object' ? config.estimated_wait : null;
   }
 
@@ -357,7 +363,7 @@ class ChatPanel {
   /** "Your data": download or delete what the chat holds about the visitor (privacy.js). */
   showPrivacy() {
     this.alerts.hide();
-    if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
+    this.hideViews();
     this.privacy = this.privacy || import('./privacy.js').then(({ privacyView }) => {
       const view = privacyView({
         api: this.api,
@@ -379,6 +385,32 @@ class ChatPanel {
     });
   }
 
+  /** "Continue on WhatsApp": the conversation moves to the visitor's WhatsApp (whatsapp.js). */
+  showWhatsApp() {
+    this.alerts.hide();
+    this.hideViews();
+    this.whatsapp = this.whatsapp || import('./whatsapp.js').then(({ whatsappView }) => {
+      const view = whatsappView({ api: this.api, alerts: this.alerts, onBack: () => this.showChat() });
+      this.panel.append(view.node);
+      return view;
+    });
+    this.openView = this.whatsapp;
+    this.whatsapp.then((view) => {
+      this.chatView.hidden = true;
+      view.open();
+    }, (err) => {
+      this.whatsapp = null;
+      this.alerts.show(describeError(err));
+    });
+  }
+
+  /** Hide the contact form, "Your data" and WhatsApp views (the chat shows, or another view). */
+  hideViews() {
+    for (const view of [this.contact, this.privacy, this.whatsapp]) {
+      if (view) view.then((v) => { v.node.hidden = true; }, () => {});
+    }
+  }
+
   /** The visitor's data was deleted on the server: this browser forgets the conversation too. */
   forgetVisitor() {
     storage.clearConversation();
@@ -388,8 +420,7 @@ class ChatPanel {
 
   showChat() {
     this.alerts.hide();
-    if (this.contact) this.contact.then((form) => { form.node.hidden = true; }, () => {});
-    if (this.privacy) this.privacy.then((view) => { view.node.hidden = true; }, () => {});
+    this.hideViews();
     this.chatView.hidden = false;
     this.log.scrollToBottom();
     this.input.focus();
