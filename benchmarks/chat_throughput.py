@@ -7,6 +7,7 @@ turns/s to the bare encoder's batched sentences/s measured in this same run.
 
     python benchmarks/chat_throughput.py                 # starts its own server on a free port
     python benchmarks/chat_throughput.py --url http://127.0.0.1:8080 --visitors 1 32
+    python benchmarks/chat_throughput.py --compare-int8  # float encoder, then ENCODER_INT8
 
 A server you start yourself needs a rate limit above the load (RATE_LIMIT=1000000/minute).
 """
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 CONTENT_LENGTH = re.compile(rb"(?i)content-length: (\d+)")
 FIRST_TOKEN = re.compile(rb'data: \{"message_id":(\d+),"index":0,')
@@ -175,13 +177,15 @@ async def load(base: str, visitors: int, seconds: float, pool: list[str]) -> dic
     }
 
 
-def encoder_rate(pool: list[str], batch: int, seconds: float = 4.0, threads: int = 0) -> float:
+def encoder_rate(
+    pool: list[str], batch: int, seconds: float = 4.0, threads: int = 0, quantized: bool = False
+) -> float:
     """The bare encoder on these texts; threads=0 is torch's default (every core). Measure
     with threads set last: it stays set for this process."""
     from core.nlp.loading import load_encoder
     from core.settings import get_settings
 
-    encoder = load_encoder(get_settings().encoder_path)
+    encoder = load_encoder(get_settings().encoder_path, quantized=quantized)
     if threads:
         encoder.use_threads(threads)
     encoder.encode(pool[:batch])
@@ -195,13 +199,20 @@ def encoder_rate(pool: list[str], batch: int, seconds: float = 4.0, threads: int
     return done / (time.perf_counter() - started)
 
 
-def start_server(data_dir: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    data_dir: str | None = None, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """A migrated, seeded chat server on a free port, with its database in `data_dir`."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data_dir = data_dir or tempfile.mkdtemp(prefix="ca-bench-")
-    env = {**os.environ, "DATA_DIR": data_dir, "RATE_LIMIT": "100000000/minute"}
+    env = {
+        **os.environ,
+        "DATA_DIR": data_dir,
+        "RATE_LIMIT": "100000000/minute",
+        **(extra_env or {}),
+    }
     env.pop("DATABASE_URL", None) if "--keep-db-url" not in sys.argv else None
     py = sys.executable
     subprocess.run(
@@ -248,18 +259,30 @@ def main() -> None:
     parser.add_argument(
         "--keep-db-url", action="store_true", help="let the started server use DATABASE_URL"
     )
+    parser.add_argument(
+        "--compare-int8",
+        action="store_true",
+        help="run a started server with the float encoder, then with ENCODER_INT8, one run",
+    )
     args = parser.parse_args()
+    if args.compare_int8 and args.url:
+        parser.error("--compare-int8 starts its own servers; leave out --url")
     pool = texts()
-    proc = None
-    base = args.url
-    if base is None:
-        proc, base = start_server()
-    try:
-        results = {n: asyncio.run(load(base, n, args.seconds, pool)) for n in args.visitors}
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+    modes = {"float": "false", "int8": "true"} if args.compare_int8 else {"": None}
+    results: dict[str, dict[int, dict[str, Any]]] = {}
+    for mode, int8 in modes.items():
+        proc = None
+        base = args.url
+        if base is None:
+            proc, base = start_server(extra_env={"ENCODER_INT8": int8} if int8 else None)
+        try:
+            results[mode] = {
+                n: asyncio.run(load(base, n, args.seconds, pool)) for n in args.visitors
+            }
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
     # The bare encoder on the same texts, with the server stopped so both get the whole machine.
     raw1 = encoder_rate(pool, 1)
     raw32 = encoder_rate(pool, 32)
@@ -268,14 +291,25 @@ def main() -> None:
         f"bare encoder: {raw1:.0f} sentences/s one at a time, {raw32:.0f} sentences/s in batches "
         f"of 32 ({raw32_one_thread:.0f}/s on one thread, as the server's encoder process runs)"
     )
-    for n, r in results.items():
+    if args.compare_int8:
+        int8_32 = encoder_rate(pool, 32, threads=1, quantized=True)
         print(
-            f"{n:3d} visitors: {r['turns_per_s']:.1f} turns/s ({r['turns']} turns); server latency p50 "
-            f"{r['server_p50_ms']:.1f} ms p99 {r['server_p99_ms']:.1f} ms; round trip p50 {r['rtt_p50_ms']:.1f} ms "
-            f"p99 {r['rtt_p99_ms']:.1f} ms; first streamed token p50 {r['ttft_p50_ms']:.1f} ms p99 {r['ttft_p99_ms']:.1f} ms; "
-            f"load generator CPU {r['client_cpu_ms_per_turn']:.2f} ms/turn; "
-            f"turns/s over bare batched encoder = {r['turns_per_s'] / raw32:.2f}"
+            f"bare int8 encoder: {int8_32:.0f} sentences/s in batches of 32 on one thread "
+            f"({int8_32 / raw32_one_thread:.2f}x the float encoder)"
         )
+    for mode, runs in results.items():
+        for n, r in runs.items():
+            print(
+                f"{mode + ' ' if mode else ''}{n:3d} visitors: {r['turns_per_s']:.1f} turns/s ({r['turns']} turns); server latency p50 "
+                f"{r['server_p50_ms']:.1f} ms p99 {r['server_p99_ms']:.1f} ms; round trip p50 {r['rtt_p50_ms']:.1f} ms "
+                f"p99 {r['rtt_p99_ms']:.1f} ms; first streamed token p50 {r['ttft_p50_ms']:.1f} ms p99 {r['ttft_p99_ms']:.1f} ms; "
+                f"load generator CPU {r['client_cpu_ms_per_turn']:.2f} ms/turn; "
+                f"turns/s over bare batched encoder = {r['turns_per_s'] / raw32:.2f}"
+            )
+    if args.compare_int8:
+        for n in args.visitors:
+            ratio = results["int8"][n]["turns_per_s"] / results["float"][n]["turns_per_s"]
+            print(f"int8 over float at {n} visitors: {ratio:.2f}x turns/s")
     print(
         json.dumps(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -114,10 +115,13 @@ def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         encoder = await asyncio.to_thread(
-            EncoderProcess,
-            settings.encoder_path,
-            settings.ENCODER_THREADS,
-            settings.EMOTION_MODEL_PATH,
+            functools.partial(
+                EncoderProcess,
+                settings.encoder_path,
+                settings.ENCODER_THREADS,
+                settings.EMOTION_MODEL_PATH,
+                quantized=settings.ENCODER_INT8,
+            )
         )
         bot = await _bot(settings, engine, encoder)
         hub = Hub()

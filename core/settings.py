@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # Threads inside one encoder pass (in the encoder's own process). One leaves the other cores
     # to the event loop and the database writer: best throughput on 2 cores.
     ENCODER_THREADS: int = Field(default=1, ge=1)
+    # The encoder's linear layers in int8 (core/nlp/loading.py): about twice the encoder's
+    # speed, within half a point of the float figures (docs/nlp.md, "A faster encoder pass").
+    ENCODER_INT8: bool = False
     STREAM_POLL_SECONDS: float = 1.0
 
     # The first owner of the admin app; without ADMIN_PASSWORD a password is generated and

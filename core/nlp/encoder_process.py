@@ -36,7 +36,9 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
+def _load(
+    path: str, threads: int, classifier_path: str | None = None, quantized: bool = False
+) -> None:
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     os.environ["OMP_NUM_THREADS"] = str(threads)  # before torch loads
     from threadpoolctl import threadpool_limits
@@ -47,7 +49,7 @@ def _load(path: str, threads: int, classifier_path: str | None = None) -> None:
     from core.nlp.loading import load_encoder, load_text_classifier
 
     global _encoder, _classifier
-    _encoder = load_encoder(Path(path))
+    _encoder = load_encoder(Path(path), quantized=quantized)
     _encoder.use_threads(threads)
     if classifier_path is not None:
         _classifier = load_text_classifier(Path(classifier_path))
@@ -79,11 +81,23 @@ def _encode_read(texts: list[str], key: int) -> tuple[np.ndarray, Any]:
 class EncoderProcess:
     """Same interface as core.nlp.loading.Encoder; the model lives in a child process."""
 
-    def __init__(self, path: Path, threads: int = 1, classifier_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        threads: int = 1,
+        classifier_path: Path | None = None,
+        *,
+        quantized: bool = False,
+    ) -> None:
         # A text-classification model for emotions (EMOTION_MODEL_PATH) runs here too, so the
         # web process never imports torch.
         self.has_classifier = classifier_path is not None
-        self._args = (str(path), threads, None if classifier_path is None else str(classifier_path))
+        self._args = (
+            str(path),
+            threads,
+            None if classifier_path is None else str(classifier_path),
+            quantized,
+        )
         self._lock = threading.Lock()
         self._pool = self._start()
         self._installed: StateReader | None = None  # the reader the worker holds

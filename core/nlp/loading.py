@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -30,15 +31,34 @@ hf_logging.set_verbosity_error()
 hf_logging.disable_progress_bar()
 
 
+def int8(model: Any) -> Any:
+    """`model` with its linear layers' weights in int8, one scale per output channel, and their
+    activations quantised on the fly (torch's dynamic quantisation): about twice as fast on
+    this CPU. torch announces that API's move to torchao; torchao's CPU kernels are not in the
+    pinned wheel, so the warnings of the move are silenced here, and only these."""
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*torch\.ao\.quantization.*deprecated")
+        warnings.filterwarnings("ignore", message=r".*quantize_per_tensor.*deprecated")
+        warnings.filterwarnings("ignore", message=r".*quantize_per_channel.*deprecated")
+        return quantize_dynamic(
+            model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
+        )
+
+
 class Encoder:
     """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, quantized: bool = False) -> None:
         if not (path / "config.json").exists():
             raise FileNotFoundError(f"no sentence encoder at {path} (config.json missing)")
         self.name = path.name if path.name != "model" else path.parent.name
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.quantized = quantized
+        if quantized:
+            self.model = int8(self.model)
         self.dim = int(self.model.config.hidden_size)
         # The fast tokenizer refuses concurrent calls ("Already borrowed"); forward passes may
         # run side by side in several threads.
@@ -116,8 +136,8 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 @lru_cache(maxsize=4)
-def load_encoder(path: Path) -> Encoder:
-    return Encoder(Path(path))
+def load_encoder(path: Path, *, quantized: bool = False) -> Encoder:
+    return Encoder(Path(path), quantized=quantized)
 
 
 @lru_cache(maxsize=2)

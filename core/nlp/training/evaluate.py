@@ -76,7 +76,7 @@ def evaluate_faq(faqs_csv: Path, queries_csv: Path) -> dict[str, Any]:
     from core.nlp.retrieval import FaqDoc, build_index, search
     from core.settings import get_settings
 
-    encoder = load_encoder(get_settings().encoder_path)
+    encoder = load_encoder(get_settings().encoder_path, quantized=get_settings().ENCODER_INT8)
     with open(faqs_csv, newline="", encoding="utf-8") as fh:
         faqs = list(csv.DictReader(fh))
     with open(queries_csv, newline="", encoding="utf-8") as fh:

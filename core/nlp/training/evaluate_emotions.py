@@ -68,7 +68,7 @@ def _predict(args: argparse.Namespace, texts: list[str], space: str) -> tuple[li
         from core.settings import get_settings
 
         head = emotions.load_head(args.head)
-        encoder = load_encoder(get_settings().encoder_path)
+        encoder = load_encoder(get_settings().encoder_path, quantized=get_settings().ENCODER_INT8)
         spent = [0.0]
 
         def timed(read: Any) -> Any:

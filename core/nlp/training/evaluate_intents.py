@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     oos_texts = read_labelled(args.oos)[0] if args.oos else []
     if not test_texts:
         raise ValueError(f"{args.test} has no rows")
-    encoder = load_encoder(get_settings().encoder_path)
+    encoder = load_encoder(get_settings().encoder_path, quantized=get_settings().ENCODER_INT8)
 
     def encode(texts: list[str]) -> np.ndarray:
         parts = [encoder.encode(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]

@@ -37,6 +37,18 @@ def test_embeddings_match_the_in_process_encoder(remote: EncoderProcess, encoder
     assert remote.encode([]).shape == (0, 384)
 
 
+def test_encoder_int8_reaches_the_encoders_process(settings: Settings) -> None:
+    from core.nlp.loading import load_encoder
+
+    fast = EncoderProcess(settings.encoder_path, quantized=True)
+    try:
+        vectors = fast.encode(TEXTS)
+    finally:
+        fast.close()
+    in_process = load_encoder(settings.encoder_path, quantized=True).encode(TEXTS)
+    assert np.allclose(vectors, in_process, atol=1e-4)
+
+
 def test_a_killed_worker_is_replaced(remote: EncoderProcess) -> None:
     before = remote.encode(TEXTS[:1])
     for pid in list(remote._pool._processes):  # type: ignore[union-attr]
