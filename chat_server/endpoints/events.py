@@ -149,7 +149,7 @@ async def stream(request: Request) -> EventSourceResponse:
       - {name: after, in: query, required: false, schema: {type: string}, description: event id to resume after}
       - {name: Last-Event-ID, in: header, required: false, schema: {type: string}}
     responses:
-      200: {description: Event stream, content: {text/event-stream: {schema: {type: string}}}}
+      200: {description: Event stream, content: {text/event-stream: {schema: {type: object, required: [data], properties: {event: {type: string}, id: {type: string}, data: {type: string}, retry: {type: integer}}}}}}
       401: {$ref: '#/components/responses/Unauthorized'}
       403: {$ref: '#/components/responses/Forbidden'}
       404: {$ref: '#/components/responses/NotFound'}

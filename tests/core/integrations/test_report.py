@@ -21,11 +21,11 @@ from tests.core.integrations.test_delivery import drain
 from tests.factories import make_conversation
 from tests.fake_smtp import FakeSmtp
 
-# The demo business keeps Atlantic time (UTC-3 from 11 March 2035). Tests share a database,
-# so each reports on a week of its own.
-LAST_DAY = date(2035, 3, 11)  # the Sunday the report's week ends on
-MAILED_LAST_DAY = date(2035, 4, 8)  # another Sunday
-MONDAY = datetime(2035, 4, 9, 11, 30, tzinfo=UTC)  # 08:30 there, the day after
+# The demo business keeps Atlantic time (UTC-3 in summer). Tests share a database, so each
+# reports on weeks no other test writes to.
+LAST_DAY = date(2037, 5, 10)  # the Sunday the report's week ends on
+MAILED_LAST_DAY = date(2037, 6, 7)  # another Sunday
+MONDAY = datetime(2037, 6, 8, 11, 30, tzinfo=UTC)  # 08:30 there, the day after
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -105,14 +105,14 @@ def test_the_week_is_told_in_figures_and_lists(db: Engine, settings: Settings) -
     first, second = seed(db)
     with Session(db) as session:
         built = report.build(session=session, last=LAST_DAY, chart=False)
-    assert (built.first, built.last) == (date(2035, 3, 5), LAST_DAY)
+    assert (built.first, built.last) == (date(2037, 5, 4), LAST_DAY)
     figures = {f.label: (f.value, f.change) for f in built.figures}
     assert figures["Conversations"] == ("4", "+300%")
     assert figures["Questions the bot could not answer"] == ("1", "new")
     assert [(t["question"], t["answers"]) for t in built.top] == [(first, 2), (second, 1)]
     assert built.per_day == [2, 0, 0, 0, 1, 0, 1] and sum(built.per_day_before) == 1
     assert built.weakest == []  # no FAQ answered 3 times: nothing called weak on so little
-    assert built.subject.endswith("your week of 5 Mar to 11 Mar 2035")
+    assert built.subject.endswith("your week of 4 May to 10 May 2037")
 
 
 def test_the_report_is_e_mailed_once_a_week_with_its_chart_inline(
@@ -135,7 +135,7 @@ def test_the_report_is_e_mailed_once_a_week_with_its_chart_inline(
         "owner@harbourside.example",
     ]
     message = smtp.received[0]
-    assert message["Subject"] == "Harbourside Bikes: your week of 2 Apr to 8 Apr 2035"
+    assert message["Subject"] == "Harbourside Bikes: your week of 1 Jun to 7 Jun 2037"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Conversations: 4 (+300%)" in text and f"1. {first}: 2 answers" in text
     html = message.get_body(preferencelist=("html",))
@@ -146,8 +146,8 @@ def test_the_report_is_e_mailed_once_a_week_with_its_chart_inline(
     with Session(db) as session:
         keys = sorted(e.idempotency_key for e in session.exec(select(OutboxEntry)))
     assert keys == [
-        "email:report:2035-04-08:books@harbourside.example",
-        "email:report:2035-04-08:owner@harbourside.example",
+        "email:report:2037-06-07:books@harbourside.example",
+        "email:report:2037-06-07:owner@harbourside.example",
     ]
 
 
