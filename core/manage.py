@@ -87,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="really erase; without it, only show what would be erased",
     )
+    retention = sub.add_parser(
+        "retention",
+        help="erase conversations and events older than RETENTION_CONVERSATION_DAYS and "
+        "RETENTION_EVENT_DAYS (the jobs runner does it daily)",
+    )
+    retention.add_argument("--dry-run", action="store_true", help="only count what would be erased")
     args = parser.parse_args(argv)
     settings = get_settings()
 
@@ -119,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         from core.privacy.commands import privacy_command
 
         return privacy_command(args)
+    elif args.command == "retention":
+        from core.privacy.commands import retention_command
+
+        return retention_command(args)
     return 0
 
 

@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     OUTBOX_BACKOFF_MAX_SECONDS: float = Field(default=900.0, gt=0)
     OUTBOX_MAX_AGE_HOURS: float = Field(default=48.0, gt=0)
     OUTBOX_KEEP_DAYS: float = Field(default=7.0, gt=0)
+    # Conversations last written in more than RETENTION_CONVERSATION_DAYS ago are erased with
+    # everything about them, analytics events and widget clicks older than RETENTION_EVENT_DAYS
+    # deleted (core/privacy/retention.py; daily, and `python -m core.manage retention`). 0 keeps
+    # them for ever.
+    RETENTION_CONVERSATION_DAYS: int = Field(default=0, ge=0)
+    RETENTION_EVENT_DAYS: int = Field(default=0, ge=0)
 
     # Slack alerts (new contact request, conversation handed to a person, urgent visitor) go to
     # SLACK_CHANNEL (a channel id) through a bot token with the chat:write scope, and

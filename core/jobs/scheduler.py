@@ -24,6 +24,7 @@ STATISTICS_JOB = "statistics"
 EMPTY_JOB = "empty-conversations"
 DIGEST_JOB = "slack-digest"
 REPORT_JOB = "weekly-report"
+RETENTION_JOB = "retention"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -90,6 +91,14 @@ def build_scheduler(
         "interval",
         hours=1,
         id=REPORT_JOB,
+        kwargs={"engine": engine, "settings": settings},
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        tasks.apply_retention,
+        "interval",
+        days=1,
+        id=RETENTION_JOB,
         kwargs={"engine": engine, "settings": settings},
         next_run_time=datetime.now(UTC),
     )

@@ -72,3 +72,21 @@ def send_weekly_report(*, engine: Engine | None = None, settings: Settings | Non
     """Hourly: the weekly report e-mailed on REPORT_DAY from REPORT_HOUR local time, once."""
     with session_scope(engine or get_engine()) as session:
         return report.send_weekly(session=session, settings=settings or get_settings())
+
+
+def apply_retention(*, engine: Engine | None = None, settings: Settings | None = None) -> int:
+    """Daily: erase what is older than the retention limits; returns the rows erased."""
+    from core.crud.audit import Actor
+    from core.privacy import retention
+
+    settings = settings or get_settings()
+    if not settings.RETENTION_CONVERSATION_DAYS and not settings.RETENTION_EVENT_DAYS:
+        return 0
+    done = retention.apply(
+        engine=engine or get_engine(),
+        settings=settings,
+        actor=Actor(name="retention (jobs runner)"),
+    )
+    if done.anything:
+        log.info("retention: %s", done.summary())
+    return sum(done.deleted.values()) + sum(done.anonymised.values())

@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     SETTINGS_CHANGE = "settings-change"  # the business's settings saved with changes
     TAKEOVER = "takeover"  # an agent took a conversation over from the bot
     HAND_BACK = "hand-back"  # and gave it back
+    RETENTION = "retention"  # what was older than the retention limits erased
 
 
 # Actions on one visitor's personal data (the Privacy page lists these).

@@ -1,4 +1,5 @@
-"""`python -m core.manage export | erase`: one visitor's data, by e-mail, phone or id."""
+"""`python -m core.manage export | erase`: one visitor's data, by e-mail, phone or id; and
+`python -m core.manage retention`: what is older than the retention limits."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import sys
 from pathlib import Path
 
 from core.crud.audit import Actor
-from core.db import session_scope
-from core.privacy import erasure, export
+from core.db import get_engine, session_scope
+from core.privacy import erasure, export, retention
 from core.privacy.subjects import (
     BadLookup,
     Found,
@@ -19,6 +20,7 @@ from core.privacy.subjects import (
     describe,
     find_subject,
 )
+from core.settings import get_settings
 
 
 def privacy_command(args: argparse.Namespace) -> int:
@@ -82,3 +84,21 @@ def _actor() -> Actor:
 def _counted(found: Found) -> str:
     counts = ", ".join(f"{table} {n}" for table, n in found.counts().items() if n)
     return f"{found.total} rows about {describe(found.lookup, found.value)} ({counts})"
+
+
+def retention_command(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not settings.RETENTION_CONVERSATION_DAYS and not settings.RETENTION_EVENT_DAYS:
+        print(
+            "No retention limit is set (RETENTION_CONVERSATION_DAYS, RETENTION_EVENT_DAYS): "
+            "everything is kept."
+        )
+        return 0
+    done = retention.apply(
+        engine=get_engine(), settings=settings, actor=_actor(), dry_run=args.dry_run
+    )
+    if args.dry_run:
+        print(f"Would erase: {done.summary()} Nothing was changed.")
+    else:
+        print(f"Erased: {done.summary()}" if done.anything else done.summary())
+    return 0

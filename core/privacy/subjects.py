@@ -276,7 +276,7 @@ def _values(
     return found
 
 
-def _leading(
+def leading(
     table: Table, path: tuple[str, ...], column: Column[Any], people: list[int]
 ) -> Select[Any]:
     """The values of `column` in the rows of `table` that `path` leads to the people from."""
@@ -284,7 +284,7 @@ def _leading(
         return select(column).where(_pk(table).in_(people))
     step = table.c[path[0]]
     target = next(iter(step.foreign_keys)).column
-    return select(column).where(step.in_(_leading(target.table, path[1:], target, people)))
+    return select(column).where(step.in_(leading(target.table, path[1:], target, people)))
 
 
 def _rows_of(
@@ -295,7 +295,7 @@ def _rows_of(
     found: set[Any] = set()
     people = sorted(visitor_ids)
     for part in chunks(people) if people else ():
-        found.update(session.execute(_leading(table, item.path, pk, list(part))).scalars())
+        found.update(session.execute(leading(table, item.path, pk, list(part))).scalars())
     if item.also_by and keys:
         by_key = or_(*(table.c[name].in_(sorted(keys)) for name in item.also_by))
         found.update(session.execute(select(pk).where(by_key)).scalars())

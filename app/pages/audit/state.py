@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, str] = {
     AuditAction.SETTINGS_CHANGE: "Settings changed",
     AuditAction.TAKEOVER: "Took a conversation over",
     AuditAction.HAND_BACK: "Handed a conversation back",
+    AuditAction.RETENTION: "Retention",
 }
 INBOX = "/inbox"
 

@@ -15,6 +15,7 @@ from core.jobs.scheduler import (
     OUTBOX_JOB,
     PURGE_JOB,
     REPORT_JOB,
+    RETENTION_JOB,
     STATISTICS_JOB,
     build_scheduler,
 )
@@ -48,5 +49,8 @@ def test_the_outbox_is_drained_every_few_seconds_one_run_at_a_time(
         weekly = scheduler.get_job(REPORT_JOB)
         assert weekly.func is tasks.send_weekly_report
         assert weekly.trigger.interval.total_seconds() == 3600
+        kept = scheduler.get_job(RETENTION_JOB)
+        assert kept.func is tasks.apply_retention
+        assert kept.trigger.interval.total_seconds() == 86400
     finally:
         scheduler.shutdown(wait=False)

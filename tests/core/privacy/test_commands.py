@@ -85,3 +85,18 @@ def test_one_way_of_naming_the_visitor_is_required(capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit):
         main(["erase", "--email", "a@example.org", "--phone", "+44 7700 900123"])
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_retention_says_when_no_limit_is_set_and_counts_on_a_dry_run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.settings import get_settings
+
+    assert main(["retention"]) == 0
+    assert "No retention limit is set" in capsys.readouterr().out
+    # A limit of 100 years: nothing stored is that old, and a dry run changes nothing anyway.
+    monkeypatch.setattr(get_settings(), "RETENTION_CONVERSATION_DAYS", 36500)
+    assert main(["retention", "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Would erase: Nothing is older than the retention limits."
+    )
