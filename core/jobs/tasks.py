@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core.crud import conversations as conv_crud
 from core.db import get_engine, refresh_statistics, session_scope
-from core.integrations import delivery, digest, report
+from core.integrations import delivery, digest, report_mail
 from core.integrations.channels import DELIVERERS
 from core.models._types import utcnow
 from core.settings import Settings, get_settings
@@ -71,7 +71,7 @@ def post_daily_digest(*, engine: Engine | None = None, settings: Settings | None
 def send_weekly_report(*, engine: Engine | None = None, settings: Settings | None = None) -> int:
     """Hourly: the weekly report e-mailed on REPORT_DAY from REPORT_HOUR local time, once."""
     with session_scope(engine or get_engine()) as session:
-        return report.send_weekly(session=session, settings=settings or get_settings())
+        return report_mail.send_weekly(session=session, settings=settings or get_settings())
 
 
 def apply_retention(*, engine: Engine | None = None, settings: Settings | None = None) -> int:

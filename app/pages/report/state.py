@@ -11,7 +11,7 @@ import reflex as rx
 from app.session_state import AuthState, guarded
 from core.crud import business as business_crud
 from core.db import session_scope
-from core.integrations import report
+from core.integrations import report, report_mail
 from core.models.users import UserRole
 from core.settings import get_settings
 
@@ -32,9 +32,9 @@ class ReportState(AuthState):
         settings = get_settings()
         with session_scope() as session:
             tz = ZoneInfo(business_crud.get_business(session=session).timezone)
-            built = report.build(session=session, last=report.last_complete_day(settings, tz))
+            built = report.build(session=session, last=report.last_complete_day(tz))
         to = ", ".join(settings.REPORT_EMAIL_TO)
-        self.preview = report.render_html(
+        self.preview = report_mail.render_html(
             built, settings=settings, to=to or "the owners", inline=False
         )
         self.subject = built.subject
@@ -64,8 +64,8 @@ class ReportState(AuthState):
             return
         with session_scope() as session:
             tz = ZoneInfo(business_crud.get_business(session=session).timezone)
-            built = report.build(session=session, last=report.last_complete_day(settings, tz))
-            written = report.enqueue(
+            built = report.build(session=session, last=report.last_complete_day(tz))
+            written = report_mail.enqueue(
                 session=session,
                 settings=settings,
                 report=built,
