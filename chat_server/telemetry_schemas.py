@@ -106,6 +106,12 @@ def _value_with_currency_schema(schema: dict[str, Any]) -> None:
     ]
 
 
+# The largest value a tracked step may carry: a trillion in any currency. More is a mistake,
+# and a few values near the largest double made PostgreSQL's SUM() over them overflow, so the
+# ROI and funnel dashboards failed for every later period.
+MAX_VALUE = 1e12
+
+
 class TrackedIn(RequestBody):
     """A step of the business's own (SupportChat.track): a name, an optional value in a
     currency, and a few flat properties that name what happened, never who or what was written."""
@@ -114,7 +120,9 @@ class TrackedIn(RequestBody):
     model_config["json_schema_extra"] = _value_with_currency_schema
 
     name: StrictStr = Field(pattern=TRACKED_NAME_PATTERN)
-    value: Annotated[float, Field(strict=True, ge=0.0, allow_inf_nan=False)] | None = None
+    value: (
+        Annotated[float, Field(strict=True, ge=0.0, le=MAX_VALUE, allow_inf_nan=False)] | None
+    ) = None
     currency: StrictStr | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     properties: dict[str, PropertyValue] = Field(
         default_factory=dict, json_schema_extra=PROPERTIES_SCHEMA
