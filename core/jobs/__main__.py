@@ -10,6 +10,7 @@ import threading
 from types import FrameType
 
 from core.db import get_engine
+from core.integrations import checks
 from core.jobs.scheduler import build_scheduler
 from core.settings import get_settings
 
@@ -31,9 +32,11 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     scheduler = build_scheduler(settings=settings, engine=engine, stop=stop)
     scheduler.start()
-    channels = ["Slack"] if settings.slack_configured else []
+    channels = [c.name for c in checks.CHANNELS if not checks.missing(c, settings)]
+    if settings.whatsapp_configured:
+        channels.append("WhatsApp")
     log.info(
-        "jobs runner started: outbox every %gs (alerts to: %s)",
+        "jobs runner started: outbox every %gs (sending to: %s)",
         settings.OUTBOX_POLL_SECONDS,
         ", ".join(channels) or "no channel configured",
     )
