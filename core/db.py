@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from core import live  # noqa: F401  (every process that writes announces new messages)
+from core.privacy import shredding  # noqa: F401  (visitors' rows are written with their data keys)
 from core.settings import get_settings
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
 
+from core import data_keys
 from core.crypto import EncryptedText, add_key_to_file, get_fernet, rotate_token
 from core.db import get_engine, make_engine, refresh_statistics
 from core.settings import ROOT, get_settings
@@ -32,7 +33,9 @@ def migrate(url: str | None = None) -> None:
 
 
 def rotate_keys(engine: Engine) -> int:
-    """Re-encrypt every encrypted column with the current (first) key; returns values rewritten."""
+    """Re-encrypt every encrypted column with the current (first) key, and wrap every visitor's
+    data key with it (values encrypted with a data key stay as they are); returns values and
+    data keys rewritten."""
     from sqlmodel import SQLModel
 
     import core.models  # noqa: F401  (registers the tables)
@@ -47,11 +50,15 @@ def rotate_keys(engine: Engine) -> int:
             # A plain-Text view of the table reads and writes the stored tokens as they are.
             raw = sa_table(table.name, sa_column(pk), *(sa_column(n, Text()) for n in names))
             for row in conn.execute(select(raw)).mappings().all():
-                values = {n: rotate_token(row[n]) for n in names if row[n] is not None}
+                values = {
+                    n: rotate_token(row[n])
+                    for n in names
+                    if row[n] is not None and data_keys.key_id_of(row[n]) is None
+                }
                 if values:
                     conn.execute(update(raw).where(raw.c[pk] == row[pk]).values(values))
                     rewritten += len(values)
-    return rewritten
+    return rewritten + data_keys.rewrap_all()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
 
     # Comma-separated Fernet keys, newest first; empty means a generated key file in DATA_DIR/keys.
     ENCRYPTION_KEYS: str | None = None
+    # Where each visitor's data key lives, wrapped by ENCRYPTION_KEYS: a database apart from
+    # DATABASE_URL, so a backup of that one cannot bring back an erased visitor. Empty means a
+    # SQLite file in DATA_DIR/keys; several hosts need a shared one (a PostgreSQL database).
+    KEYSTORE_URL: str | None = None
     # Signs visitor tokens; empty means a generated secret file in DATA_DIR/keys.
     SECRET_KEY: str | None = None
     VISITOR_TOKEN_MAX_AGE_DAYS: int = 90

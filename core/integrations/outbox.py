@@ -14,8 +14,10 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from core.crypto import keyed
 from core.models import Conversation, OutboxChannel, OutboxEntry, OutboxEntryPublic, OutboxStatus
 from core.models._types import as_utc, utcnow
+from core.privacy import shredding
 
 LIST_LIMIT = 200  # newest entries the admin lists per state
 
@@ -32,11 +34,13 @@ def enqueue(
     a second entry with a key already written (a retried request) is dropped. Returns whether
     the entry is new."""
     now = utcnow()
+    # Written with the data key of the conversation's visitor: it goes when they are erased.
+    data_key = shredding.key_for_conversation(session=session, conversation_id=conversation_id)
     values = {
         "channel": OutboxChannel(channel),
         "idempotency_key": key,
         "conversation_id": conversation_id,
-        "payload": payload,
+        "payload": keyed(payload, data_key),
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "unsure": False,

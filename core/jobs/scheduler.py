@@ -25,6 +25,7 @@ EMPTY_JOB = "empty-conversations"
 DIGEST_JOB = "slack-digest"
 REPORT_JOB = "weekly-report"
 RETENTION_JOB = "retention"
+DATA_KEYS_JOB = "data-keys"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
 
 
@@ -100,6 +101,14 @@ def build_scheduler(
         days=1,
         id=RETENTION_JOB,
         kwargs={"engine": engine, "settings": settings},
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        tasks.sweep_data_keys,
+        "interval",
+        days=1,
+        id=DATA_KEYS_JOB,
+        kwargs={"engine": engine},
         next_run_time=datetime.now(UTC),
     )
     return scheduler

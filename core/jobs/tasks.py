@@ -55,11 +55,27 @@ def refresh_planner_statistics(*, engine: Engine | None = None) -> None:
     refresh_statistics(engine or get_engine())
 
 
+def sweep_data_keys(*, engine: Engine | None = None) -> int:
+    """Daily: delete from the key store every data key an erasure destroyed, again (a key store
+    restored from an older copy has them; a deletion may have failed)."""
+    from core.privacy import shredding
+
+    with session_scope(engine or get_engine()) as session:
+        return shredding.sweep(session=session)
+
+
 def purge_empty_conversations(*, engine: Engine | None = None) -> int:
     """Hourly: conversations nobody wrote in for a day (a failed first send, a probe) go, with
     their events and visitors left with nothing."""
+    from core.privacy import shredding
+
+    started = utcnow()
     with session_scope(engine or get_engine()) as session:
-        return conv_crud.purge_empty(session=session, before=utcnow() - EMPTY_KEPT)
+        purged = conv_crud.purge_empty(session=session, before=started - EMPTY_KEPT)
+    if purged:
+        with session_scope(engine or get_engine()) as session:
+            shredding.sweep(session=session, since=started)
+    return purged
 
 
 def post_daily_digest(*, engine: Engine | None = None, settings: Settings | None = None) -> bool:

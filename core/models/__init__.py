@@ -18,7 +18,7 @@ from core.models.outbox import (
     OutboxStatus,
 )
 from core.models.users import AdminSession, User, UserPublic, UserRole
-from core.models.visitors import Visitor
+from core.models.visitors import ShreddedKey, Visitor
 
 __all__ = [
     "AdminSession",
@@ -57,6 +57,7 @@ __all__ = [
     "User",
     "UserPublic",
     "UserRole",
+    "ShreddedKey",
     "Visitor",
     "WidgetClick",
     "WidthClass",

@@ -24,4 +24,15 @@ class Visitor(VisitorBase, table=True):
     name: str | None = encrypted_field(nullable=True)
     email: str | None = encrypted_field(nullable=True)
     phone: str | None = encrypted_field(nullable=True)
+    # The id of this visitor's data key in the key store (core/data_keys.py): their personal
+    # fields, and those of their conversations' rows, are encrypted with it. Erasure destroys it.
+    data_key_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = created_at_field()
+
+
+class ShreddedKey(SQLModel, table=True):
+    """A data key destroyed by an erasure: kept so the key is destroyed again if the key store is
+    restored from a copy older than the erasure (core/privacy/shredding.py, `sweep`)."""
+
+    key_id: str = Field(primary_key=True, max_length=32)
+    shredded_at: datetime = created_at_field()

@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 from core.crud import audit
 from core.db import session_scope
 from core.models.audit import AuditAction
+from core.privacy import shredding
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, Lookup, chunks, describe, find_subject
 
@@ -39,6 +40,8 @@ class Erased:
     # False when another connection kept SQLite's log from being emptied (it is, at the next
     # checkpoint); always True elsewhere.
     log_emptied: bool = True
+    # The erased visitors' data keys, to delete from the key store once this has committed.
+    keys: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -54,8 +57,10 @@ class Erased:
 
 def erase_subject(*, session: Session, found: Found) -> Erased:
     """Delete or anonymise the subject's rows in the caller's transaction, dependent tables
-    first (so no row is left pointing at one that is gone)."""
+    first (so no row is left pointing at one that is gone), and record their data keys as
+    destroyed; the caller deletes `keys` from the key store after its commit."""
     tables = SQLModel.metadata.tables
+    shredded = shredding.shred(session=session, found=found)
     by_table = {item.table: item for item in entries(Subject.VISITOR)}
     deleted: dict[str, int] = {}
     anonymised: dict[str, int] = {}
@@ -74,6 +79,7 @@ def erase_subject(*, session: Session, found: Found) -> Erased:
         describe(found.lookup, found.value),
         dict(sorted(deleted.items(), key=lambda kv: order.index(kv[0]))),
         dict(sorted(anonymised.items(), key=lambda kv: order.index(kv[0]))),
+        keys=tuple(shredded),
     )
 
 
@@ -86,8 +92,8 @@ def erase(
     widen: bool = True,
 ) -> Erased:
     """Find the subject and erase them in one transaction with its entry in the audit log, then
-    wipe what SQLite keeps of deleted rows. BadLookup and SubjectNotFound leave everything as
-    it was."""
+    destroy their data keys and wipe what SQLite keeps of deleted rows. BadLookup and
+    SubjectNotFound leave everything as it was."""
     with session_scope(engine) as session:
         found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
         done = erase_subject(session=session, found=found)
@@ -96,8 +102,9 @@ def erase(
         )
         bind = session.get_bind()
     assert isinstance(bind, Engine)
+    shredding.destroy(done.keys)
     emptied = wipe_free_space(bind)
-    return Erased(done.subject, done.deleted, done.anonymised, emptied)
+    return Erased(done.subject, done.deleted, done.anonymised, emptied, done.keys)
 
 
 def wipe_free_space(engine: Engine) -> bool:

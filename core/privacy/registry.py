@@ -246,7 +246,7 @@ IN_CLEAR: frozenset[tuple[str, str]] = frozenset(
 # labels (intent, kind, rating), a message id the widget made up, the page's section, an outbox
 # entry's channel, state, claim and idempotency key (made of row ids, never of content).
 PLAIN: dict[str, tuple[str, ...]] = {
-    "visitor": ("language",),
+    "visitor": ("language", "data_key_id"),
     "conversation": ("language", "status", "language_source", "channel", "urgency", "page_section"),
     "message": (
         "role", "client_id", "quick_replies", "actions", "flags", "language", "emotion",

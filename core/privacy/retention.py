@@ -27,6 +27,7 @@ from core.db import session_scope
 from core.models import AnalyticsEvent, Conversation, Visitor, WidgetClick
 from core.models._types import utcnow
 from core.models.audit import AuditAction
+from core.privacy import shredding
 from core.privacy.erasure import erase_subject, wipe_free_space
 from core.privacy.registry import Subject, entries
 from core.privacy.subjects import Found, Lookup, chunks, leading
@@ -152,6 +153,7 @@ def apply(
                 erased = erase_subject(session=session, found=found)
                 done.deleted.update(erased.deleted)
                 done.anonymised.update(erased.anonymised)
+            shredding.destroy(erased.keys)
     if settings.RETENTION_EVENT_DAYS:
         before = now - timedelta(days=settings.RETENTION_EVENT_DAYS)
         more = True

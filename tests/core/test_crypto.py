@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from core import crypto
+from core import crypto, data_keys
 from core.manage import rotate_keys
 from core.settings import Settings
 from tests.factories import make_conversation
@@ -52,8 +53,9 @@ def test_database_holds_no_message_plaintext(
     assert SECRET not in raw and "4242" not in raw
     if engine.dialect.name == "sqlite":
         engine.dispose()  # checkpoint the WAL so the main file holds everything
-        files = [p for p in Path(settings.DATA_DIR).glob("*.db*")]
-        blob = b"".join(p.read_bytes() for p in files)
+        files = [str(p) for p in Path(settings.DATA_DIR).glob("*.db*")]
+        # Read by another process (closing a file this one opened drops SQLite's locks on it).
+        blob = subprocess.run(["cat", *files], check=True, capture_output=True).stdout
         assert b"Secret Lane" not in blob
 
 
@@ -74,18 +76,26 @@ def test_old_key_still_decrypts_after_a_new_key_is_added(monkeypatch: pytest.Mon
         crypto.get_fernet.cache_clear()
 
 
-def test_rotate_keys_reencrypts_every_row(
+def test_rotate_keys_rewraps_every_data_key(
     engine: Engine, stored_message: int, settings: Settings
 ) -> None:
+    """A visitor's message is encrypted with their data key, which rotation wraps with the new
+    master key: the new key alone then reads the row, and the row itself need not change."""
     before = stored_token(engine, stored_message)
+    key_id = data_keys.key_id_of(before)
+    assert key_id is not None
     old_keys = crypto.load_keys(settings)
     new_key = crypto.add_key_to_file(settings)
     assert crypto.load_keys(settings) == [new_key, *old_keys]
     assert rotate_keys(engine) >= 1
-    after = stored_token(engine, stored_message)
-    assert after != before
-    # The new key alone now reads the row: the old key could be retired.
-    assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == SECRET
+    assert stored_token(engine, stored_message) == before
+    with data_keys.get_keystore().connect() as conn:
+        wrapped = conn.execute(
+            text("SELECT wrapped FROM datakey WHERE id = :id"), {"id": key_id}
+        ).scalar_one()
+    data_key = Fernet(new_key.encode()).decrypt(wrapped.encode())
+    token = before.split(":", 2)[2]
+    assert Fernet(data_key).decrypt(token.encode()).decode() == SECRET
 
 
 def test_a_running_process_reads_rows_rotated_by_another(settings: Settings) -> None:

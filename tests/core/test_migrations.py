@@ -308,3 +308,39 @@ def test_upgrading_computes_the_facts_of_the_conversations_already_stored(
         tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
         assert "conversationfacts" not in set(tables)
     engine.dispose()
+
+
+def test_upgrading_gives_each_visitor_a_data_key_for_what_is_stored_and_downgrading_undoes_it(
+    tmp_path: Path,
+) -> None:
+    """Migration 0018 on a database written with the master keys only: the visitor gets a data
+    key, and their message, page and contact request are re-encrypted with it (erasing them now
+    destroys the key); a downgrade gives master-key tokens back, which read the same."""
+    from core import data_keys
+    from core.models import ContactRequest, Conversation, Message
+
+    config, engine = _database_at(tmp_path, "0009")
+    _seed_0009(engine, page_url="https://shop.example/orders/7")
+    command.upgrade(config, "0017")
+    query = "SELECT m.text, c.page_url, r.email FROM message m, conversation c, contactrequest r"
+    with engine.connect() as conn:
+        assert [data_keys.key_id_of(t) for t in conn.execute(text(query)).one()] == [None] * 3
+
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        key_id = conn.execute(text("SELECT data_key_id FROM visitor")).scalar_one()
+        tokens = conn.execute(text(query)).one()
+    assert key_id is not None and data_keys.exists(key_id)
+    assert [data_keys.key_id_of(t) for t in tokens] == [key_id] * 3
+    with Session(engine) as session:
+        assert session.exec(select(Message)).one().text == "hi"
+        assert session.exec(select(Conversation)).one().page_url == "https://shop.example/orders/7"
+        assert session.exec(select(ContactRequest)).one().email == "x"
+
+    command.downgrade(config, "0017")
+    with engine.connect() as conn:
+        assert [data_keys.key_id_of(t) for t in conn.execute(text(query)).one()] == [None] * 3
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        assert session.exec(select(Message)).one().text == "hi"
+    engine.dispose()

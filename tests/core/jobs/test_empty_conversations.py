@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from core import data_keys
 from core.crud import contacts as contact_crud
 from core.crud import events as event_crud
 from core.crud import inbox
@@ -42,6 +43,8 @@ def test_empty_conversations_are_hidden_then_deleted_after_a_day(engine: Engine)
         )
         ids = {c.public_id: c.id for c in (old_empty, new_empty, written, with_form)}
         gone_visitor = old_empty.visitor_id
+        gone_key = session.get(Visitor, gone_visitor).data_key_id  # type: ignore[union-attr]
+        kept_key = session.get(Visitor, written.visitor_id).data_key_id  # type: ignore[union-attr]
 
     with session_scope(engine) as session:
         listed = {r.public_id for r in inbox.list_conversations(session=session, now=utcnow())}
@@ -64,3 +67,6 @@ def test_empty_conversations_are_hidden_then_deleted_after_a_day(engine: Engine)
     # Only the day-old empty one went; a new one may still be written in.
     assert kept == {new_empty.public_id, written.public_id, with_form.public_id}
     assert events == [] and visitor is None
+    # The visitor's data key went with them; the others' stay.
+    assert gone_key is not None and kept_key is not None
+    assert not data_keys.exists(gone_key) and data_keys.exists(kept_key)

@@ -11,17 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import column as sa_column
 from sqlalchemy import func, select
+from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
+from core import data_keys
 from core.crud import contacts, telemetry
 from core.crud import conversations as conv_crud
 from core.crud.audit import Actor, recent_actions
-from core.db import session_scope
-from core.models import AnalyticsEvent, ContactRequestCreate, WidgetClick
+from core.crypto import ERASED, EncryptedText, decrypt
+from core.db import make_engine, session_scope
+from core.models import AnalyticsEvent, ContactRequestCreate, Conversation, WidgetClick
 from core.models._types import utcnow
-from core.privacy import erasure
+from core.privacy import erasure, shredding
 from core.privacy.erasure import erase
 from core.privacy.export import export_data
 from core.privacy.registry import Subject, entries
@@ -42,8 +46,11 @@ def raw_database(engine: Engine) -> bytes:
     write-ahead log, or a PostgreSQL dump."""
     if engine.dialect.name == "sqlite":
         path = Path(str(engine.url.database))
-        wal = path.with_name(path.name + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        files = [str(f) for f in (path, path.with_name(path.name + "-wal")) if f.exists()]
+        # Read by another process: closing a file this process opened would drop its POSIX
+        # locks on the database, SQLite's shared lock among them (tests/chat_server/
+        # test_nothing_in_clear.py says what that breaks).
+        return subprocess.run(["cat", *files], check=True, capture_output=True).stdout
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return subprocess.run(
         ["pg_dump", "--data-only", f"--dbname={url}"], check=True, capture_output=True
@@ -224,3 +231,107 @@ def test_an_erasure_that_fails_half_way_leaves_everything_as_it_was(
     assert everything(engine, jo) == exported
     with Session(engine) as session:
         assert recent_actions(session=session, limit=1) == logged_before
+
+
+def backup(engine: Engine, tmp_path: Path) -> Engine:
+    """A copy of the whole database as an operator's backup makes it (SQLite's VACUUM INTO, or
+    pg_dump), restored into a database of its own; returns an engine on the restored copy."""
+    if engine.dialect.name == "sqlite":
+        copy = tmp_path / "backup.db"
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM INTO '{copy}'")
+        return make_engine(f"sqlite:///{copy}")
+    url = engine.url.set(drivername="postgresql")
+    restored = url.set(database=f"{url.database}_backup")
+    dump = subprocess.run(
+        ["pg_dump", "--no-owner", f"--dbname={url.render_as_string(hide_password=False)}"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{restored.database}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{restored.database}"')
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", restored.render_as_string(hide_password=False)],
+        input=dump,
+        check=True,
+        capture_output=True,
+    )
+    return make_engine(restored.render_as_string(hide_password=False))
+
+
+def readable(copy: Engine) -> str:
+    """Every personal value of the visitor tables the copy holds that still decrypts."""
+    values: list[str] = []
+    with copy.connect() as conn:
+        for item in entries(Subject.VISITOR):
+            table = SQLModel.metadata.tables[item.table]
+            names = [n for n in item.personal if isinstance(table.c[n].type, EncryptedText)]
+            for name in names:
+                for (token,) in conn.execute(
+                    select(sa_column(name)).select_from(sa_table(item.table))
+                ):
+                    if token is None:
+                        continue
+                    try:
+                        values.append(
+                            data_keys.decrypt_keyed(token).decode()
+                            if data_keys.key_id_of(token)
+                            else decrypt(token)
+                        )
+                    except data_keys.KeyDestroyed:
+                        values.append(ERASED)
+    return "\n".join(values)
+
+
+def test_a_backup_taken_before_the_erasure_cannot_be_read_for_the_erased(
+    engine: Engine, people: tuple[Person, Person], tmp_path: Path
+) -> None:
+    """Crypto-shredding: the erasure destroys the visitor's data keys, so a copy of the
+    database taken before it, restored, holds their rows but cannot decrypt any of them;
+    another visitor's rows in the same copy read as before. A key store restored from a copy
+    older than the erasure gets the keys back, and the daily sweep destroys them again."""
+    jo, other = people
+    copy = backup(engine, tmp_path)
+    try:
+        with Session(copy) as session:
+            conversation = session.scalars(
+                select(Conversation).where(col(Conversation.public_id) == jo.conversation_id)
+            ).one()
+            assert conversation.page_url == jo.texts[5]  # the copy reads, before the erasure
+        with data_keys.get_keystore().connect() as conn:
+            kept_keys = conn.execute(select(data_keys.datakey)).all()  # the key store's backup
+
+        done = erase(lookup=Lookup.EMAIL, value=jo.email, actor=WHO, engine=engine)
+        assert len(done.keys) == 2  # the visitor's key, and the contact form's sent outside a chat
+        data_keys.forget_cached()
+
+        in_copy = readable(copy)
+        assert [
+            value for value in jo.texts + (jo.email, jo.phone, jo.name) if value in in_copy
+        ] == []
+        assert ERASED in in_copy
+        assert [
+            value for value in other.texts[:-1] + (other.email, other.name) if value not in in_copy
+        ] == []
+        with Session(copy) as session:
+            conversation = session.scalars(
+                select(Conversation).where(col(Conversation.public_id) == jo.conversation_id)
+            ).one()
+            assert conversation.page_url == ERASED
+
+        with data_keys.get_keystore().begin() as conn:  # the key store restored from its backup
+            for row in kept_keys:
+                if row.id in done.keys:
+                    conn.execute(data_keys.datakey.insert().values(**row._mapping))
+        data_keys.forget_cached()
+        assert jo.email in readable(copy)
+        with session_scope(engine) as session:
+            assert shredding.sweep(session=session) == 2
+        data_keys.forget_cached()
+        assert jo.email not in readable(copy)
+    finally:
+        copy.dispose()
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy.url.database}"')

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from core import data_keys
 from core.crud import audit
 from core.crud import messages as msg_crud
 from core.db import session_scope
@@ -88,8 +89,14 @@ def test_old_conversations_go_with_everything_about_them(engine: Engine, kept: S
     with Session(engine) as session:
         assert session.get(Visitor, gone.visitor_id) is not None  # the dry run changed nothing
 
+    with Session(engine) as session:
+        keys = {p.visitor_id: session.get(Visitor, p.visitor_id).data_key_id for p in (gone, stays)}  # type: ignore[union-attr]
+
     done = retention.apply(engine=engine, settings=kept, actor=WHO, now=NOW)
     assert done.deleted["conversation"] == would.deleted["conversation"]
+    # The visitor who went took their data key along; the one who came back keeps theirs.
+    assert not data_keys.exists(keys[gone.visitor_id])  # type: ignore[arg-type]
+    assert data_keys.exists(keys[stays.visitor_id])  # type: ignore[arg-type]
     with Session(engine) as session:
         assert session.get(Visitor, gone.visitor_id) is None
         assert session.get(Visitor, stays.visitor_id) is not None
