@@ -256,10 +256,11 @@ class ConfigOut(BaseModel):
     # Context ("after_hours", "product") -> buttons [{"label", "action", "value"?}] (core/content/rich.py).
     quick_actions: dict[str, list[dict[str, Any]]] = {}
     estimated_wait: EstimatedWaitOut = EstimatedWaitOut(bot_seconds=None, agent_seconds=None)
-    # Whether the widget records clicks and the page's tracked steps: "on", "consent" (only after
-    # the page calls SupportChat.consent(true)) or "off"; and the share of page views whose
-    # clicks are recorded.
-    telemetry: str = "on"
+    # Whether the widget records clicks and the page's tracked steps: "notice" (yes, and the
+    # chat says so, with a way to refuse), "consent" (only once the visitor agrees, in the chat
+    # or through the page's SupportChat.consent(true)) or "off"; and the share of page views
+    # whose clicks are recorded.
+    telemetry: Literal["notice", "consent", "off"] = "notice"
     click_sample_rate: float = 1.0
     # Whether a visitor can have a link to their data e-mailed (SMTP_HOST and MAIL_FROM set).
     email_links: bool = False

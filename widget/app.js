@@ -18,8 +18,10 @@ const CONFIG_WAIT_MS = 3000;
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
 
 class ChatPanel {
-  constructor({ server, root, panelId, close, name, config, configAt, visitorKey }) {
+  constructor({ server, root, panelId, close, name, config, configAt, visitorKey, consent, consented }) {
     this.api = new PanelApi(server, (lang) => this.prefs.detected(lang), visitorKey);
+    this.consent = consent; // the loader's: the visitor's choice about telemetry, kept
+    this.consented = consented || (() => false); // true, false, or undefined before any choice
     this.root = root;
     this.requestClose = close;
     this.config = {};
@@ -101,7 +103,9 @@ class ChatPanel {
     this.whatsappOpen = el('button', {
       type: 'button', class: 'sc-link sc-whatsapp-open', 'data-track': 'whatsapp.open', t: 'whatsapp', hidden: true, onclick: () => this.showWhatsApp(),
     });
-    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node, el('div', { class: 'sc-footer' }, this.whatsappOpen, yourData));
+    // The owner's telemetry setting, said or asked (showCounting).
+    this.counting = el('p', { class: 'sc-counting', hidden: true });
+    this.chatView = el('div', { class: 'sc-chat' }, this.log.node, this.composer.node, el('div', { class: 'sc-footer' }, this.counting, this.whatsappOpen, yourData));
 
     // Modal: Tab stays inside until Escape or the close button.
     this.panel = el('div', {
@@ -172,8 +176,31 @@ class ChatPanel {
 
   useConfig(config) {
     this.config = config;
+    this.showCounting(config.telemetry);
     this.whatsappOpen.hidden = config.whatsapp !== true;
     this.log.wait = config.estimated_wait && typeof config.estimated_wait === 'object' ? config.estimated_wait : null;
+  }
+
+  /**
+   * Telemetry "notice": the chat says it counts clicks, with OK and Don't count mine; "consent":
+   * it asks first (Yes / No). Gone once the visitor has chosen, or when their browser says no.
+   */
+  showCounting(mode) {
+    const asking = mode === 'consent';
+    const answer = (granted) => {
+      this.consent(granted);
+      this.counting.hidden = true;
+      this.input.focus();
+    };
+    const button = (key, granted) => el('button', {
+      type: 'button', class: 'sc-link', 'data-track': `consent.${granted}`, t: key, onclick: () => answer(granted),
+    });
+    this.counting.hidden = !this.consent || this.consented() != null || (!asking && mode !== 'notice');
+    this.counting.replaceChildren(
+      el('span', { t: asking ? 'countAsk' : 'countNotice' }), ' ',
+      button(asking ? 'countYes' : 'countOk', true), ' ',
+      button(asking ? 'countNo' : 'countStop', false),
+    );
   }
 
   /** While the business is closed, the owner's after-hours quick actions under the greeting. */

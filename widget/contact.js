@@ -1,8 +1,10 @@
 // The contact form shown inside the panel when the bot offers "contact_form" (or the visitor asks).
 
 import { describeError } from './api.js';
-import { translate } from './i18n.js';
+import { translate, views } from './i18n.js';
 import { el, uniqueId } from './ui.js';
+
+await views(); // this view's strings in the visitor's language (i18n.js)
 
 // The chat server's rule (core/models/contacts.py EMAIL_PATTERN): the HTML standard's valid
 // e-mail address, with a dot in the domain.

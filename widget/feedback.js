@@ -3,8 +3,10 @@
 // The server keeps one rating per answer (a new choice replaces the old one), so changing one's
 // mind or adding a comment never counts twice.
 
-import { translate } from './i18n.js';
+import { translate, views } from './i18n.js';
 import { el } from './ui.js';
+
+await views(); // this view's strings in the visitor's language (i18n.js)
 
 /**
  * The rating buttons of one answer: toggle buttons (aria-pressed) named "Helpful" and "Not

@@ -61,6 +61,12 @@ export const EN = {
   thanks: "Thanks! We'll get back to you soon.",
   gone: 'This conversation is no longer available, so a new one has started.',
   yourData: 'Your data',
+  countNotice: 'This chat counts clicks to improve itself.',
+  countOk: 'OK',
+  countStop: "Don't count mine",
+  countAsk: 'May this chat count your clicks to improve itself?',
+  countYes: 'Yes',
+  countNo: 'No',
   privacyIntro: 'Download a copy of everything this chat holds about you, or delete it.',
   downloadData: 'Download my data',
   deleteData: 'Delete my data',
@@ -111,18 +117,49 @@ export function t(key, vars = {}) {
   return String(strings[key] || EN[key] || key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
 }
 
-/** lang's strings, fetched once; null when they cannot be had (asked again next time). */
+const langOf = new WeakMap(); // a language's strings -> its code
+const more = new WeakMap(); // a language's strings -> the promise of its views' strings added
+let wantMore = false; // once a view that loads later has opened, every language brings its own
+
+function fetchStrings(name) {
+  return fetch(new URL(`strings/${name}.json`, import.meta.url))
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null);
+}
+
+/** found with the strings of the views that load later (strings/<code>.more.json) added. */
+function withMore(found) {
+  const lang = langOf.get(found);
+  if (!lang) return found; // English: all built in
+  if (!more.has(found)) {
+    more.set(found, fetchStrings(`${lang}.more`).then((added) => {
+      if (added) Object.assign(found, added);
+      else more.delete(found); // asked again next time; English meanwhile
+    }));
+  }
+  return more.get(found).then(() => found);
+}
+
+/**
+ * lang's strings, fetched once; null when they cannot be had (asked again next time). A first
+ * open needs only strings/<code>.json; the contact form, Your data, WhatsApp, ratings and
+ * carousels bring strings/<code>.more.json along the first time one of them opens (views()).
+ */
 export function load(lang) {
   if (!loading[lang]) {
-    loading[lang] = fetch(new URL(`strings/${lang}.json`, import.meta.url))
-      .then((response) => (response.ok ? response.json() : null))
-      .catch(() => null)
-      .then((found) => {
-        if (!found) delete loading[lang];
-        return found;
-      });
+    loading[lang] = fetchStrings(lang).then((found) => {
+      if (!found) delete loading[lang];
+      else langOf.set(found, lang);
+      return found;
+    });
   }
-  return loading[lang];
+  return loading[lang].then((found) => (found && wantMore ? withMore(found) : found));
+}
+
+/** Awaited by each view that loads later, before it builds: its strings in the active language. */
+export function views() {
+  wantMore = true;
+  return Promise.resolve(withMore(strings));
 }
 
 /** Make strings (from load()) the active ones. */

@@ -24,9 +24,10 @@
   var root, button, app, loading, configDone, config, configAt, isOpen = false;
   var triggers = [], firedHere = {};
   var configured = new Promise(function (done) { configDone = done; });
-  // Telemetry (POST /api/events): the owner's setting (on/consent/off, from /api/config), the
-  // page's SupportChat.consent(), whether this page view's clicks are in the sample.
-  var nav = navigator, KEY = 'sc-visitor-key', mode, agreed, sampled, clicks = [], steps = [], recent = [];
+  // Telemetry (POST /api/events): the owner's setting (notice/consent/off, from /api/config), the
+  // visitor's choice (in the chat or the page's SupportChat.consent(), kept in localStorage),
+  // whether this page view's clicks are in the sample.
+  var nav = navigator, KEY = 'sc-visitor-key', CHOICE = 'sc-consent', mode, agreed, sampled, clicks = [], steps = [], recent = [];
   var myKey = [].map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
     return (b + 256).toString(16).slice(1);
   }).join(''); // used only if none is stored yet
@@ -133,7 +134,7 @@
   // ----- telemetry: widget clicks and the page's own steps, sent by beacon ----------------------
 
   function allowed() {
-    return !dnt && agreed !== false && (mode == 'on' || mode == 'consent' && agreed);
+    return !dnt && agreed !== false && (mode == 'notice' || mode == 'consent' && agreed);
   }
 
   // The pseudonymous visitor id (32 random hex) in localStorage, made only once recording is
@@ -202,9 +203,13 @@
   }
 
   // SupportChat.consent(true) once the visitor agreed (the owner's setting "consent" waits for
-  // it); consent(false) stops recording and forgets the visitor id.
+  // it); consent(false) stops recording and forgets the visitor id. The chat asks the same and
+  // calls it; the choice is kept for the next pages.
   function consent(granted) {
-    if (!(agreed = !!granted)) visitorKey(clicks = [], steps = []);
+    try {
+      localStorage[CHOICE] = (agreed = !!granted) ? 1 : 0;
+    } catch (e) {}
+    if (!agreed) visitorKey(clicks = [], steps = []);
   }
 
   function attr(name, value) {
@@ -213,6 +218,9 @@
 
   function init() {
     d.head.appendChild(d.createElement('style')).textContent = STYLE;
+    try {
+      agreed = localStorage[CHOICE] ? localStorage[CHOICE] == 1 : agreed;
+    } catch (e) {}
     root = d.body.appendChild(d.createElement('div'));
     place(data.position);
     paint('#1f5fbf');
@@ -265,7 +273,8 @@
         }),
         import(base + '/widget/app.js'),
       ]).then(function (r) {
-        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt, visitorKey: visitorKey,
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt, visitorKey: visitorKey, consent: consent,
+          consented: function () { return dnt ? false : agreed; },
           preview: data.preview && { panel: data.preview, theme: data.theme } });
       }).then(function (a) {
         return (app = a);

@@ -3,8 +3,10 @@
 // when the server can send e-mail). app.js loads this module the first time it is opened.
 
 import { describeError } from './api.js';
-import { translate } from './i18n.js';
+import { translate, views } from './i18n.js';
 import { el, uniqueId } from './ui.js';
+
+await views(); // this view's strings in the visitor's language (i18n.js)
 
 /** Save a Blob under name, as a download. */
 function save(blob, name) {

@@ -5,6 +5,9 @@
 
 import { MEDIA_BASE, buttonsView, linkView, markLang, safeUrl, text } from './actions.js';
 import { el, icon, uniqueId } from './ui.js';
+import { views } from './i18n.js';
+
+await views(); // this view's strings in the visitor's language (i18n.js)
 
 const STYLES = new URL('rich.css', import.meta.url).href;
 const ICON_PREVIOUS = ['M15 5l-7 7 7 7'];

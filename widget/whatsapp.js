@@ -3,8 +3,10 @@
 // app.js loads this module the first time it is opened (only when the site has WhatsApp).
 
 import { describeError } from './api.js';
-import { translate } from './i18n.js';
+import { translate, views } from './i18n.js';
 import { el, uniqueId } from './ui.js';
+
+await views(); // this view's strings in the visitor's language (i18n.js)
 
 // The server's rule (WhatsAppIn.number): +, then 8 to 15 digits, single spaces or dashes between.
 const NUMBER = /^\+[1-9](?:[ -]?[0-9]){7,14}$/;

@@ -18,8 +18,11 @@ from core.models._types import json_list_field
 class Telemetry(StrEnum):
     """Whether the widget records clicks and the host page's tracked steps."""
 
-    ON = "on"
-    CONSENT = "consent"  # only after the page calls SupportChat.consent(true)
+    # Recorded, and the chat tells the visitor so with a way to refuse ("Don't count mine").
+    NOTICE = "notice"
+    # Only once the visitor agrees: asked in the chat, or given through the site's own consent
+    # banner calling SupportChat.consent(true).
+    CONSENT = "consent"
     OFF = "off"
 
 
@@ -30,7 +33,7 @@ class BusinessBase(SQLModel):
     timezone: str = Field(default="UTC", max_length=64)
     color: str = Field(default="#0b6e4f", max_length=16)
     position: str = Field(default="right", max_length=8)
-    telemetry: str = Field(default=Telemetry.ON, max_length=8)
+    telemetry: str = Field(default=Telemetry.NOTICE, max_length=8)
     # The share of page views whose widget clicks are recorded (tracked steps always are).
     click_sample_rate: float = Field(default=1.0, ge=0.0, le=1.0)
 

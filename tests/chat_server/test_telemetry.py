@@ -266,7 +266,7 @@ def telemetry_off(engine: Engine) -> Iterator[None]:
     yield
     with Session(engine) as session:
         business = session.exec(select(Business)).one()
-        business.telemetry = "on"
+        business.telemetry = "notice"
         session.add(business)
         session.commit()
 
@@ -285,5 +285,5 @@ def test_when_the_owner_switched_telemetry_off_nothing_is_stored(
 
 def test_config_tells_the_widget_whether_and_how_much_to_record(client: TestClient) -> None:
     config = client.get("/api/config").json()
-    assert config["telemetry"] == "on"
+    assert config["telemetry"] == "notice"
     assert config["click_sample_rate"] == 1.0

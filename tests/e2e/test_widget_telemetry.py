@@ -166,3 +166,50 @@ def test_with_the_consent_setting_nothing_is_sent_until_the_page_says_yes(
         sent = page.evaluate("window.__beacons")
         assert len(sent) == 1 and '"signup"' in sent[0] and '"purchase"' in sent[0]
         assert _key(page) in sent[0]
+
+
+def test_the_chat_says_it_counts_or_asks_first_and_keeps_the_visitors_answer(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    # "notice" (the default): recorded, and the chat says so; "Don't count mine" stops it, on the
+    # next pages too.
+    with visitor(browser) as page:
+        page.add_init_script(SPY)
+        _load(page, f"{live_server.url}/demo")
+        _open(page)
+        notice = page.locator(".sc-counting")
+        expect(notice).to_have_text(
+            "This chat counts clicks to improve itself. OK Don't count mine"
+        )
+        assert _key(page)
+        notice.get_by_role("button", name="Don't count mine").click()
+        expect(notice).to_be_hidden()
+        expect(page.locator(".sc-input")).to_be_focused()
+        assert page.evaluate("localStorage.getItem('sc-visitor-key')") is None
+        page.evaluate("SupportChat.track('signup')")
+        page.evaluate(HIDE)
+        assert page.evaluate("window.__beacons") == []
+        _load(page, f"{live_server.url}/demo")
+        _open(page)
+        expect(page.locator(".sc-input")).to_be_focused()
+        expect(page.locator(".sc-counting")).to_be_hidden()
+        page.evaluate("SupportChat.track('signup')")
+        page.evaluate(HIDE)
+        assert page.evaluate("window.__beacons") == []
+
+    # "consent": nothing is sent until the visitor says yes in the chat.
+    with visitor(browser) as page:
+        page.add_init_script(SPY)
+        with_config(page, telemetry="consent")
+        _load(page, f"{live_server.url}/demo")
+        page.evaluate("SupportChat.track('signup')")
+        _open(page)
+        asked = page.locator(".sc-counting")
+        expect(asked).to_contain_text("May this chat count your clicks to improve itself?")
+        page.evaluate(HIDE)
+        assert page.evaluate("window.__beacons") == []
+        asked.get_by_role("button", name="Yes").click()
+        expect(asked).to_be_hidden()
+        page.evaluate(HIDE)
+        sent = page.evaluate("window.__beacons")
+        assert len(sent) == 1 and '"signup"' in sent[0] and _key(page) in sent[0]

@@ -59,8 +59,9 @@ def static_imports(entry: Path) -> list[Path]:
 
 
 def one_language_strings() -> list[Path]:
-    """The largest strings file of one language, if the widget has any besides its built-in English."""
-    files = [p for p in WIDGET.glob("strings/*.json") if p.is_file()]
+    """The largest first-open strings file of one language, if the widget has any besides its
+    built-in English (the views that load later bring strings/<code>.more.json)."""
+    files = [p for p in WIDGET.glob("strings/*.json") if not p.name.endswith(".more.json")]
     return [max(files, key=lambda p: wire_size(served(p)))] if files else []
 
 

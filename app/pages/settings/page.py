@@ -43,8 +43,11 @@ def _position() -> rx.Component:
 
 def _telemetry() -> rx.Component:
     control = rx.el.select(
-        rx.el.option("On", value="on"),
-        rx.el.option("Only after the site's consent: SupportChat.consent(true)", value="consent"),
+        rx.el.option("On, and the chat says so (visitors may refuse)", value="notice"),
+        rx.el.option(
+            "Only with the visitor's consent (asked in the chat, or the site's SupportChat.consent)",
+            value="consent",
+        ),
         rx.el.option("Off", value="off"),
         id="settings-telemetry",
         name="settings-telemetry",

@@ -16,7 +16,8 @@ def test_every_language_of_the_button_is_an_example_of_asking_for_a_person() -> 
     assert english is not None
     sent = {"en": english.group(1)}
     for path in sorted((WIDGET / "strings").glob("*.json")):
-        sent[path.stem] = json.loads(path.read_text(encoding="utf-8"))["human"]
+        if not path.name.endswith(".more.json"):  # the views that load later
+            sent[path.stem] = json.loads(path.read_text(encoding="utf-8"))["human"]
     assert set(sent) == {"en", "ur", "es", "fr", "de", "ar"}
     missing = {lang: text for lang, text in sent.items() if text not in HUMAN_EXAMPLES}
     assert not missing, f"add these to core/nlp/builtin_intents.py: {missing}"

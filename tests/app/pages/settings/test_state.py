@@ -64,7 +64,7 @@ def test_an_owner_sets_telemetry_and_the_click_sample_and_a_wrong_share_is_named
 ) -> None:
     settings = state_of(SettingsState, token=people[UserRole.OWNER])
     call(settings, "load")
-    assert (settings.form["telemetry"], settings.form["click_sample_percent"]) == ("on", "100")
+    assert (settings.form["telemetry"], settings.form["click_sample_percent"]) == ("notice", "100")
     try:
         call(settings, "set_field", "telemetry", "consent")
         call(settings, "set_field", "click_sample_percent", "25")
@@ -81,7 +81,7 @@ def test_an_owner_sets_telemetry_and_the_click_sample_and_a_wrong_share_is_named
         call(settings, "save", {})
         assert "a number from 0 to 100" in settings.error
     finally:
-        call(settings, "set_field", "telemetry", "on")
+        call(settings, "set_field", "telemetry", "notice")
         call(settings, "set_field", "click_sample_percent", "100")
         call(settings, "save", {})
     assert settings.error == ""
