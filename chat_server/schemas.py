@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from core.models import MessagePublic
+from core.models.business import Telemetry
 from core.models.contacts import EMAIL_MAX_CHARS, EMAIL_PATTERN
 from core.nlp.language import SUPPORTED
 
@@ -260,7 +261,7 @@ class ConfigOut(BaseModel):
     # chat says so, with a way to refuse), "consent" (only once the visitor agrees, in the chat
     # or through the page's SupportChat.consent(true)) or "off"; and the share of page views
     # whose clicks are recorded.
-    telemetry: Literal["notice", "consent", "off"] = "notice"
+    telemetry: Telemetry = Telemetry.NOTICE
     click_sample_rate: float = 1.0
     # Whether a visitor can have a link to their data e-mailed (SMTP_HOST and MAIL_FROM set).
     email_links: bool = False

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 TOKEN = "pat-na1-test-token"
 
@@ -24,14 +25,15 @@ class FakeHubSpot:
     fail_first: int = 0
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # by e-mail
     notes: list[dict[str, Any]] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)  # GDPR deletes asked for, by e-mail
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> FakeHubSpot:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def _answer(self, status: int, body: dict[str, Any]) -> None:
-                raw = json.dumps(body).encode()
+            def _answer(self, status: int, body: dict[str, Any] | None) -> None:
+                raw = b"" if body is None else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(raw)))
@@ -48,7 +50,23 @@ class FakeHubSpot:
                             "category": "INVALID_AUTHENTICATION",
                         },
                     )
-                if self.path.split("?")[0] != "/crm/v3/objects/contacts":
+                path, _, query = self.path.partition("?")
+                if path.startswith("/crm/v3/objects/contacts/") and "idProperty=email" in query:
+                    with fake._lock:
+                        contact = fake.contacts.get(unquote(path.rsplit("/", 1)[1]).lower())
+                    if contact is None:
+                        return self._answer(
+                            404,
+                            {
+                                "status": "error",
+                                "message": "Object not found.",
+                                "category": "OBJECT_NOT_FOUND",
+                            },
+                        )
+                    return self._answer(
+                        200, {**contact, "updatedAt": contact["createdAt"], "archived": False}
+                    )
+                if path != "/crm/v3/objects/contacts":
                     return self._answer(404, {"status": "error", "message": "no route"})
                 with fake._lock:
                     found = [
@@ -88,7 +106,7 @@ class FakeHubSpot:
         self._server.shutdown()
         self._server.server_close()
 
-    def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
         if path == "/crm/v3/objects/contacts/batch/upsert":
             results = []
             for item in body["inputs"]:
@@ -107,6 +125,18 @@ class FakeHubSpot:
                 "startedAt": _now(),
                 "completedAt": _now(),
             }
+        if path == "/crm/v3/objects/contacts/gdpr-delete":
+            assert body["idProperty"] == "email"
+            email = body["objectId"].lower()
+            self.purged.append(email)  # HubSpot would blocklist an address it does not know
+            contact = self.contacts.pop(email, None)
+            if contact is not None:  # its notes go with it
+                self.notes = [
+                    n
+                    for n in self.notes
+                    if all(a["to"]["id"] != contact["id"] for a in n["associations"])
+                ]
+            return 204, None
         if path == "/crm/v3/objects/notes":
             note = {
                 "id": str(900 + len(self.notes)),

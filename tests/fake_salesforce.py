@@ -93,6 +93,9 @@ class FakeSalesforce:
             def do_PATCH(self) -> None:  # noqa: N802
                 self._serve("PATCH")
 
+            def do_DELETE(self) -> None:  # noqa: N802
+                self._serve("DELETE")
+
             def log_message(self, *_args: object) -> None:
                 pass
 
@@ -152,6 +155,13 @@ class FakeSalesforce:
             new_id = f"{kind[:3]}{len(self.records[kind]) + 1:015d}"
             self.records[kind][new_id] = dict(body)
             return 201, {"id": new_id, "success": True, "errors": []}
+        if method == "DELETE" and record_id in self.records[kind]:
+            del self.records[kind][record_id]
+            if kind in ("Lead", "Contact"):  # its Tasks go with it
+                tasks = self.records["Task"]
+                for task_id in [i for i, t in tasks.items() if t.get("WhoId") == record_id]:
+                    del tasks[task_id]
+            return 204, None
         if method == "PATCH" and record_id in self.records[kind]:
             self.records[kind][record_id].update(body)
             return 204, None

@@ -17,6 +17,7 @@ from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, Sugg
 from core import business_hours
 from core.bot.texts import greetings_for
 from core.crud import business as business_crud
+from core.models.business import Telemetry
 from core.response_times import EstimatedWait, estimated_wait
 
 WAIT_TTL_SECONDS = 30.0
@@ -70,7 +71,7 @@ def _config(engine: Engine, waits: WaitCache, email_links: bool, whatsapp: bool)
         estimated_wait=EstimatedWaitOut(
             bot_seconds=wait.bot_seconds, agent_seconds=wait.agent_seconds
         ),
-        telemetry=business.telemetry,
+        telemetry=Telemetry(business.telemetry),
         click_sample_rate=business.click_sample_rate,
         email_links=email_links,
         whatsapp=whatsapp,

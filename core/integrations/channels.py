@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.integrations import email, hubspot, salesforce, slack, sms, whatsapp
+from core.integrations import crm_erasure, email, hubspot, salesforce, slack, sms, whatsapp
 from core.integrations.delivery import Deliver, Outgoing
 from core.models import OutboxChannel
 from core.settings import Settings
@@ -51,6 +51,14 @@ def _whatsapp(outgoing: Outgoing, settings: Settings) -> None:
     whatsapp.send(settings=settings, payload=outgoing.payload)
 
 
+def _hubspot_erasure(outgoing: Outgoing, settings: Settings) -> None:
+    crm_erasure.delete_from_hubspot(settings=settings, payload=outgoing.payload)
+
+
+def _salesforce_erasure(outgoing: Outgoing, settings: Settings) -> None:
+    crm_erasure.delete_from_salesforce(settings=settings, payload=outgoing.payload)
+
+
 DELIVERERS: Mapping[str, Deliver] = {
     OutboxChannel.SLACK: _slack,
     OutboxChannel.EMAIL: _email,
@@ -58,4 +66,6 @@ DELIVERERS: Mapping[str, Deliver] = {
     OutboxChannel.HUBSPOT: _hubspot,
     OutboxChannel.SALESFORCE: _salesforce,
     OutboxChannel.WHATSAPP: _whatsapp,
+    OutboxChannel.HUBSPOT_ERASURE: _hubspot_erasure,
+    OutboxChannel.SALESFORCE_ERASURE: _salesforce_erasure,
 }

@@ -23,6 +23,9 @@ class OutboxChannel(StrEnum):
     HUBSPOT = "hubspot"
     SALESFORCE = "salesforce"
     WHATSAPP = "whatsapp"
+    # An erased visitor deleted from the CRM (core/integrations/crm_erasure.py).
+    HUBSPOT_ERASURE = "hubspot-erasure"
+    SALESFORCE_ERASURE = "salesforce-erasure"
 
 
 class OutboxStatus(StrEnum):

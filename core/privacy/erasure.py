@@ -19,10 +19,12 @@ from sqlmodel import Session, SQLModel
 
 from core.crud import audit
 from core.db import session_scope
+from core.integrations import crm_erasure
 from core.models.audit import AuditAction
 from core.privacy import shredding
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, Lookup, chunks, describe, find_subject
+from core.settings import get_settings
 
 LOG_IN_USE = (
     "Another process was reading the database: its log keeps the deleted bytes until its next "
@@ -96,6 +98,7 @@ def erase(
     SubjectNotFound leave everything as it was."""
     with session_scope(engine) as session:
         found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
+        crm_erasure.queue(session=session, settings=get_settings(), found=found)
         done = erase_subject(session=session, found=found)
         audit.record_action(
             session=session, action=AuditAction.ERASURE, actor=actor, details=found.details()

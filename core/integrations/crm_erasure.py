@@ -1,0 +1,99 @@
+"""Erasing a visitor reaches the business's CRM: for each CRM set up and each e-mail address the
+visitor gave (their own row, their contact requests), the erasure writes an entry to the outbox
+in its own transaction, and the jobs runner deletes the person there.
+
+- HubSpot: the contact with that address is deleted for good (GDPR delete, which also removes
+  its notes and activity). HubSpot blocklists an address it is asked to GDPR-delete but does
+  not know, so an address with no contact there is left alone.
+- Salesforce: every Lead and Contact with that address is deleted (their Tasks go with them).
+
+Deleting what is already gone is nothing, so a retried delivery is harmless. The entry is not
+linked to the erased conversation (it would be erased with it): it keeps the address, encrypted,
+until it is delivered and purged with the delivered entries."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import suppress
+from typing import Any
+
+from hubspot.crm.contacts import PublicGdprDeleteInput
+from hubspot.crm.contacts.exceptions import ApiException as ContactsError
+from simple_salesforce import format_soql
+from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
+from sqlmodel import Session, col, select
+
+from core.integrations import hubspot, outbox, salesforce
+from core.integrations.delivery import Undeliverable
+from core.models import ContactRequest, OutboxChannel, Visitor
+from core.privacy.subjects import Found, chunks
+from core.settings import Settings
+
+
+def emails_of(*, session: Session, found: Found) -> list[str]:
+    """The e-mail addresses stored for the subject, lower-cased, each once."""
+    addresses: set[str] = set()
+    for model, table in ((Visitor, "visitor"), (ContactRequest, "contactrequest")):
+        for part in chunks(found.rows.get(table, ())):
+            rows = session.exec(select(model.email).where(col(model.id).in_(part)))
+            addresses |= {e.strip().lower() for e in rows.all() if e and "@" in e}
+    return sorted(addresses)
+
+
+def queue(*, session: Session, settings: Settings, found: Found) -> int:
+    """Write the CRM deletions of an erasure in its transaction; returns entries written."""
+    crms = [
+        channel
+        for channel, configured in (
+            (OutboxChannel.HUBSPOT_ERASURE, bool(settings.HUBSPOT_ACCESS_TOKEN)),
+            (OutboxChannel.SALESFORCE_ERASURE, settings.salesforce_configured),
+        )
+        if configured
+    ]
+    written = 0
+    for email in emails_of(session=session, found=found) if crms else []:
+        for channel in crms:
+            written += outbox.enqueue(
+                session=session,
+                channel=channel,
+                payload={"email": email},
+                key=f"{channel}:{uuid.uuid4().hex}",
+            )
+    return written
+
+
+def delete_from_hubspot(*, settings: Settings, payload: dict[str, Any]) -> None:
+    contacts = hubspot.client(settings).crm.contacts.basic_api
+    try:
+        contacts.get_by_id(contact_id=payload["email"], id_property="email")
+    except ContactsError as error:
+        if error.status == 404:
+            return  # not there (or gone already): nothing to delete, nothing to blocklist
+        if 400 <= error.status < 500 and error.status != 429:
+            raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error
+        raise
+    try:
+        contacts.purge(PublicGdprDeleteInput(object_id=payload["email"], id_property="email"))
+    except ContactsError as error:
+        if error.status == 404:
+            return
+        if 400 <= error.status < 500 and error.status != 429:
+            raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error
+        raise
+
+
+def delete_from_salesforce(*, settings: Settings, payload: dict[str, Any]) -> None:
+    client = salesforce.connect(settings)
+    try:
+        for kind in ("Contact", "Lead"):
+            while True:
+                found = client.query(
+                    format_soql(f"SELECT Id FROM {kind} WHERE Email = {{}}", payload["email"])
+                )
+                if not found["records"]:
+                    break
+                for record in found["records"]:
+                    with suppress(SalesforceResourceNotFound):  # deleted meanwhile
+                        getattr(client, kind).delete(record["Id"])
+    except SalesforceMalformedRequest as error:
+        raise Undeliverable(f"Salesforce refused: {error}") from error
