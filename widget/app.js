@@ -18,10 +18,10 @@ const CONFIG_WAIT_MS = 3000;
 const STATUS_MAX_AGE_MS = 60000; // then showing the panel asks again whether the business is open
 
 class ChatPanel {
-  constructor({ server, root, panelId, close, name, config, configAt, visitorKey, consent, consented }) {
+  constructor({ server, root, panelId, close, name, config, configAt, visitorKey, choose, chosen }) {
     this.api = new PanelApi(server, (lang) => this.prefs.detected(lang), visitorKey);
-    this.consent = consent; // the loader's: the visitor's choice about telemetry, kept
-    this.consented = consented || (() => false); // true, false, or undefined before any choice
+    this.choose = choose; // the loader's: keeps the visitor's answer about telemetry
+    this.chosen = chosen || (() => '0'); // '0', '1', 'ok', or undefined before any answer
     this.root = root;
     this.requestClose = close;
     this.config = {};
@@ -187,19 +187,21 @@ class ChatPanel {
    */
   showCounting(mode) {
     const asking = mode === 'consent';
-    const answer = (granted) => {
-      this.consent(granted);
-      this.counting.hidden = true;
-      this.input.focus();
-    };
-    const button = (key, granted) => el('button', {
-      type: 'button', class: 'sc-link', 'data-track': `consent.${granted}`, t: key, onclick: () => answer(granted),
+    const chosen = this.chosen();
+    const button = (key, answer) => el('button', {
+      type: 'button', class: 'sc-link', 'data-track': `consent.${answer}`, t: key, onclick: () => {
+        this.choose(answer);
+        this.counting.hidden = true;
+        this.input.focus();
+      },
     });
-    this.counting.hidden = !this.consent || this.consented() != null || (!asking && mode !== 'notice');
+    // The notice shows until it is answered; the question until a yes or a no (an OK to the
+    // notice is no consent).
+    this.counting.hidden = !(mode === 'notice' && !chosen || asking && (!chosen || chosen === 'ok'));
     this.counting.replaceChildren(
       el('span', { t: asking ? 'countAsk' : 'countNotice' }), ' ',
-      button(asking ? 'countYes' : 'countOk', true), ' ',
-      button(asking ? 'countNo' : 'countStop', false),
+      button(asking ? 'countYes' : 'countOk', asking ? '1' : 'ok'), ' ',
+      button(asking ? 'countNo' : 'countStop', '0'),
     );
   }
 

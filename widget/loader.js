@@ -25,9 +25,10 @@
   var triggers = [], firedHere = {};
   var configured = new Promise(function (done) { configDone = done; });
   // Telemetry (POST /api/events): the owner's setting (notice/consent/off, from /api/config), the
-  // visitor's choice (in the chat or the page's SupportChat.consent(), kept in localStorage),
-  // whether this page view's clicks are in the sample.
-  var nav = navigator, KEY = 'sc-visitor-key', CHOICE = 'sc-consent', mode, agreed, sampled, clicks = [], steps = [], recent = [];
+  // page's SupportChat.consent() (this page), the visitor's answer in the chat (kept: 1 yes, 0 no,
+  // ok the notice seen; a no wins over the page's yes), whether this page view's clicks are in
+  // the sample.
+  var nav = navigator, KEY = 'sc-visitor-key', CHOICE = 'sc-consent', mode, agreed, chosen, sampled, clicks = [], steps = [], recent = [];
   var myKey = [].map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
     return (b + 256).toString(16).slice(1);
   }).join(''); // used only if none is stored yet
@@ -134,7 +135,7 @@
   // ----- telemetry: widget clicks and the page's own steps, sent by beacon ----------------------
 
   function allowed() {
-    return !dnt && agreed !== false && (mode == 'notice' || mode == 'consent' && agreed);
+    return !dnt && agreed !== false && chosen != 0 && (mode == 'notice' || mode == 'consent' && (agreed || chosen == 1));
   }
 
   // The pseudonymous visitor id (32 random hex) in localStorage, made only once recording is
@@ -151,7 +152,7 @@
   // known yet, dropped when either says no. Steps and clicks go apart: a refused step (a
   // personal-looking property) must not lose the clicks.
   function flush() {
-    if (mode && (mode != 'consent' || agreed != null || dnt)) {
+    if (mode && (mode != 'consent' || agreed != null || chosen == 0 || chosen == 1 || dnt)) {
       [{ tracked: steps }, { clicks: clicks }].forEach(function (body, i) {
         body.visitor_key = visitorKey();
         body.sent_at = Date.now();
@@ -203,13 +204,17 @@
   }
 
   // SupportChat.consent(true) once the visitor agreed (the owner's setting "consent" waits for
-  // it); consent(false) stops recording and forgets the visitor id. The chat asks the same and
-  // calls it; the choice is kept for the next pages.
+  // it), on each page; consent(false) stops recording and forgets the visitor id.
   function consent(granted) {
+    if (!(agreed = !!granted)) visitorKey(clicks = [], steps = []);
+  }
+
+  // The visitor's answer in the chat (1, 0 or ok), kept for the next pages.
+  function choose(answer) {
     try {
-      localStorage[CHOICE] = (agreed = !!granted) ? 1 : 0;
+      localStorage[CHOICE] = chosen = answer;
     } catch (e) {}
-    if (!agreed) visitorKey(clicks = [], steps = []);
+    if (answer == 0) visitorKey(clicks = [], steps = []);
   }
 
   function attr(name, value) {
@@ -219,7 +224,7 @@
   function init() {
     d.head.appendChild(d.createElement('style')).textContent = STYLE;
     try {
-      agreed = localStorage[CHOICE] ? localStorage[CHOICE] == 1 : agreed;
+      chosen = localStorage[CHOICE];
     } catch (e) {}
     root = d.body.appendChild(d.createElement('div'));
     place(data.position);
@@ -273,8 +278,9 @@
         }),
         import(base + '/widget/app.js'),
       ]).then(function (r) {
-        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt, visitorKey: visitorKey, consent: consent,
-          consented: function () { return dnt ? false : agreed; },
+        return r[1].mount({ server: base, root: root, panelId: PANEL_ID, close: close, apply: apply, config: config, configAt: configAt, visitorKey: visitorKey, choose: choose,
+          // What the chat need not ask: 0 (a no, or the browser's), 1 (a yes, here or the page's), ok.
+          chosen: function () { return dnt || agreed === false ? '0' : chosen || (agreed ? '1' : undefined); },
           preview: data.preview && { panel: data.preview, theme: data.theme } });
       }).then(function (a) {
         return (app = a);
