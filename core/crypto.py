@@ -122,6 +122,9 @@ class KeyedStr(str):
         made.key_id = key_id
         return made
 
+    def __reduce__(self) -> tuple[type[KeyedStr], tuple[str, str]]:  # copy and pickle
+        return (KeyedStr, (str(self), self.key_id))
+
 
 class KeyedList(list[Any]):
     """A JSON list to be stored with one visitor's data key."""
@@ -205,3 +208,13 @@ class EncryptedJSON(EncryptedText):
             return None
         plain = _open(value)
         return None if plain is None else json.loads(plain)
+
+
+class EncryptedJSONList(EncryptedJSON):
+    """An encrypted JSON list that reads as empty once its data key is destroyed."""
+
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: object) -> Any:
+        found = super().process_result_value(value, dialect)
+        return [] if found is None and value is not None else found

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, event, select, text
 from sqlalchemy.engine import Engine
 
 from core.crypto import DecryptionError, get_fernet, write_private
@@ -69,6 +69,15 @@ def get_keystore() -> Engine:
             write_private(path, "")
         os.chmod(path, 0o600)
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _keystore_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA secure_delete=ON")  # a deleted key's bytes are overwritten
+            cur.execute("PRAGMA synchronous=FULL")  # a key made is on disk before its rows
+            cur.close()
+
     metadata.create_all(engine)
     return engine
 
@@ -161,14 +170,20 @@ def decrypt_keyed(token: str) -> bytes:
 
 def destroy(key_ids: Iterable[str]) -> int:
     """Delete data keys from the key store (and this process's cache); returns keys deleted.
-    Deleting a key that is already gone is no error."""
+    Deleting a key that is already gone is no error. On SQLite the deleted bytes are overwritten
+    (secure_delete) and the write-ahead log emptied, so a copy of the key store's files taken
+    afterwards holds nothing of them."""
     ids = sorted(set(key_ids))
     _cache.drop(ids)
     deleted = 0
-    with get_keystore().begin() as conn:
+    store = get_keystore()
+    with store.begin() as conn:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             deleted += conn.execute(delete(datakey).where(datakey.c.id.in_(part))).rowcount
+    if deleted and store.dialect.name == "sqlite":
+        with store.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     return deleted
 
 

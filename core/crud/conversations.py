@@ -86,10 +86,14 @@ def purge_empty(*, session: Session, before: datetime) -> int:
     session.exec(delete(AnalyticsEvent).where(col(AnalyticsEvent.conversation_id).in_(ids)))  # type: ignore[call-overload]
     session.exec(delete(Conversation).where(col(Conversation.id).in_(ids)))  # type: ignore[call-overload]
     still_used = select(Conversation.id).where(col(Conversation.visitor_id) == Visitor.id)
-    leaving = (col(Visitor.id).in_(visitors), ~exists(still_used))
-    # Their data keys are recorded as destroyed; the caller deletes them after the commit.
-    for key_id in session.exec(select(Visitor.data_key_id).where(*leaving)).all():
+    gone = session.connection().execute(
+        delete(Visitor)
+        .where(col(Visitor.id).in_(visitors), ~exists(still_used))
+        .returning(col(Visitor.data_key_id))
+    )
+    # Their data keys are recorded as destroyed (those of the visitors deleted, read as they
+    # go: one who came back meanwhile keeps theirs); the caller deletes them after the commit.
+    for key_id in gone.scalars().all():
         if key_id is not None:
             session.add(ShreddedKey(key_id=key_id))
-    session.exec(delete(Visitor).where(*leaving))  # type: ignore[call-overload]
     return len(ids)

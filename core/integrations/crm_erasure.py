@@ -7,9 +7,12 @@ in its own transaction, and the jobs runner deletes the person there.
   not know, so an address with no contact there is left alone.
 - Salesforce: every Lead and Contact with that address is deleted (their Tasks go with them).
 
-Deleting what is already gone is nothing, so a retried delivery is harmless. The entry is not
-linked to the erased conversation (it would be erased with it): it keeps the address, encrypted,
-until it is delivered and purged with the delivered entries."""
+Deleting what is already gone is nothing, so a retried delivery is harmless. Only the team's
+erasures (the admin's Privacy page, the command line) go to the CRM, not a visitor's own. The
+entry is not linked to the erased conversation (it would be erased with it): it keeps the
+address, encrypted with a key of its own, until it is delivered; the runner's next purge then
+deletes it and destroys that key. The receiver's words are kept out of its error (they may quote
+the address)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from simple_salesforce import format_soql
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 from sqlmodel import Session, col, select
 
+from core import data_keys
+from core.crypto import keyed
 from core.integrations import hubspot, outbox, salesforce
 from core.integrations.delivery import Undeliverable
 from core.models import ContactRequest, OutboxChannel, Visitor
@@ -53,10 +58,12 @@ def queue(*, session: Session, settings: Settings, found: Found) -> int:
     written = 0
     for email in emails_of(session=session, found=found) if crms else []:
         for channel in crms:
+            # The address under a key of the entry's own, destroyed when the entry is purged
+            # right after its delivery (core/integrations/delivery.py, purge_delivered).
             written += outbox.enqueue(
                 session=session,
                 channel=channel,
-                payload={"email": email},
+                payload=keyed({"email": email}, data_keys.create_key()),
                 key=f"{channel}:{uuid.uuid4().hex}",
             )
     return written
@@ -70,7 +77,9 @@ def delete_from_hubspot(*, settings: Settings, payload: dict[str, Any]) -> None:
         if error.status == 404:
             return  # not there (or gone already): nothing to delete, nothing to blocklist
         if 400 <= error.status < 500 and error.status != 429:
-            raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error
+            raise Undeliverable(
+                f"HubSpot refused the deletion: {error.status} {error.reason}"
+            ) from None
         raise
     try:
         contacts.purge(PublicGdprDeleteInput(object_id=payload["email"], id_property="email"))
@@ -78,7 +87,9 @@ def delete_from_hubspot(*, settings: Settings, payload: dict[str, Any]) -> None:
         if error.status == 404:
             return
         if 400 <= error.status < 500 and error.status != 429:
-            raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error
+            raise Undeliverable(
+                f"HubSpot refused the deletion: {error.status} {error.reason}"
+            ) from None
         raise
 
 
@@ -96,4 +107,4 @@ def delete_from_salesforce(*, settings: Settings, payload: dict[str, Any]) -> No
                     with suppress(SalesforceResourceNotFound):  # deleted meanwhile
                         getattr(client, kind).delete(record["Id"])
     except SalesforceMalformedRequest as error:
-        raise Undeliverable(f"Salesforce refused: {error}") from error
+        raise Undeliverable(f"Salesforce refused the deletion: {error.status}") from None

@@ -24,15 +24,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, update
+from sqlalchemy import Text, and_, delete, exists, or_, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from core.models import OutboxEntry, OutboxStatus
+from core import data_keys
+from core.models import OutboxChannel, OutboxEntry, OutboxStatus
 from core.models._types import as_utc, utcnow
 from core.models.outbox import DUE_STATES
 from core.settings import Settings
+
+# A CRM deletion of an erased visitor holds their address: gone from the outbox once delivered.
+ERASING_CHANNELS = (OutboxChannel.HUBSPOT_ERASURE, OutboxChannel.SALESFORCE_ERASURE)
 
 log = logging.getLogger(__name__)
 
@@ -267,14 +273,27 @@ def drain(
 
 
 def purge_delivered(*, engine: Engine, settings: Settings, now: datetime | None = None) -> int:
-    """Delete entries delivered more than OUTBOX_KEEP_DAYS ago. Returns how many."""
+    """Delete entries delivered more than OUTBOX_KEEP_DAYS ago, and delivered CRM deletions at
+    once, destroying the key their address was encrypted with. Returns how many."""
     cutoff = (now or utcnow()) - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    delivered = col(OutboxEntry.status) == OutboxStatus.DELIVERED
+    erasing = col(OutboxEntry.channel).in_(ERASING_CHANNELS)
+    raw = sa_table("outboxentry", sa_column("id"), sa_column("payload", Text()))
     with Session(engine) as session:
+        done = (
+            session.connection()
+            .execute(
+                select(raw.c.id, raw.c.payload).where(
+                    raw.c.id.in_(select(OutboxEntry.id).where(delivered, erasing))
+                )
+            )
+            .all()
+        )
         result = session.connection().execute(
             delete(OutboxEntry).where(
-                col(OutboxEntry.status) == OutboxStatus.DELIVERED,
-                col(OutboxEntry.delivered_at) < cutoff,
+                delivered, or_(col(OutboxEntry.delivered_at) < cutoff, erasing)
             )
         )
         session.commit()
+    data_keys.destroy(k for _, token in done if (k := data_keys.key_id_of(token)))
     return int(result.rowcount)

@@ -44,7 +44,7 @@ def drain_outbox(
 
 
 def purge_outbox(*, engine: Engine | None = None, settings: Settings | None = None) -> int:
-    """Forget entries delivered more than OUTBOX_KEEP_DAYS ago."""
+    """Forget entries delivered more than OUTBOX_KEEP_DAYS ago, and delivered CRM deletions."""
     return delivery.purge_delivered(
         engine=engine or get_engine(), settings=settings or get_settings()
     )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field
 
-from core.crypto import EncryptedJSON, EncryptedText
+from core.crypto import EncryptedJSONList, EncryptedText
 
 
 def utcnow() -> datetime:
@@ -35,4 +35,4 @@ def json_list_field() -> Any:
 
 def encrypted_json_list_field() -> Any:
     """A list of personal details (what was read in a message), stored encrypted."""
-    return Field(default_factory=list, sa_column=Column(EncryptedJSON, nullable=False))
+    return Field(default_factory=list, sa_column=Column(EncryptedJSONList, nullable=False))

@@ -98,14 +98,16 @@ def erase(
     SubjectNotFound leave everything as it was."""
     with session_scope(engine) as session:
         found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
-        crm_erasure.queue(session=session, settings=get_settings(), found=found)
+        if widen:  # the team's erasure; a visitor's own is never sent on to the CRM: the
+            # addresses they typed are not proof that the CRM's person is them
+            crm_erasure.queue(session=session, settings=get_settings(), found=found)
         done = erase_subject(session=session, found=found)
         audit.record_action(
             session=session, action=AuditAction.ERASURE, actor=actor, details=found.details()
         )
         bind = session.get_bind()
     assert isinstance(bind, Engine)
-    shredding.destroy(done.keys)
+    shredding.destroy_or_leave(done.keys)
     emptied = wipe_free_space(bind)
     return Erased(done.subject, done.deleted, done.anonymised, emptied, done.keys)
 

@@ -153,7 +153,7 @@ def apply(
                 erased = erase_subject(session=session, found=found)
                 done.deleted.update(erased.deleted)
                 done.anonymised.update(erased.anonymised)
-            shredding.destroy(erased.keys)
+            shredding.destroy_or_leave(erased.keys)
     if settings.RETENTION_EVENT_DAYS:
         before = now - timedelta(days=settings.RETENTION_EVENT_DAYS)
         more = True

@@ -15,6 +15,7 @@ a copy older than the erasure, and retries a deletion that failed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
@@ -33,6 +34,7 @@ from core.models import ShreddedKey, Visitor
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, chunks
 
+log = logging.getLogger(__name__)
 _CACHE = "shredding.keys"  # session.info: (table, id) -> data key id, for the session's life
 
 
@@ -221,10 +223,14 @@ def _keys_in(session: Session, item: Entry, row_ids: tuple[Any, ...]) -> set[str
     return keys
 
 
-def destroy(key_ids: Iterable[str]) -> int:
-    """Delete destroyed data keys from the key store (after the erasure's commit). A failure
-    here is made good by `sweep`: the keys are recorded as destroyed already."""
-    return data_keys.destroy(key_ids)
+def destroy_or_leave(key_ids: Iterable[str]) -> None:
+    """Delete destroyed data keys from the key store after the erasure's commit. The erasure
+    stands if the key store cannot be reached now: the keys are recorded as destroyed, and the
+    daily `sweep` deletes them."""
+    try:
+        data_keys.destroy(key_ids)
+    except Exception:
+        log.exception("the key store could not delete erased visitors' keys; the daily sweep will")
 
 
 def sweep(*, session: Session, since: datetime | None = None) -> int:

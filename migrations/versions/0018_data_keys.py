@@ -8,7 +8,8 @@ Revises: 0017
 Create Date: 2026-12-05 18:00:00.000000
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,56 +34,45 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "analyticsevent": ("conversation_id", ("private_properties",)),
     "outboxentry": ("conversation_id", ("payload", "last_error")),
 }
+# Each row's data key: its visitor's; a contact request sent outside a chat gets one of its own;
+# a step a browser tracked outside a chat takes the key of the first visitor with that browser's.
+KEY_OF = {
+    "self": "t.data_key_id",
+    "visitor_id": "(SELECT v.data_key_id FROM visitor v WHERE v.id = t.visitor_id)",
+    "conversation_id": (
+        "(SELECT v.data_key_id FROM conversation c JOIN visitor v ON v.id = c.visitor_id"
+        " WHERE c.id = t.conversation_id)"
+    ),
+}
+BY_BROWSER = (
+    "(SELECT v.data_key_id FROM visitor v WHERE v.visitor_key = t.visitor_key"
+    " ORDER BY v.id LIMIT 1)"
+)
 
 
-def _key_query(table: str, via: str, names: tuple[str, ...]) -> str:
+def _rows(conn: sa.Connection, table: str, key: str, names: tuple[str, ...]) -> Iterator[Any]:
+    """Every row of `table` in batches: its id, its data key (`key`, an SQL expression) and
+    its personal values."""
     picked = ", ".join(f"t.{n}" for n in names)
-    if via == "self":
-        return f"SELECT t.id, t.data_key_id, {picked} FROM visitor t"
-    if via == "visitor_id":
-        return f"SELECT t.id, v.data_key_id, {picked} FROM {table} t JOIN visitor v ON v.id = t.visitor_id"
-    return (
-        f"SELECT t.id, v.data_key_id, {picked} FROM {table} t"
-        " JOIN conversation c ON c.id = t.conversation_id JOIN visitor v ON v.id = c.visitor_id"
-    )
+    last = 0
+    while True:
+        rows = conn.execute(
+            sa.text(
+                f"SELECT t.id, {key}, {picked} FROM {table} t"
+                " WHERE t.id > :last ORDER BY t.id LIMIT :n"
+            ),
+            {"last": last, "n": BATCH},
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
 
 
-def _rewrite(conn: sa.Connection, change: Callable[[str, str], str | None]) -> None:
-    """Pass every personal value through `change(token, data key id)`, a batch at a time."""
-    for table, (via, names) in COLUMNS.items():
-        last = 0
-        while True:
-            rows = conn.execute(
-                sa.text(_key_query(table, via, names) + " WHERE t.id > :last ORDER BY t.id LIMIT :n"),
-                {"last": last, "n": BATCH},
-            ).all()
-            if not rows:
-                break
-            for row in rows:
-                last = row[0]
-                values = {}
-                for name, token in zip(names, row[2:], strict=True):
-                    if token is not None and row[1] is not None:
-                        new = change(token, row[1])
-                        if new is not None:
-                            values[name] = new
-                if values:
-                    assigned = ", ".join(f"{n} = :{n}" for n in values)
-                    conn.execute(
-                        sa.text(f"UPDATE {table} SET {assigned} WHERE id = :id"), {**values, "id": row[0]}
-                    )
-
-
-def _to_data_key(token: str, key_id: str) -> str | None:
-    if data_keys.key_id_of(token) is not None:
-        return None
-    return data_keys.encrypt_with(key_id, decrypt(token).encode("utf-8"))
-
-
-def _to_master_key(token: str, key_id: str) -> str | None:
-    if data_keys.key_id_of(token) is None:
-        return None
-    return encrypt(data_keys.decrypt_keyed(token).decode("utf-8"))
+def _store(conn: sa.Connection, table: str, row_id: int, values: dict[str, str]) -> None:
+    if values:
+        assigned = ", ".join(f"{n} = :{n}" for n in values)
+        conn.execute(sa.text(f"UPDATE {table} SET {assigned} WHERE id = :id"), {**values, "id": row_id})
 
 
 def upgrade() -> None:
@@ -95,23 +85,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key_id"),
     )
     conn = op.get_bind()
-    while True:
-        ids = conn.execute(
-            sa.text("SELECT id FROM visitor WHERE data_key_id IS NULL ORDER BY id LIMIT :n"),
-            {"n": BATCH},
-        ).scalars().all()
-        if not ids:
-            break
-        for visitor_id in ids:
+    # Every visitor gets a key, made a batch at a time in the key store.
+    for row in _rows(conn, "visitor", "t.data_key_id", ("id",)):
+        if row[1] is None:
             conn.execute(
                 sa.text("UPDATE visitor SET data_key_id = :k WHERE id = :id"),
-                {"k": data_keys.create_key(), "id": visitor_id},
+                {"k": data_keys.create_key(), "id": row[0]},
             )
-    _rewrite(conn, _to_data_key)
+    for table, (via, names) in COLUMNS.items():
+        key = KEY_OF[via]
+        if table == "analyticsevent":
+            key = f"COALESCE({key}, {BY_BROWSER})"
+        for row in _rows(conn, table, key, names):
+            key_id = row[1]
+            if key_id is None and table == "contactrequest":
+                key_id = data_keys.create_key()
+            if key_id is None:
+                continue
+            _store(conn, table, row[0], {
+                name: data_keys.encrypt_with(key_id, decrypt(token).encode("utf-8"))
+                for name, token in zip(names, row[2:], strict=True)
+                if token is not None and data_keys.key_id_of(token) is None
+            })  # fmt: skip
 
 
 def downgrade() -> None:
-    _rewrite(op.get_bind(), _to_master_key)
+    conn = op.get_bind()
+    for table, (_via, names) in COLUMNS.items():
+        for row in _rows(conn, table, "NULL", names):  # every row, whatever it leads to
+            _store(conn, table, row[0], {
+                name: encrypt(decrypt(token))
+                for name, token in zip(names, row[2:], strict=True)
+                if token is not None and data_keys.key_id_of(token) is not None
+            })  # fmt: skip
     op.drop_table("shreddedkey")
     with op.batch_alter_table("visitor", schema=None) as batch_op:
         batch_op.drop_column("data_key_id")

@@ -317,12 +317,25 @@ def test_upgrading_gives_each_visitor_a_data_key_for_what_is_stored_and_downgrad
     key, and their message, page and contact request are re-encrypted with it (erasing them now
     destroys the key); a downgrade gives master-key tokens back, which read the same."""
     from core import data_keys
+    from core.crypto import encrypt
     from core.models import ContactRequest, Conversation, Message
 
     config, engine = _database_at(tmp_path, "0009")
     _seed_0009(engine, page_url="https://shop.example/orders/7")
     command.upgrade(config, "0017")
-    query = "SELECT m.text, c.page_url, r.email FROM message m, conversation c, contactrequest r"
+    with engine.begin() as conn:  # and a contact form sent outside a chat
+        conn.execute(
+            text(
+                "INSERT INTO contactrequest (name, email, phone, message, status, created_at)"
+                " VALUES (:x, :x, :x, :x, 'new', :now)"
+            ),
+            {"x": encrypt("y"), "now": NOW},
+        )
+    query = (
+        "SELECT m.text, c.page_url, r.email FROM message m, conversation c, contactrequest r"
+        " WHERE r.conversation_id = 1"
+    )
+    chatless = "SELECT email FROM contactrequest WHERE conversation_id IS NULL"
     with engine.connect() as conn:
         assert [data_keys.key_id_of(t) for t in conn.execute(text(query)).one()] == [None] * 3
 
@@ -330,16 +343,20 @@ def test_upgrading_gives_each_visitor_a_data_key_for_what_is_stored_and_downgrad
     with engine.connect() as conn:
         key_id = conn.execute(text("SELECT data_key_id FROM visitor")).scalar_one()
         tokens = conn.execute(text(query)).one()
+        own = data_keys.key_id_of(conn.execute(text(chatless)).scalar_one())
     assert key_id is not None and data_keys.exists(key_id)
     assert [data_keys.key_id_of(t) for t in tokens] == [key_id] * 3
+    assert own is not None and own != key_id  # a key of its own
     with Session(engine) as session:
         assert session.exec(select(Message)).one().text == "hi"
         assert session.exec(select(Conversation)).one().page_url == "https://shop.example/orders/7"
-        assert session.exec(select(ContactRequest)).one().email == "x"
+        emails = session.exec(select(ContactRequest.email).order_by(col(ContactRequest.id)))
+        assert emails.all() == ["x", "y"]
 
     command.downgrade(config, "0017")
     with engine.connect() as conn:
         assert [data_keys.key_id_of(t) for t in conn.execute(text(query)).one()] == [None] * 3
+        assert data_keys.key_id_of(conn.execute(text(chatless)).scalar_one()) is None
     command.upgrade(config, "head")
     with Session(engine) as session:
         assert session.exec(select(Message)).one().text == "hi"

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core import data_keys
 from core.crud.audit import Actor
 from core.db import session_scope
 from core.jobs import tasks
@@ -43,6 +45,12 @@ def crms(
     yield hubspot, salesforce
     hubspot.stop()
     salesforce.stop()
+
+
+def raw_payload(engine: Engine, entry_id: int) -> str:
+    with engine.connect() as conn:
+        query = text("SELECT payload FROM outboxentry WHERE id = :id")
+        return str(conn.execute(query, {"id": entry_id}).scalar_one())
 
 
 def drain(engine: Engine, settings: Settings) -> list[OutboxEntry]:
@@ -83,6 +91,24 @@ def test_an_erased_visitor_is_deleted_from_hubspot_and_salesforce(
     assert hubspot.purged == [jo.email] and list(hubspot.contacts) == [sam.email]
     left = [r["Email"] for kind in ("Lead", "Contact") for r in salesforce.records[kind].values()]
     assert left == [sam.email]
+
+    # Delivered, they go from the outbox at the runner's next purge, with the key that sealed
+    # the address.
+    keys = [data_keys.key_id_of(raw_payload(db, e.id)) for e in entries]  # type: ignore[arg-type]
+    assert None not in keys and all(data_keys.exists(k) for k in keys)  # type: ignore[arg-type]
+    assert tasks.purge_outbox(engine=db, settings=settings) == 2
+    assert drain(db, settings) == [] and not any(data_keys.exists(k) for k in keys)  # type: ignore[arg-type]
+
+
+def test_a_visitors_own_erasure_does_not_reach_the_crm(
+    db: Engine, settings: Settings, crms: tuple[FakeHubSpot, FakeSalesforce]
+) -> None:
+    """An address a visitor typed is no proof that the CRM's person is them: "Delete my data"
+    in the widget erases what the chat holds, and the team's erasure alone reaches the CRM."""
+    with session_scope(db) as session:
+        jo = make_person(session)
+    erase(lookup=Lookup.VISITOR, value=jo.public_id, actor=WHO, engine=db, widen=False)
+    assert drain(db, settings) == []
 
 
 def test_an_address_hubspot_does_not_know_is_not_sent_to_its_gdpr_delete(

@@ -30,6 +30,7 @@ from core.privacy.erasure import erase
 from core.privacy.export import export_data
 from core.privacy.registry import Subject, entries
 from core.privacy.subjects import Found, Lookup, SubjectNotFound, find_subject
+from core.settings import Settings
 from tests.factories import PERSON_ROWS, Person, make_person
 
 WHO = Actor(name="owner@example.com", address="203.0.113.9")
@@ -285,7 +286,7 @@ def readable(copy: Engine) -> str:
 
 
 def test_a_backup_taken_before_the_erasure_cannot_be_read_for_the_erased(
-    engine: Engine, people: tuple[Person, Person], tmp_path: Path
+    engine: Engine, people: tuple[Person, Person], tmp_path: Path, settings: Settings
 ) -> None:
     """Crypto-shredding: the erasure destroys the visitor's data keys, so a copy of the
     database taken before it, restored, holds their rows but cannot decrypt any of them;
@@ -305,6 +306,12 @@ def test_a_backup_taken_before_the_erasure_cannot_be_read_for_the_erased(
         done = erase(lookup=Lookup.EMAIL, value=jo.email, actor=WHO, engine=engine)
         assert len(done.keys) == 2  # the visitor's key, and the contact form's sent outside a chat
         data_keys.forget_cached()
+        # Nor does a copy of the key store's files taken now hold them.
+        store = settings.keys_dir / data_keys.KEYSTORE_FILE
+        files = [str(f) for f in (store, store.with_name(store.name + "-wal")) if f.exists()]
+        copied = subprocess.run(["cat", *files], check=True, capture_output=True).stdout
+        gone = [row.wrapped for row in kept_keys if row.id in done.keys]
+        assert len(gone) == 2 and not [w for w in gone if w.encode() in copied]
 
         in_copy = readable(copy)
         assert [
