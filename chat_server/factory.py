@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -54,6 +55,7 @@ from core.nlp import entities
 from core.nlp.encoder_process import EncoderProcess
 from core.nlp.language import detect_languages
 from core.privacy import links
+from core.privacy.shredding import check_key_store
 from core.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -114,6 +116,11 @@ async def _bot(settings: Settings, engine: Engine, encoder: EncoderProcess) -> B
 def _lifespan(settings: Settings, engine: Engine) -> Lifespan:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            with Session(engine) as session:
+                check_key_store(session=session)
+        except (InterfaceError, OperationalError):
+            log.warning("the database is unreachable at start-up: the key store is not checked")
         encoder = await asyncio.to_thread(
             functools.partial(
                 EncoderProcess,

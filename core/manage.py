@@ -12,6 +12,7 @@ from sqlalchemy import Text, select, update
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from core import data_keys
 from core.crypto import EncryptedText, add_key_to_file, get_fernet, rotate_token
@@ -28,6 +29,11 @@ def migrate(url: str | None = None) -> None:
     command.upgrade(config, "head")
     engine = make_engine(url) if url else get_engine()
     refresh_statistics(engine)
+    if not url:
+        from core.privacy.shredding import check_key_store
+
+        with Session(engine) as session:
+            check_key_store(session=session)
     if url:
         engine.dispose()
 

@@ -33,6 +33,7 @@ from core.crypto import EncryptedText, decrypt, keyed
 from core.models import ShreddedKey, Visitor
 from core.privacy.registry import Entry, Erasure, Subject, entries
 from core.privacy.subjects import Found, chunks
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 _CACHE = "shredding.keys"  # session.info: (table, id) -> data key id, for the session's life
@@ -231,6 +232,39 @@ def destroy_or_leave(key_ids: Iterable[str]) -> None:
         data_keys.destroy(key_ids)
     except Exception:
         log.exception("the key store could not delete erased visitors' keys; the daily sweep will")
+
+
+class KeyStoreMissing(RuntimeError):
+    """The key store holds none of the recent visitors' keys: the wrong one, or lost."""
+
+
+def check_key_store(*, session: Session, sample: int = 100) -> None:
+    """Refuse to start on a key store that holds none of the latest visitors' data keys (a
+    moved DATA_DIR/keys, a KEYSTORE_URL naming another database, each host with a key store of
+    its own): every visitor would read as erased and new rows would be sealed with keys the
+    other processes cannot read."""
+    recent = (
+        session.execute(
+            select(col(Visitor.data_key_id))
+            .where(col(Visitor.data_key_id).is_not(None))
+            .order_by(col(Visitor.id).desc())
+            .limit(sample)
+        )
+        .scalars()
+        .all()
+    )
+    shredded = set(
+        session.execute(
+            select(col(ShreddedKey.key_id)).where(col(ShreddedKey.key_id).in_(recent))
+        ).scalars()
+    )
+    wanted = [k for k in recent if k not in shredded]
+    if wanted and not any(data_keys.exists(k) for k in wanted):
+        raise KeyStoreMissing(
+            f"the key store ({data_keys.keystore_url(get_settings())}) holds none of the latest "
+            f"{len(wanted)} visitors' data keys: restore it (DATA_DIR/keys/data_keys.sqlite3) "
+            "or set KEYSTORE_URL to the one the database was written with"
+        )
 
 
 def sweep(*, session: Session, since: datetime | None = None) -> int:
