@@ -137,10 +137,12 @@ def test_a_whole_conversation_with_the_keyboard_alone(
         expect(answer).to_contain_text("Saturdays we're open", timeout=FIRST_ANSWER_MS)
         expect(box).to_be_focused()
         expect(box).to_have_value("")
+        # The answer's rating buttons come with feedback.js: tab once they are there.
+        expect(page.locator(".sc-rate-button").first).to_be_visible()
 
         # Tab goes round the panel's controls and never leaves it; each shows where focus is.
         stops = []
-        for _ in range(24):  # twice round, with after-hours quick actions under the greeting
+        for _ in range(32):  # twice round, with after-hours quick actions under the greeting
             page.keyboard.press("Tab")
             focused = page.evaluate(FOCUSED)
             assert focused["inside"], f"focus left the panel: {focused}"
