@@ -41,9 +41,14 @@ def raw_database(engine: Engine) -> bytes:
     """Every byte an outsider holding the database would read: the SQLite file and its
     write-ahead log, or a PostgreSQL dump."""
     if engine.dialect.name == "sqlite":
+        # Read by another process: closing a file of the database here would drop every POSIX
+        # lock this process holds on it (SQLite's documented pitfall), and its open connections
+        # would then share the write-ahead log with other processes (a jobs runner started by a
+        # later test) without their locks.
         path = Path(str(engine.url.database))
         wal = path.with_name(path.name + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        files = [str(path), *([str(wal)] if wal.exists() else [])]
+        return subprocess.run(["cat", *files], check=True, capture_output=True).stdout
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return subprocess.run(
         ["pg_dump", "--data-only", f"--dbname={url}"], check=True, capture_output=True
