@@ -171,6 +171,15 @@ class Settings(BaseSettings):
     SALESFORCE_CLIENT_ID: str | None = None
     SALESFORCE_CLIENT_SECRET: str | None = None
     SALESFORCE_CA_FILE: Path | None = None
+    # Which of our fields go to which CRM field, as JSON ({"phone": "mobilephone"}; our fields:
+    # core/integrations/crm_fields.py); empty: the name split in two and the phone number. The
+    # e-mail address always goes to the CRM's e-mail field, which finds the record.
+    HUBSPOT_FIELD_MAP: Annotated[dict[str, str], NoDecode] = Field(
+        default={}, validate_default=True
+    )
+    SALESFORCE_FIELD_MAP: Annotated[dict[str, str], NoDecode] = Field(
+        default={}, validate_default=True
+    )
 
     # E-mail (links to a visitor's data export) goes through SMTP_HOST from MAIL_FROM; none is
     # sent without both. STARTTLS unless SMTP_STARTTLS is off (a relay on the same machine).
@@ -230,6 +239,18 @@ class Settings(BaseSettings):
             return None
         try:
             return e164(value)
+        except ValueError as exc:
+            raise ValueError(f"{info.field_name}: {exc}") from exc
+
+    @field_validator("HUBSPOT_FIELD_MAP", "SALESFORCE_FIELD_MAP", mode="before")
+    @classmethod
+    def _field_map(cls, value: object, info: ValidationInfo) -> object:
+        from core.integrations.crm_fields import check_map
+
+        try:
+            if info.field_name == "HUBSPOT_FIELD_MAP":
+                return check_map(value, "hubspot")
+            return check_map(value, "salesforce")
         except ValueError as exc:
             raise ValueError(f"{info.field_name}: {exc}") from exc
 

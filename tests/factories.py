@@ -24,6 +24,7 @@ from core.models import (
     WidthClass,
 )
 from core.privacy.subjects import Lookup, find_subject
+from core.settings import Settings
 
 PASSWORD = "a good long password"
 
@@ -200,3 +201,33 @@ def stored_rows(engine: Engine, person: Person) -> int:
     """How many rows the database holds about the person (in every registered table)."""
     with Session(engine) as session:
         return find_subject(session=session, lookup=Lookup.EMAIL, value=person.email).total
+
+
+def save_integration_settings(engine: Engine, settings: Settings, **values: str | None) -> None:
+    """Save values as the owner does on the Integrations page (checked, audit-logged)."""
+    from core.crud.audit import Actor
+    from core.integrations import config
+
+    with Session(engine) as session:
+        config.save(
+            session=session,
+            settings=settings,
+            changes=values,
+            actor=Actor("owner@example.com"),
+            channel="test",
+        )
+        session.commit()
+    config.forget()
+
+
+def forget_integration_settings(engine: Engine) -> None:
+    """Nothing saved on the Integrations page: the environment's settings apply."""
+    from sqlmodel import delete
+
+    from core.integrations import config
+    from core.models import IntegrationSetting
+
+    with Session(engine) as session:
+        session.exec(delete(IntegrationSetting))
+        session.commit()
+    config.forget()

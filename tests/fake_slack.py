@@ -48,6 +48,7 @@ class FakeSlack:
     reactions: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0
     posts: list[Post] = field(default_factory=list)
+    port: int = 0  # 0: any free port
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> FakeSlack:
@@ -78,7 +79,7 @@ class FakeSlack:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

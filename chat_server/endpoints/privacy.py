@@ -13,6 +13,7 @@ from chat_server.schemas import ExportLinkIn, ExportLinkOut
 from core.crud.audit import Actor
 from core.crypto import load_secret
 from core.db import session_scope
+from core.integrations import config
 from core.privacy import links
 from core.privacy.erasure import erase
 from core.privacy.export import export_for, filename
@@ -114,7 +115,7 @@ async def request_link(request: Request) -> JSONResponse:
       503: {description: E-mail is not set up on this server, content: {application/json: {schema: {$ref: '#/components/schemas/ErrorOut'}}}}
     """
     chat = context(request)
-    settings = chat.settings
+    settings = await run_in_threadpool(config.current, engine=chat.engine, settings=chat.settings)
     if not origin_allowed(request, settings.CORS_ORIGINS):
         raise ApiError(403, "This site may not ask for data links")
     body = await read_json(request, ExportLinkIn, max_bytes=settings.MAX_BODY_BYTES)

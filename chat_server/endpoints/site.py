@@ -17,6 +17,7 @@ from chat_server.schemas import ConfigOut, EstimatedWaitOut, SuggestionOut, Sugg
 from core import business_hours
 from core.bot.texts import greetings_for
 from core.crud import business as business_crud
+from core.integrations import config as integrations_config
 from core.models.business import Telemetry
 from core.response_times import EstimatedWait, estimated_wait
 
@@ -85,13 +86,14 @@ async def config(request: Request) -> JSONResponse:
       200: {description: Configuration, content: {application/json: {schema: {$ref: '#/components/schemas/ConfigOut'}}}}
     """
     chat = context(request)
-    out = await run_in_threadpool(
-        _config,
-        chat.engine,
-        _wait_cache(request),
-        chat.settings.email_configured,
-        chat.settings.whatsapp_configured,
-    )
+    cache = _wait_cache(request)
+
+    def read() -> ConfigOut:
+        # The channels as set up now: the Integrations page may have changed them.
+        settings = integrations_config.current(engine=chat.engine, settings=chat.settings)
+        return _config(chat.engine, cache, settings.email_configured, settings.whatsapp_configured)
+
+    out = await run_in_threadpool(read)
     return JSONResponse(out.model_dump(), headers={"Cache-Control": "no-cache"})
 
 

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from chat_server.context import context
 from chat_server.errors import ApiError, parse_json, read_body
 from chat_server.schemas import SlackEventIn, SlackEventOut
-from core.integrations import slack_replies
+from core.integrations import config, slack_replies
 
 
 def signed_by_slack(request: Request, body: bytes, secret: str) -> bool:
@@ -46,7 +46,8 @@ async def receive(request: Request) -> JSONResponse:
       502: {description: Slack could not say which conversation the thread is about; Slack sends the event again, content: {application/json: {schema: {$ref: '#/components/schemas/ErrorOut'}}}}
     """
     chat = context(request)
-    secret = chat.settings.SLACK_SIGNING_SECRET
+    settings = await run_in_threadpool(config.current, engine=chat.engine, settings=chat.settings)
+    secret = settings.SLACK_SIGNING_SECRET
     if not secret:
         raise ApiError(404, "Slack events are not set up (SLACK_SIGNING_SECRET)")
     body = await read_body(request, max_bytes=chat.settings.MAX_BODY_BYTES)
@@ -63,7 +64,7 @@ async def receive(request: Request) -> JSONResponse:
     if reply is not None:
         try:
             await run_in_threadpool(
-                slack_replies.deliver, engine=chat.engine, settings=chat.settings, reply=reply
+                slack_replies.deliver, engine=chat.engine, settings=settings, reply=reply
             )
         except (SlackClientError, OSError) as error:
             raise ApiError(502, f"Slack did not answer: {error}") from None

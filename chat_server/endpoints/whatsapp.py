@@ -17,7 +17,7 @@ from chat_server.errors import ApiError, read_body, read_json
 from chat_server.schemas import MessageIn, WhatsAppIn, WhatsAppOut
 from core.crud import conversations as conv_crud
 from core.db import session_scope
-from core.integrations import whatsapp
+from core.integrations import config, whatsapp
 from core.models import Visitor
 from core.models.conversations import Channel
 from core.settings import Settings
@@ -62,11 +62,12 @@ async def continue_on_whatsapp(request: Request) -> JSONResponse:
     chat = context(request)
     visitor = visitor_of(request)
     body = await read_json(request, WhatsAppIn, max_bytes=chat.settings.MAX_BODY_BYTES)
-    if not chat.settings.whatsapp_configured:
+    settings = await run_in_threadpool(config.current, engine=chat.engine, settings=chat.settings)
+    if not settings.whatsapp_configured:
         raise ApiError(503, "WhatsApp is not set up on this site")
     await chat.limiter.check("forms", client_ip(request))
     to = await run_in_threadpool(
-        _start, chat.engine, chat.settings, request.path_params["cid"], visitor, body.number
+        _start, chat.engine, settings, request.path_params["cid"], visitor, body.number
     )
     return JSONResponse(WhatsAppOut(status="sent", number=to).model_dump())
 
@@ -117,7 +118,7 @@ async def inbound(request: Request) -> Response:
       422: {$ref: '#/components/responses/Invalid'}
     """
     chat = context(request)
-    settings = chat.settings
+    settings = await run_in_threadpool(config.current, engine=chat.engine, settings=chat.settings)
     if not settings.whatsapp_configured:
         raise ApiError(404, "WhatsApp is not set up on this site")
     raw = await read_body(request, max_bytes=settings.MAX_BODY_BYTES, content_types=FORM)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from sqlmodel import Session
 
 from core.crud import business as business_crud
-from core.integrations import outbox, slack, sms
+from core.integrations import config, outbox, slack, sms
 from core.models import ContactRequest, Conversation, Message, OutboxChannel
 from core.settings import Settings
 
@@ -33,6 +33,7 @@ def _send(
     key: str,
     conversation: Conversation | None,
 ) -> bool:
+    settings = config.effective(session=session, settings=settings)
     if not settings.slack_configured:
         return False
     payload = slack.render(alert)

@@ -31,14 +31,14 @@ def _sms(outgoing: Outgoing, settings: Settings) -> None:
     sms.send(settings=settings, payload=outgoing.payload)
 
 
-def _hubspot(outgoing: Outgoing, settings: Settings) -> None:
-    hubspot.send(
+def _hubspot(outgoing: Outgoing, settings: Settings) -> str:
+    return hubspot.send(
         settings=settings, payload=outgoing.payload, key=outgoing.key, unsure=outgoing.unsure
     )
 
 
-def _salesforce(outgoing: Outgoing, settings: Settings) -> None:
-    salesforce.send(
+def _salesforce(outgoing: Outgoing, settings: Settings) -> str:
+    return salesforce.send(
         settings=settings, payload=outgoing.payload, key=outgoing.key, unsure=outgoing.unsure
     )
 

@@ -1,13 +1,14 @@
 """The business's CRM hears of people who asked to be contacted: a contact request is written
 to the outbox, in the request's transaction, for HubSpot (core/integrations/hubspot.py) when
 HUBSPOT_ACCESS_TOKEN is set and for Salesforce (core/integrations/salesforce.py) when
-SALESFORCE_LOGIN_URL is, with a short summary of the chat as the note."""
+SALESFORCE_LOGIN_URL is (from the environment or the Integrations page), with a short summary of
+the chat as the note."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from core.integrations import outbox
+from core.integrations import config, outbox
 from core.integrations.alerts import conversation_url
 from core.models import ContactRequest, Conversation, Message, OutboxChannel, Role
 from core.settings import Settings
@@ -41,7 +42,9 @@ def contact_requested(
     request: ContactRequest,
     conversation: Conversation | None,
 ) -> bool:
-    """Write the contact to each configured CRM's queue. Returns whether an entry was written."""
+    """Write the contact to each configured CRM's queue. Returns whether an entry was written.
+    The payload carries every field a mapping may send (core/integrations/crm_fields.py)."""
+    settings = config.effective(session=session, settings=settings)
     crms = [
         channel
         for channel, configured in (
@@ -57,6 +60,12 @@ def contact_requested(
         "email": request.email,
         "name": request.name,
         "phone": request.phone,
+        "message": request.message,
+        "page": None if conversation is None else conversation.page_url,
+        "language": None if conversation is None else conversation.language,
+        "link": None
+        if conversation is None
+        else conversation_url(settings, conversation.public_id),
         "note": summary(
             session=session, settings=settings, request=request, conversation=conversation
         ),

@@ -63,8 +63,9 @@ class Outgoing:
     token: str  # the claim's, for recording the outcome
 
 
-# A channel's delivery function: returns when the receiver has the entry, raises otherwise.
-Deliver = Callable[[Outgoing, Settings], None]
+# A channel's delivery function: returns when the receiver has the entry (with what the receiver
+# calls it, when the channel says: a CRM's record id), raises otherwise.
+Deliver = Callable[[Outgoing, Settings], str | None]
 
 
 class Undeliverable(Exception):
@@ -205,7 +206,7 @@ def deliver_one(
     try:
         if deliver is None:
             raise Undeliverable(f"no delivery function for channel {outgoing.channel!r}")
-        deliver(outgoing, settings)
+        receipt = deliver(outgoing, settings)
     except Exception as exc:  # any failure of the receiver or the network is retried
         error = f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
         at = now()
@@ -229,6 +230,7 @@ def deliver_one(
             "delivered_at": now(),
             "last_error": None,
             "unsure": False,
+            "receipt": receipt,
         },
     )
     return OutboxStatus.DELIVERED

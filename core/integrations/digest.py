@@ -14,7 +14,7 @@ from core.analytics.period import Period
 from core.analytics.queries.overview import summary_of
 from core.crud import business as business_crud
 from core.crud.contacts import count_between
-from core.integrations import outbox, slack
+from core.integrations import config, outbox, slack
 from core.models import OutboxChannel
 from core.models._types import utcnow
 from core.settings import Settings
@@ -65,6 +65,7 @@ def post_daily_digest(*, session: Session, settings: Settings, now: datetime | N
     """Write yesterday's digest to the outbox once it is SLACK_DIGEST_HOUR or later on the
     business's clock. Returns whether it was written now (False: Slack or the digest is off,
     too early, or already written)."""
+    settings = config.effective(session=session, settings=settings)
     if not settings.slack_configured or settings.SLACK_DIGEST_HOUR is None:
         return False
     business = business_crud.get_business(session=session)

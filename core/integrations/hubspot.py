@@ -27,6 +27,7 @@ from hubspot.crm.objects.notes import (
 )
 from hubspot.crm.objects.notes.exceptions import ApiException as NotesError
 
+from core.integrations import crm_fields
 from core.integrations.delivery import Undeliverable
 from core.settings import Settings
 
@@ -39,15 +40,10 @@ def client(settings: Settings) -> HubSpot:
     return HubSpot(access_token=settings.HUBSPOT_ACCESS_TOKEN, host=settings.HUBSPOT_API_URL)
 
 
-def contact_properties(payload: dict[str, Any]) -> dict[str, str]:
-    """HubSpot's contact properties from what the visitor gave (their name split once)."""
-    first, _, last = payload["name"].strip().partition(" ")
-    properties = {"email": payload["email"], "firstname": first}
-    if last:
-        properties["lastname"] = last
-    if payload.get("phone"):
-        properties["phone"] = payload["phone"]
-    return properties
+def contact_properties(payload: dict[str, Any], settings: Settings) -> dict[str, str]:
+    """HubSpot's contact properties from what the visitor gave, as HUBSPOT_FIELD_MAP maps them
+    (by default their name split once, and their phone)."""
+    return crm_fields.mapped(payload, settings.HUBSPOT_FIELD_MAP, "hubspot")
 
 
 def marker(key: str) -> str:
@@ -71,13 +67,16 @@ def note_exists(*, settings: Settings, key: str) -> bool:
     return bool(found.total)
 
 
-def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> None:
-    """Upsert the contact, then add the note to it (unless a runner that died added it)."""
+def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> str:
+    """Upsert the contact, then add the note to it (unless a runner that died added it).
+    Returns the contact's record id, as "contact <id>"."""
     crm = client(settings)
     upsert = BatchInputSimplePublicObjectBatchInputUpsert(
         inputs=[
             SimplePublicObjectBatchInputUpsert(
-                id_property="email", id=payload["email"], properties=contact_properties(payload)
+                id_property="email",
+                id=payload["email"],
+                properties=contact_properties(payload, settings),
             )
         ]
     )
@@ -85,7 +84,7 @@ def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool)
         answer = crm.crm.contacts.batch_api.upsert(upsert)
         contact_id = answer.results[0].id
         if unsure and note_exists(settings=settings, key=key):
-            return
+            return f"contact {contact_id}"
         note = SimplePublicObjectInputForCreate(
             properties={
                 "hs_timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -104,6 +103,7 @@ def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool)
             ],
         )
         crm.crm.objects.notes.basic_api.create(note)
+        return f"contact {contact_id}"
     except (ContactsError, NotesError) as error:
         if _refused(error):
             raise Undeliverable(f"HubSpot refused: {error.status} {error.body}") from error

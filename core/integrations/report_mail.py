@@ -13,7 +13,7 @@ from jinja2 import Environment
 from sqlmodel import Session
 
 from core.crud import business as business_crud
-from core.integrations import outbox
+from core.integrations import config, outbox
 from core.integrations.report import MIN_ANSWERS, Report, build
 from core.models import OutboxChannel
 from core.models._types import utcnow
@@ -122,6 +122,7 @@ def send_weekly(*, session: Session, settings: Settings, now: datetime | None = 
     """On REPORT_DAY from REPORT_HOUR on the business's clock, write the report on the seven
     days before; returns how many e-mails were written (0: not the time, not configured, or
     already written this week)."""
+    settings = config.effective(session=session, settings=settings)
     if not settings.REPORT_EMAIL_TO or not settings.email_configured:
         return 0
     tz = ZoneInfo(business_crud.get_business(session=session).timezone)

@@ -18,6 +18,7 @@ from simple_salesforce import Salesforce, SFType
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 from simple_salesforce.format import format_soql
 
+from core.integrations import crm_fields
 from core.integrations.delivery import Undeliverable
 from core.settings import Settings
 
@@ -77,15 +78,12 @@ def marker(key: str) -> str:
     return f"[customeragent {key}]"
 
 
-def lead_fields(payload: dict[str, Any]) -> dict[str, str]:
-    """A new Lead from what the visitor gave (LastName and Company are required)."""
-    first, _, last = payload["name"].strip().partition(" ")
-    fields = {"LastName": last or first, "Company": NOT_PROVIDED, "Email": payload["email"]}
-    if last:
-        fields["FirstName"] = first
-    if payload.get("phone"):
-        fields["Phone"] = payload["phone"]
-    fields["LeadSource"] = "Website chat"
+def lead_fields(payload: dict[str, Any], settings: Settings) -> dict[str, str]:
+    """A new Lead from what the visitor gave, as SALESFORCE_FIELD_MAP maps it (by default the
+    name split once, and the phone); Company (required) and LeadSource filled when unmapped."""
+    fields = crm_fields.mapped(payload, settings.SALESFORCE_FIELD_MAP, "salesforce")
+    fields.setdefault("Company", NOT_PROVIDED)
+    fields.setdefault("LeadSource", "Website chat")
     return fields
 
 
@@ -109,20 +107,25 @@ def task_exists(client: Salesforce, key: str) -> bool:
     return bool(found["records"])
 
 
-def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> None:
+def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool) -> str:
     """Update or create the person, then add the Task (unless a runner that died added it).
-    Salesforce refusing the record itself (a validation rule, a field it does not allow) makes
-    the entry dead; an outage, an expired session or a request limit is tried again."""
+    An existing Contact or Lead gets the mapped fields but its names and company. Salesforce
+    refusing the record itself (a validation rule, a field it does not allow) makes the entry
+    dead; an outage, an expired session or a request limit is tried again. Returns the
+    person's type and record id ("Lead 00Q…")."""
     client = connect(settings)
     try:
         person = find_person(client, payload["email"])
         if person is None:
-            created = _records(client, "Lead").create(lead_fields(payload))
+            created = _records(client, "Lead").create(lead_fields(payload, settings))
             person = ("Lead", str(created["id"]))
-        elif payload.get("phone"):
-            _records(client, person[0]).update(person[1], {"Phone": payload["phone"]})
+        else:
+            fields = crm_fields.mapped(payload, settings.SALESFORCE_FIELD_MAP, "salesforce")
+            changes = crm_fields.update_of(fields)
+            if changes:
+                _records(client, person[0]).update(person[1], changes)
         if unsure and task_exists(client, key):
-            return
+            return f"{person[0]} {person[1]}"
         _records(client, "Task").create(
             {
                 "WhoId": person[1],
@@ -132,5 +135,6 @@ def send(*, settings: Settings, payload: dict[str, Any], key: str, unsure: bool)
                 "ActivityDate": datetime.now(UTC).date().isoformat(),
             }
         )
+        return f"{person[0]} {person[1]}"
     except (SalesforceMalformedRequest, SalesforceResourceNotFound) as error:
         raise Undeliverable(f"Salesforce refused: {error}") from error

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from core.integrations import outbox
+from core.integrations import config, outbox
 from core.integrations.delivery import Undeliverable
 from core.integrations.sms_rules import is_quiet
 from core.models import OutboxChannel, OutboxEntry
@@ -39,6 +39,7 @@ def enqueue(
 ) -> bool:
     """Write an SMS to ALERT_SMS_TO in the caller's transaction, unless SMS are not set up, it
     is quiet hours or the hourly cap is reached. Returns whether one was written."""
+    settings = config.effective(session=session, settings=settings)
     if not settings.sms_configured:
         return False
     now = now or utcnow()

@@ -10,7 +10,7 @@ import threading
 from types import FrameType
 
 from core.db import get_engine
-from core.integrations import checks
+from core.integrations import checks, config
 from core.jobs.scheduler import build_scheduler
 from core.settings import get_settings
 
@@ -32,8 +32,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     scheduler = build_scheduler(settings=settings, engine=engine, stop=stop)
     scheduler.start()
-    channels = [c.name for c in checks.CHANNELS if not checks.missing(c, settings)]
-    if settings.whatsapp_configured:
+    now = config.current(engine=engine, settings=settings)
+    channels = [c.name for c in checks.CHANNELS if not checks.missing(c, now)]
+    if now.whatsapp_configured:
         channels.append("WhatsApp")
     log.info(
         "jobs runner started: outbox every %gs (sending to: %s)",

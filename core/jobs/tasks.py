@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core.crud import conversations as conv_crud
 from core.db import get_engine, refresh_statistics, session_scope
-from core.integrations import delivery, digest, report_mail
+from core.integrations import config, delivery, digest, report_mail
 from core.integrations.channels import DELIVERERS
 from core.models._types import utcnow
 from core.settings import Settings, get_settings
@@ -26,10 +26,12 @@ def drain_outbox(
     settings: Settings | None = None,
     stop: threading.Event | None = None,
 ) -> delivery.DrainResult:
-    """Deliver every outbox entry that is due (until `stop` is set)."""
+    """Deliver every outbox entry that is due (until `stop` is set), with the integrations'
+    configuration as it is now (the Integrations page's values over the environment's)."""
+    engine = engine or get_engine()
     result = delivery.drain(
-        engine=engine or get_engine(),
-        settings=settings or get_settings(),
+        engine=engine,
+        settings=config.current(engine=engine, settings=settings or get_settings()),
         deliverers=DELIVERERS,
         stop=stop,
     )

@@ -10,6 +10,7 @@ from core.models.events import AnalyticsEvent, EventName, PanelState, WidgetClic
 from core.models.faqs import FaqEntry, FaqEntryCreate, FaqEntryUpdate
 from core.models.feedback import Feedback
 from core.models.funnels import Funnel, FunnelCreate, FunnelPublic
+from core.models.integration_settings import IntegrationSetting
 from core.models.messages import Message, MessageCreate, MessagePublic, ReplyKind, Role
 from core.models.outbox import (
     OutboxChannel,
@@ -43,6 +44,7 @@ __all__ = [
     "Funnel",
     "FunnelCreate",
     "FunnelPublic",
+    "IntegrationSetting",
     "LanguageSource",
     "Message",
     "MessageCreate",

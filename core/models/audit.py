@@ -29,6 +29,8 @@ class AuditAction(StrEnum):
     TAKEOVER = "takeover"  # an agent took a conversation over from the bot
     HAND_BACK = "hand-back"  # and gave it back
     RETENTION = "retention"  # what was older than the retention limits erased
+    # An integration's credentials, settings or CRM field mapping changed (names, not values)
+    INTEGRATION_CHANGE = "integrations"
 
 
 # Actions on one visitor's personal data (the Privacy page lists these).

@@ -79,6 +79,9 @@ class OutboxEntry(OutboxEntryBase, table=True):
     delivered_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    # What the receiver calls what it was sent, when its channel says (a CRM's record id of the
+    # contact or lead): it leads to a person in the CRM, so it is encrypted.
+    receipt: str | None = encrypted_field(nullable=True)
 
 
 class OutboxEntryPublic(SQLModel):

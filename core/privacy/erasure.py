@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 
 from core.crud import audit
 from core.db import session_scope
+from core.integrations import config as integrations_config
 from core.integrations import crm_erasure
 from core.models.audit import AuditAction
 from core.privacy import shredding
@@ -100,7 +101,8 @@ def erase(
         found = find_subject(session=session, lookup=lookup, value=value, widen=widen)
         if widen:  # the team's erasure; a visitor's own is never sent on to the CRM: the
             # addresses they typed are not proof that the CRM's person is them
-            crm_erasure.queue(session=session, settings=get_settings(), found=found)
+            configured = integrations_config.effective(session=session, settings=get_settings())
+            crm_erasure.queue(session=session, settings=configured, found=found)
         done = erase_subject(session=session, found=found)
         audit.record_action(
             session=session, action=AuditAction.ERASURE, actor=actor, details=found.details()

@@ -175,6 +175,7 @@ REGISTRY: tuple[Entry, ...] = (
         {
             "payload": Personal("an alert about the visitor: their name, e-mail, message"),
             "last_error": Personal("a receiver's error, which may quote the alert", OMIT),
+            "receipt": Personal("the CRM's record id of the contact or lead", OMIT),
         },
     ),
     Entry(
@@ -260,6 +261,14 @@ PLAIN: dict[str, tuple[str, ...]] = {
     "user": ("role",),
     "auditentry": ("action", "details"),
 }  # fmt: skip
+
+
+# Encrypted columns about no person: the business's own secrets, in tables that lead to no
+# person (a test checks both). Export and erasure leave them; key rotation re-encrypts them.
+NOT_PERSONAL: dict[str, tuple[str, ...]] = {
+    # Credentials and CRM field mappings the owner entered on the Integrations page.
+    "integrationsetting": ("value",),
+}
 
 
 def entries(subject: Subject) -> tuple[Entry, ...]:

@@ -6,6 +6,7 @@ over TLS to a local server with a test CA)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,11 +18,13 @@ from starlette.testclient import TestClient
 
 from core.integrations import delivery
 from core.integrations.channels import DELIVERERS
+from core.integrations.crm_sync import sync_states
 from core.jobs import tasks
 from core.models import OutboxEntry, OutboxStatus
 from core.models._types import utcnow
 from core.settings import Settings
 from tests.conftest import Visit
+from tests.factories import forget_integration_settings, save_integration_settings
 from tests.fake_hubspot import FakeHubSpot
 from tests.fake_salesforce import CLIENT_SECRET, REQUIRED, FakeSalesforce
 from tests.fake_slack import clear_outbox
@@ -112,6 +115,43 @@ def test_a_note_added_by_a_runner_that_died_is_not_added_again(
     assert taken.unsure
     delivery.deliver_one(engine=engine, settings=syncing, outgoing=taken, deliverers=DELIVERERS)
     assert len(hubspot.notes) == 1
+
+
+def test_the_owners_field_mapping_decides_the_hubspot_properties_and_the_inbox_shows_the_sync(
+    client: TestClient, engine: Engine, hubspot: FakeHubSpot, syncing: Settings
+) -> None:
+    mapping = {
+        "first_name": "firstname",
+        "phone": "mobilephone",
+        "message": "chat_request",
+        "language": "hs_language",
+        "conversation_link": "chat_link",
+        "summary": "chat_summary",
+    }
+    save_integration_settings(engine, syncing, HUBSPOT_FIELD_MAP=json.dumps(mapping))
+    try:
+        visit = Visit(client)
+        visit.say("do you fix hydraulic brakes")
+        request = send_form(client, visit, "grace@example.com", "Please call me")
+        with Session(engine) as session:
+            [waiting] = sync_states(session=session, request_ids=[request])[request]
+        assert waiting.text == "HubSpot: pending, waiting for the jobs runner"
+        drain_until_delivered(engine, syncing)
+    finally:
+        forget_integration_settings(engine)
+
+    contact = hubspot.contacts["grace@example.com"]
+    properties = contact["properties"]
+    assert sorted(properties) == sorted(["email", *mapping.values()])  # no lastname, no phone
+    assert properties["mobilephone"] == "+1 415 555 2671"
+    assert properties["chat_request"] == "Please call me"
+    assert properties["hs_language"] == "en"
+    assert properties["chat_link"].endswith(f"/inbox?c={visit.cid}")
+    assert properties["chat_summary"].startswith("Contact request from the website chat")
+    with Session(engine) as session:
+        [synced] = sync_states(session=session, request_ids=[request])[request]
+    assert synced.state == "synced" and synced.record == f"contact {contact['id']}"
+    assert synced.text.endswith(f"UTC as contact {contact['id']}")
 
 
 def test_nothing_goes_to_hubspot_without_a_token(
@@ -206,6 +246,42 @@ def test_a_known_contact_is_updated_not_duplicated_as_a_lead(
     assert task["WhoId"] == "003000000000000001"
 
 
+def test_the_owners_field_mapping_decides_the_salesforce_fields(
+    client: TestClient, engine: Engine, salesforce: FakeSalesforce, to_salesforce: Settings
+) -> None:
+    mapping = {
+        "first_name": "FirstName",
+        "last_name": "LastName",
+        "phone": "MobilePhone",
+        "message": "Chat_Request__c",
+        "summary": "Description",
+    }
+    salesforce.records["Contact"]["003000000000000001"] = {
+        "LastName": "Lovelace",
+        "Email": "ada@example.com",
+    }
+    save_integration_settings(engine, to_salesforce, SALESFORCE_FIELD_MAP=json.dumps(mapping))
+    try:
+        grace = send_form(client, Visit(client), "grace@example.com", "Please call me")
+        drain_until_delivered(engine, to_salesforce)
+        send_form(client, Visit(client), "ada@example.com", "Call me")
+        drain_until_delivered(engine, to_salesforce)
+    finally:
+        forget_integration_settings(engine)
+
+    [(lead_id, lead)] = salesforce.records["Lead"].items()
+    assert sorted(lead) == sorted(["Email", "Company", "LeadSource", *mapping.values()])
+    assert (lead["FirstName"], lead["LastName"]) == ("Grace", "Brewster Hopper")
+    assert (lead["MobilePhone"], lead["Chat_Request__c"]) == ("+1 415 555 2671", "Please call me")
+    # The known contact gets the mapped fields, but keeps its name as Salesforce has it.
+    contact = salesforce.records["Contact"]["003000000000000001"]
+    assert contact["LastName"] == "Lovelace" and "FirstName" not in contact
+    assert (contact["MobilePhone"], contact["Chat_Request__c"]) == ("+1 415 555 2671", "Call me")
+    with Session(engine) as session:
+        [synced] = sync_states(session=session, request_ids=[grace])[grace]
+    assert synced.record == f"Lead {lead_id}"
+
+
 def test_a_task_added_by_a_runner_that_died_is_not_added_again(
     client: TestClient, engine: Engine, salesforce: FakeSalesforce, to_salesforce: Settings
 ) -> None:
@@ -230,13 +306,17 @@ def test_wrong_credentials_wait_for_the_owner_and_a_refused_record_is_given_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(to_salesforce, "SALESFORCE_CLIENT_SECRET", "an old secret")
-    send_form(client, Visit(client), "ada@example.com", "Call me")
+    ada = send_form(client, Visit(client), "ada@example.com", "Call me")
     tasks.drain_outbox(engine=engine, settings=to_salesforce)
     with Session(engine) as session:
         [entry] = session.exec(select(OutboxEntry)).all()
+        [sync] = sync_states(session=session, request_ids=[ada])[ada]
     assert entry.status == OutboxStatus.FAILED  # tried again: fixing the secret delivers it
     assert "invalid client credentials" in (entry.last_error or "")
     assert salesforce.records["Lead"] == {}
+    # The inbox says so beside the request: retrying, when, and why.
+    assert sync.state == "retrying" and sync.text.startswith("Salesforce: retrying (attempt 2 at ")
+    assert "invalid client credentials" in sync.text
 
     monkeypatch.setattr(to_salesforce, "SALESFORCE_CLIENT_SECRET", CLIENT_SECRET)
     monkeypatch.setitem(REQUIRED, "Task", ("ActivityType",))  # a rule the org added
@@ -252,6 +332,10 @@ def test_wrong_credentials_wait_for_the_owner_and_a_refused_record_is_given_up(
         ).all()
     assert statuses == {"salesforce": OutboxStatus.DEAD}
     assert all("REQUIRED_FIELD_MISSING" in (e.last_error or "") for e in dead)
+    with Session(engine) as session:
+        [sync] = sync_states(session=session, request_ids=[ada])[ada]
+    assert sync.state == "failed" and sync.text.startswith("Salesforce: failed after ")
+    assert "REQUIRED_FIELD_MISSING" in sync.text
 
 
 def test_salesforce_settings_are_checked_as_a_whole() -> None:

@@ -23,6 +23,7 @@ from core.jobs import tasks
 from core.models.audit import AuditAction
 from core.settings import Settings
 from tests.conftest import Visit
+from tests.factories import forget_integration_settings, save_integration_settings
 from tests.fake_slack import CHANNEL, TOKEN, FakeSlack, clear_outbox
 
 pytestmark = pytest.mark.slow
@@ -206,7 +207,19 @@ def test_a_reply_about_a_conversation_no_longer_stored_is_answered_in_the_thread
     assert answer["text"] == "Not sent: this conversation is no longer stored (erased)."
 
 
-def test_without_a_signing_secret_nothing_listens(client: TestClient) -> None:
-    answer = client.post("/api/slack/events", json={"type": "url_verification", "challenge": "c"})
+def test_without_a_signing_secret_nothing_listens_until_the_owner_saves_one(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    check = {"type": "url_verification", "challenge": "c"}
+    answer = client.post("/api/slack/events", json=check)
     assert answer.status_code == 404
     assert "SLACK_SIGNING_SECRET" in answer.json()["error"]
+
+    # Saved on the Integrations page: the running server checks signatures with it.
+    save_integration_settings(engine, settings, SLACK_SIGNING_SECRET=SECRET)
+    try:
+        assert post_event(client, check).json()["challenge"] == "c"
+        assert post_event(client, check, secret="another secret").status_code == 403
+    finally:
+        forget_integration_settings(engine)
+    assert post_event(client, check).status_code == 404

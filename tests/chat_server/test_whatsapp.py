@@ -25,6 +25,7 @@ from core.models.conversations import Channel
 from core.privacy.subjects import Lookup, find_subject
 from core.settings import Settings
 from tests.conftest import Visit
+from tests.factories import forget_integration_settings, save_integration_settings
 from tests.fake_slack import clear_outbox
 from tests.fake_twilio import TOKEN, FakeTwilio
 
@@ -177,6 +178,19 @@ def test_unsigned_or_wrongly_signed_posts_are_refused(
     )
     assert forged.status_code == 403
     assert delivered(engine, on_whatsapp, twilio) == []
+
+
+def test_an_auth_token_saved_on_the_integrations_page_is_the_one_checked(
+    client: TestClient, engine: Engine, twilio: FakeTwilio, on_whatsapp: Settings
+) -> None:
+    save_integration_settings(engine, on_whatsapp, TWILIO_AUTH_TOKEN="a rotated auth token")
+    try:
+        assert inbound(client, on_whatsapp, "hello").status_code == 403  # the old token's
+        assert inbound(client, on_whatsapp, "hello", token="a rotated auth token").status_code == (
+            200
+        )
+    finally:
+        forget_integration_settings(engine)
 
 
 def test_someone_writing_first_on_whatsapp_starts_a_conversation(

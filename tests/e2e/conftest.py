@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_play
 from sqlalchemy.engine import Engine
 
 from app.serve import admin_command, admin_env
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, LiveServer, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -59,6 +59,9 @@ class AdminServer:
 
     OWNER = ("owner-e2e@example.com", "owner password 1")
     AGENT = ("agent-e2e@example.com", "agent password 1")
+    # The admin's Slack client talks to a local Slack server a test may start on this port
+    # (tests/fake_slack.py); no Slack token is in the admin's settings.
+    SLACK_PORT = free_port()
 
     def __init__(self, chat_url: str) -> None:
         # ADMIN_PORT and ADMIN_PUBLIC_URL come from tests/conftest.py. The build bakes this host
@@ -70,7 +73,11 @@ class AdminServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> AdminServer:
-        env = admin_env() | {"ADMIN_PORT": str(self.port), "CHAT_PUBLIC_URL": self.chat_url}
+        env = admin_env() | {
+            "ADMIN_PORT": str(self.port),
+            "CHAT_PUBLIC_URL": self.chat_url,
+            "SLACK_API_URL": f"http://127.0.0.1:{self.SLACK_PORT}/api/",
+        }
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 admin_command(self.port),

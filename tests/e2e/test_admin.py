@@ -408,6 +408,7 @@ def test_every_page_passes_axe_without_serious_violations(
         ("/settings", "Settings"),
         ("/users", "Users"),
         ("/outbox", "Outbox"),
+        ("/integrations", "Integrations"),
     ):
         page.goto(f"{admin.url}{path}")
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()

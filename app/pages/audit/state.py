@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     AuditAction.TAKEOVER: "Took a conversation over",
     AuditAction.HAND_BACK: "Handed a conversation back",
     AuditAction.RETENTION: "Retention",
+    AuditAction.INTEGRATION_CHANGE: "Integrations changed",
 }
 INBOX = "/inbox"
 
@@ -77,6 +78,8 @@ def describe(row: audit.AuditRow, users: dict[int, str]) -> str:
             return user
         case AuditAction.SETTINGS_CHANGE:
             return ", ".join(str(f).replace("_", " ") for f in d.get("fields", []))
+        case AuditAction.INTEGRATION_CHANGE:
+            return f"{d.get('channel', '')}: {', '.join(str(f) for f in d.get('fields', []))}"
         case AuditAction.TAKEOVER | AuditAction.HAND_BACK:
             return f"conversation {d.get('conversation_id', '')}"
     if "rows" in d:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from app.pages.contacts.state import ContactsState
-from app.pages.contacts.views import conversation_link, email_link, phone_link
+from app.pages.contacts.views import conversation_link, crm_sync, email_link, phone_link
 from app.registry import admin_page
 
-COLUMNS = ("When", "Name", "E-mail", "Phone", "Message", "Conversation")
+COLUMNS = ("When", "Name", "E-mail", "Phone", "Message", "Conversation", "CRM")
 
 
 def _row(contact: rx.Var) -> rx.Component:
@@ -20,6 +20,7 @@ def _row(contact: rx.Var) -> rx.Component:
         rx.table.cell(phone_link(contact), white_space="nowrap"),
         rx.table.cell(contact["message"], white_space="pre-wrap", max_width="28em"),
         rx.table.cell(conversation_link(contact), white_space="nowrap"),
+        rx.table.cell(crm_sync(contact), min_width="14em"),
         data_contact=contact["id"],
     )
 

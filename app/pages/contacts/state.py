@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
 
 import reflex as rx
+from sqlmodel import Session
 
 from app.session_state import AuthState, guarded
 from core.crud import contacts
 from core.db import session_scope
+from core.integrations.crm_sync import CRMS, CrmSync, sync_states
 
 INBOX = "/inbox"
 
 
-def contact_fields(row: contacts.ContactRow) -> dict[str, str]:
-    """One request as the pages show it (also the inbox's, beside the transcript)."""
+def contact_fields(row: contacts.ContactRow, sync: Sequence[CrmSync] = ()) -> dict[str, str]:
+    """One request as the pages show it (also the inbox's, beside the transcript), with where
+    it stands in each CRM ("hubspot": what to say, "hubspot_state": synced, pending, ...)."""
     conversation = row.conversation_public_id or ""
-    return {
+    crms = {name: "" for crm in CRMS for name in (crm, f"{crm}_state")}
+    for each in sync:
+        crms[each.crm], crms[f"{each.crm}_state"] = each.text, each.state
+    return crms | {
         "id": str(row.id),
         "when": row.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "name": row.name,
@@ -30,6 +37,12 @@ def contact_fields(row: contacts.ContactRow) -> dict[str, str]:
     }
 
 
+def shown(session: Session, rows: Sequence[contacts.ContactRow]) -> list[dict[str, str]]:
+    """The requests as the pages show them, each with its CRM sync state."""
+    states = sync_states(session=session, request_ids=[row.id for row in rows])
+    return [contact_fields(row, states.get(row.id, ())) for row in rows]
+
+
 class ContactsState(AuthState):
     requests: list[dict[str, str]] = []
     loaded: bool = False
@@ -39,5 +52,5 @@ class ContactsState(AuthState):
     def load(self) -> None:
         with session_scope() as session:
             found = contacts.list_contact_requests(session=session)
-        self.requests = [contact_fields(row) for row in found]
+            self.requests = shown(session, found)
         self.loaded = True

@@ -14,7 +14,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from app.pages.contacts.state import contact_fields
+from app.pages.contacts.state import shown
 from app.session_state import AuthState, guarded
 from core.crud import audit, conversations, handover, inbox
 from core.crud import contacts as contact_crud
@@ -107,10 +107,9 @@ class InboxState(AuthState):
         if found is None:
             self.selected, self.header, self.messages, self.contacts = "", {}, [], []
             return
-        self.contacts = [
-            contact_fields(row)
-            for row in contact_crud.contact_requests_of(session=session, public_id=self.selected)
-        ]
+        self.contacts = shown(
+            session, contact_crud.contact_requests_of(session=session, public_id=self.selected)
+        )
         self.header = {
             "id": found.public_id,
             "status": found.status,

@@ -10,8 +10,8 @@ import reflex as rx
 
 from app.session_state import AuthState, guarded
 from core.crud import business as business_crud
-from core.db import session_scope
-from core.integrations import report, report_mail
+from core.db import get_engine, session_scope
+from core.integrations import config, report, report_mail
 from core.models.users import UserRole
 from core.settings import get_settings
 
@@ -29,7 +29,7 @@ class ReportState(AuthState):
     @rx.event
     @guarded(UserRole.OWNER)
     def load(self) -> None:
-        settings = get_settings()
+        settings = config.current(engine=get_engine(), settings=get_settings())
         with session_scope() as session:
             tz = ZoneInfo(business_crud.get_business(session=session).timezone)
             built = report.build(session=session, last=report.last_complete_day(tz))
@@ -59,7 +59,7 @@ class ReportState(AuthState):
     @rx.event
     @guarded(UserRole.OWNER)
     def send_now(self) -> None:
-        settings = get_settings()
+        settings = config.current(engine=get_engine(), settings=get_settings())
         if not (settings.REPORT_EMAIL_TO and settings.email_configured):
             return
         with session_scope() as session:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from core.settings import Settings
+from tests.factories import forget_integration_settings
 from tests.fake_slack import CHANNEL, TOKEN, FakeSlack, clear_outbox
 
 
@@ -36,3 +37,11 @@ def slack_settings(settings: Settings, slack_server: FakeSlack) -> Settings:
             "OUTBOX_BACKOFF_MAX_SECONDS": 0.002,
         }
     )
+
+
+@pytest.fixture
+def nothing_saved(engine: Engine) -> Iterator[Engine]:
+    """Nothing saved on the Integrations page before or after the test."""
+    forget_integration_settings(engine)
+    yield engine
+    forget_integration_settings(engine)

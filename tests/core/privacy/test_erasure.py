@@ -46,11 +46,12 @@ def raw_database(engine: Engine) -> bytes:
     """Every byte an outsider holding the database would read: the SQLite file and its
     write-ahead log, or a PostgreSQL dump."""
     if engine.dialect.name == "sqlite":
+        # Read by another process: closing a file of the database here would drop every POSIX
+        # lock this process holds on it (SQLite's documented pitfall), and its open connections
+        # would then share the write-ahead log with other processes (a jobs runner started by a
+        # later test) without their locks.
         path = Path(str(engine.url.database))
         files = [str(f) for f in (path, path.with_name(path.name + "-wal")) if f.exists()]
-        # Read by another process: closing a file this process opened would drop its POSIX
-        # locks on the database, SQLite's shared lock among them (tests/chat_server/
-        # test_nothing_in_clear.py says what that breaks).
         return subprocess.run(["cat", *files], check=True, capture_output=True).stdout
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return subprocess.run(
