@@ -35,6 +35,20 @@ def summary(*, session: Session, settings: Settings, request: ContactRequest,
     return "\n".join(lines)
 
 
+def set_up(
+    settings: Settings, *, hubspot: OutboxChannel, salesforce: OutboxChannel
+) -> list[OutboxChannel]:
+    """Of the two channels given (one per CRM), those whose CRM is set up."""
+    return [
+        channel
+        for channel, configured in (
+            (hubspot, bool(settings.HUBSPOT_ACCESS_TOKEN)),
+            (salesforce, settings.salesforce_configured),
+        )
+        if configured
+    ]
+
+
 def contact_requested(
     *,
     session: Session,
@@ -45,14 +59,7 @@ def contact_requested(
     """Write the contact to each configured CRM's queue. Returns whether an entry was written.
     The payload carries every field a mapping may send (core/integrations/crm_fields.py)."""
     settings = config.effective(session=session, settings=settings)
-    crms = [
-        channel
-        for channel, configured in (
-            (OutboxChannel.HUBSPOT, bool(settings.HUBSPOT_ACCESS_TOKEN)),
-            (OutboxChannel.SALESFORCE, settings.salesforce_configured),
-        )
-        if configured
-    ]
+    crms = set_up(settings, hubspot=OutboxChannel.HUBSPOT, salesforce=OutboxChannel.SALESFORCE)
     if not crms:
         return False
     assert request.id is not None

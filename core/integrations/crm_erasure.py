@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from core import data_keys
 from core.crypto import keyed
-from core.integrations import hubspot, outbox, salesforce
+from core.integrations import crm, hubspot, outbox, salesforce
 from core.integrations.delivery import Undeliverable
 from core.models import ContactRequest, OutboxChannel, Visitor
 from core.privacy.subjects import Found, chunks
@@ -47,14 +47,11 @@ def emails_of(*, session: Session, found: Found) -> list[str]:
 
 def queue(*, session: Session, settings: Settings, found: Found) -> int:
     """Write the CRM deletions of an erasure in its transaction; returns entries written."""
-    crms = [
-        channel
-        for channel, configured in (
-            (OutboxChannel.HUBSPOT_ERASURE, bool(settings.HUBSPOT_ACCESS_TOKEN)),
-            (OutboxChannel.SALESFORCE_ERASURE, settings.salesforce_configured),
-        )
-        if configured
-    ]
+    crms = crm.set_up(
+        settings,
+        hubspot=OutboxChannel.HUBSPOT_ERASURE,
+        salesforce=OutboxChannel.SALESFORCE_ERASURE,
+    )
     written = 0
     for email in emails_of(session=session, found=found) if crms else []:
         for channel in crms:
